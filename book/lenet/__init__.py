@@ -1,0 +1,42 @@
+"""Helpers for the LeNet chapter (section 5.5 of 《动手学深度学习》, MXNet edition).
+
+The pages import this package from the folder they live in, so it works in
+Jupyter Book, nbval and Binder without being installed.
+"""
+import os
+
+# MXNet reads the thread count once, when it is first imported; a fixed count
+# is what makes training bit-identical from run to run.  Scripts and tests set
+# it explicitly; this default covers a reader's own kernel (e.g. on Binder).
+os.environ.setdefault("OMP_NUM_THREADS", "2")
+
+from .data import (  # noqa: E402
+    DATA_DIR_ENV_VAR,
+    FashionMNISTBatches,
+    FashionMNISTNotFoundError,
+    FashionMNISTFormatError,
+    load_data_fashion_mnist,
+    read_fashion_mnist,
+)
+from .model import (  # noqa: E402
+    LayerRow,
+    build_lenet,
+    format_layer_table,
+    layer_table,
+)
+from .reproducibility import DEFAULT_SEED, set_seed  # noqa: E402
+
+__all__ = [
+    "DATA_DIR_ENV_VAR",
+    "DEFAULT_SEED",
+    "FashionMNISTBatches",
+    "FashionMNISTFormatError",
+    "FashionMNISTNotFoundError",
+    "LayerRow",
+    "build_lenet",
+    "format_layer_table",
+    "layer_table",
+    "load_data_fashion_mnist",
+    "read_fashion_mnist",
+    "set_seed",
+]

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Set up everything the book needs, on a fresh Debian-like machine or again
+# on one already set up (then it only checks): the Fashion-MNIST data package
+# and a Python 3.11 virtual environment in .venv with requirements.txt.
+# Source it (`. ci/setup.sh`) to get the environment variables too.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# --- Python 3.11 -----------------------------------------------------------
+is_python311() {
+  command -v "$1" >/dev/null 2>&1 &&
+    [ "$("$1" -c 'import sys; print(sys.version_info[:2] == (3, 11))' 2>/dev/null)" = True ]
+}
+if [ -n "${PYTHON:-}" ]; then
+  is_python311 "$PYTHON" || { echo "[setup] PYTHON=$PYTHON is not Python 3.11." >&2; PYTHON=""; }
+else
+  for candidate in python3.11 python3; do
+    if is_python311 "$candidate"; then PYTHON="$candidate"; break; fi
+  done
+fi
+if [ -z "$PYTHON" ]; then
+  cat >&2 <<'MSG'
+[setup] 错误 / error: 需要 Python 3.11 / Python 3.11 is required.
+  mxnet 1.9.1 needs numpy 1.23.5, which has no wheels for Python 3.12 or newer.
+  Install Python 3.11 (e.g. `apt-get install python3.11 python3.11-venv`, or pyenv)
+  and run this again, or point PYTHON at it: PYTHON=/path/to/python3.11 ci/setup.sh
+MSG
+  exit 1
+fi
+
+# --- Fashion-MNIST ---------------------------------------------------------
+DEBIAN_DATA=/usr/share/datasets/fashion-mnist
+if [ -n "${FASHION_MNIST_DIR:-}" ]; then
+  say "data: using FASHION_MNIST_DIR=$FASHION_MNIST_DIR"
+elif [ -f "$DEBIAN_DATA/t10k-labels-idx1-ubyte.gz" ]; then
+  say "data: $DEBIAN_DATA is present"
+else
+  say "data: installing the Debian package dataset-fashion-mnist"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dataset-fashion-mnist
+fi
+
+# --- Python packages -------------------------------------------------------
+if [ -e .venv ] && ! is_python311 .venv/bin/python; then
+  say ".venv is not a Python 3.11 environment: recreating it"
+  rm -rf .venv
+fi
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv with $PYTHON"
+  "$PYTHON" -m venv .venv || {
+    echo "[setup] could not create .venv; on Debian/Ubuntu: apt-get install python3.11-venv" >&2
+    exit 1; }
+fi
+stamp=.venv/.requirements.sha256
+wanted="$(sha256sum requirements.txt | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "installing requirements.txt into .venv"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -r requirements.txt
+  echo "$wanted" > "$stamp"
+else
+  say "requirements.txt already installed in .venv"
+fi
+
+# Training is bit-identical run to run only with a fixed thread count.
+export OMP_NUM_THREADS=2
+export PATH="$PWD/.venv/bin:$PATH"

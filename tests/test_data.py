@@ -1,0 +1,178 @@
+"""The offline Fashion-MNIST loader: real data, d2lzh compatibility, messages."""
+import gzip
+import shutil
+import struct
+
+import d2lzh as d2l
+import mxnet as mx
+import numpy as np
+import pytest
+from mxnet import nd
+from mxnet.gluon import nn
+
+import lenet.data as data
+from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
+                   load_data_fashion_mnist, read_fashion_mnist)
+
+
+# Where the real files are, found before any test hides them.
+REAL_DATA_DIR = data.find_data_dir()
+
+
+@pytest.fixture
+def no_data_anywhere(tmp_path, monkeypatch):
+    """Every place the loader looks is empty."""
+    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    monkeypatch.setenv("MXNET_HOME", str(tmp_path / "mxnet-home"))
+    monkeypatch.setattr(data, "DEBIAN_DATA_DIR", tmp_path / "no-debian")
+    return tmp_path
+
+
+def copy_real_files(folder, decompress=False):
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in data.KNOWN_SHA256:
+        source = data._find_file(REAL_DATA_DIR, name)
+        if decompress and source.suffix == ".gz":
+            with gzip.open(source) as f:
+                (folder / name).write_bytes(f.read())
+        else:
+            shutil.copy(source, folder / source.name)
+    return folder
+
+
+def idx_bytes(magic, array):
+    return (struct.pack(">I", magic)
+            + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes())
+
+
+def test_batches_look_like_d2lzh():
+    train_iter, test_iter = load_data_fashion_mnist(256)
+    assert (len(train_iter), len(test_iter)) == (235, 40)
+    X, y = next(iter(train_iter))
+    assert X.shape == (256, 1, 28, 28) and X.dtype == np.float32
+    assert y.shape == (256,) and y.dtype == np.int32
+    assert 0 <= X.min().asscalar() and X.max().asscalar() <= 1
+    sizes = [len(y) for _, y in test_iter]
+    assert sum(sizes) == 10000 and sizes[-1] == 10000 - 39 * 256
+
+
+def test_every_class_has_6000_training_images():
+    _, labels = read_fashion_mnist("train")
+    assert np.bincount(labels).tolist() == [6000] * 10
+
+
+def test_pixels_equal_gluons_to_tensor():
+    features, _ = read_fashion_mnist("test")
+    raw = data.parse_idx(
+        data._read_bytes(data._find_file(REAL_DATA_DIR,
+                                         "t10k-images-idx3-ubyte")),
+        data.IMAGES_MAGIC)
+    to_tensor = mx.gluon.data.vision.transforms.ToTensor()
+    for i in range(8):
+        expected = to_tensor(nd.array(raw[i][:, :, None], dtype="uint8"))
+        assert np.array_equal(features[i], expected.asnumpy())
+
+
+def test_training_order_is_reshuffled_each_pass_and_seeded():
+    from lenet import set_seed
+    train_iter, _ = load_data_fashion_mnist(1000)
+    set_seed(1)
+    first = next(iter(train_iter))[1].asnumpy()
+    second = next(iter(train_iter))[1].asnumpy()
+    set_seed(1)
+    again = next(iter(train_iter))[1].asnumpy()
+    assert not np.array_equal(first, second)
+    assert np.array_equal(first, again)
+
+
+def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
+    _, test_iter = load_data_fashion_mnist(500)
+    net = nn.Dense(10)
+    net.initialize(mx.init.Zero())
+    # An all-zero network predicts class 0, which is a tenth of the test set.
+    assert d2l.evaluate_accuracy(test_iter, net, mx.cpu()) == 0.1
+
+
+def test_resize_uses_gluons_resize():
+    features, _ = read_fashion_mnist("test")
+    raw = (features[:3, 0] * 255).round().astype(np.uint8)
+    resized = data._resize_like_gluon(raw, 32)
+    resize = mx.gluon.data.vision.transforms.Resize(32)
+    assert resized.shape == (3, 32, 32)
+    assert np.array_equal(
+        resized[2], resize(nd.array(raw[2][:, :, None], dtype="uint8"))
+        .asnumpy()[:, :, 0])
+
+
+def test_no_data_names_every_way_to_get_it(no_data_anywhere):
+    with pytest.raises(FashionMNISTNotFoundError) as err:
+        load_data_fashion_mnist(256)
+    message = str(err.value)
+    assert "找不到" in message and "not found" in message
+    for way in ("apt-get install dataset-fashion-mnist", "FASHION_MNIST_DIR",
+                str(no_data_anywhere / "mxnet-home"), "root="):
+        assert way in message
+
+
+def test_explicit_root_without_files_is_an_error_not_a_fallback(tmp_path):
+    with pytest.raises(FashionMNISTNotFoundError) as err:
+        load_data_fashion_mnist(256, root=tmp_path)
+    assert str(tmp_path) in str(err.value)
+    assert "t10k-labels-idx1-ubyte" in str(err.value)
+
+
+def test_env_var_folder_with_decompressed_files(tmp_path, monkeypatch,
+                                                no_data_anywhere):
+    folder = copy_real_files(tmp_path / "plain", decompress=True)
+    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(folder))
+    assert data.find_data_dir() == folder
+    features, labels = read_fashion_mnist("test")
+    assert features.shape == (10000, 1, 28, 28) and labels.shape == (10000,)
+
+
+def test_mxnet_cache_folder_is_used(tmp_path, no_data_anywhere):
+    cache = copy_real_files(tmp_path / "mxnet-home" / "datasets"
+                            / "fashion-mnist")
+    assert data.find_data_dir() == cache
+
+
+def test_wrong_content_is_reported_by_checksum(tmp_path):
+    folder = copy_real_files(tmp_path / "bad")
+    labels = np.zeros(10000, dtype=np.uint8)
+    with gzip.open(folder / "t10k-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(idx_bytes(data.LABELS_MAGIC, labels))
+    with pytest.raises(FashionMNISTFormatError) as err:
+        read_fashion_mnist("test", root=folder)
+    assert "t10k-labels-idx1-ubyte.gz" in str(err.value)
+    assert "sha256" in str(err.value)
+
+
+def test_corrupt_gzip_is_reported(tmp_path):
+    folder = copy_real_files(tmp_path / "corrupt")
+    (folder / "t10k-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(FashionMNISTFormatError, match="corrupt or truncated"):
+        read_fashion_mnist("test", root=folder)
+
+
+@pytest.mark.parametrize("raw, problem", [
+    (b"\x00\x00", "too short"),
+    (idx_bytes(data.LABELS_MAGIC, np.zeros(3, np.uint8)), "magic number"),
+    (idx_bytes(data.IMAGES_MAGIC, np.zeros((2, 3, 3), np.uint8))[:-1],
+     "truncated"),
+])
+def test_parse_idx_rejects_bad_bytes(raw, problem):
+    with pytest.raises(FashionMNISTFormatError, match=problem):
+        data.parse_idx(raw, data.IMAGES_MAGIC, "some-file")
+
+
+def test_parse_idx_reads_a_small_file():
+    images = np.arange(18, dtype=np.uint8).reshape(2, 3, 3)
+    parsed = data.parse_idx(idx_bytes(data.IMAGES_MAGIC, images),
+                            data.IMAGES_MAGIC)
+    assert np.array_equal(parsed, images)
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5, "256"])
+def test_bad_batch_size_says_what_to_do(batch_size):
+    with pytest.raises(ValueError, match="batch_size"):
+        load_data_fashion_mnist(batch_size)
