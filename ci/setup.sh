@@ -2,7 +2,7 @@
 # Set up everything the book needs, on a fresh Debian-like machine or again
 # on one already set up (then it only checks): the Fashion-MNIST data package
 # and a Python 3.11 virtual environment in .venv with requirements.txt.
-# Source it (`. ci/setup.sh`) to get the environment variables too.
+# ci/build.sh and ci/test.sh source it to get .venv on PATH and the thread count.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -1,0 +1,95 @@
+"""Draw book/figures/lenet.svg, the architecture figure of 5.5.1.
+
+Run `python ci/draw_lenet_figure.py` after changing a coordinate or label;
+the SVG is committed, so the book build does not need this script.
+Map sizes are drawn at 3 px per pixel (28 -> 84 px); stacks of 16 channels
+show 8 maps so that they stay legible.
+"""
+from pathlib import Path
+
+OUTPUT = Path(__file__).resolve().parents[1] / "book" / "figures" / "lenet.svg"
+
+
+def stack(cls, x, y, size, count, step=5):
+    # back-most first so the front map is drawn last
+    return "\n".join(
+        f'  <rect class="{cls}" x="{x + step * i}" y="{y + step * i}" width="{size}" height="{size}"/>'
+        for i in reversed(range(count)))
+
+
+def arrow(x1, x2, top, bottom, y=140):
+    return (f'  <path class="edge" d="M {x1} {y} L {x2} {y}"/>\n'
+            f'  <text class="op" x="{(x1 + x2) / 2:g}" y="{y - 18}">{top}</text>\n'
+            f'  <text class="op" x="{(x1 + x2) / 2:g}" y="{y - 6}">{bottom}</text>')
+
+
+def label(x, y, shape, note=None):
+    s = f'  <text class="shape" x="{x}" y="{y}">{shape}</text>'
+    if note:
+        s += f'\n  <text class="op" x="{x}" y="{y + 16}">{note}</text>'
+    return s
+
+
+parts = []
+parts.append('  <rect class="input" x="20" y="98" width="84" height="84"/>')
+parts.append(label(62, 206, "1@28×28", "输入 input"))
+parts.append(arrow(112, 160, "conv", "5×5"))
+parts.append(stack("map", 168, 91, 72, 6))            # 168..265
+parts.append(label(217, 210, "6@24×24", "sigmoid"))
+parts.append(arrow(273, 343, "max pool", "2×2, 步幅 2"))
+parts.append(stack("pool", 351, 112, 36, 6))          # 351..412
+parts.append(label(381, 194, "6@12×12"))
+parts.append(arrow(420, 468, "conv", "5×5"))
+parts.append(stack("map", 476, 114, 24, 8))           # 476..535
+parts.append(label(506, 196, "16@8×8", "sigmoid"))
+parts.append(arrow(543, 613, "max pool", "2×2, 步幅 2"))
+parts.append(stack("pool", 621, 118, 12, 8))          # 621..668
+parts.append(label(645, 190, "16@4×4"))
+parts.append(arrow(676, 736, "flatten", "16·4·4"))
+parts.append('  <rect class="input" x="741" y="60" width="16" height="160"/>')
+parts.append(label(749, 240, "256"))
+parts.append('  <path class="edge" d="M 761 140 L 797 140"/>')
+parts.append('  <rect class="dense" x="801" y="100" width="16" height="80"/>')
+parts.append(label(809, 200, "120"))
+parts.append('  <path class="edge" d="M 821 140 L 857 140"/>')
+parts.append('  <rect class="dense" x="861" y="112" width="16" height="56"/>')
+parts.append(label(869, 188, "84"))
+parts.append('  <path class="edge" d="M 881 140 L 917 140"/>')
+parts.append('  <rect class="dense" x="921" y="132" width="16" height="16"/>')
+parts.append(label(929, 168, "10"))
+parts.append('  <text class="op" x="869" y="262">dense: 120, 84 (sigmoid); 10</text>')
+parts.append('  <path class="edge" d="M 941 140 L 977 140"/>')
+parts.append('  <text class="op" x="1025" y="136">10 个类别</text>')
+parts.append('  <text class="op" x="1025" y="150">class scores</text>')
+parts.append('  <path class="brace" d="M 168 60 L 168 50 L 668 50 L 668 60"/>')
+parts.append('  <text class="block" x="418" y="40">卷积层块 convolutional block</text>')
+parts.append('  <path class="brace" d="M 741 40 L 741 30 L 937 30 L 937 40"/>')
+parts.append('  <text class="block" x="839" y="20">全连接层块 dense block</text>')
+
+head = '''<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="280" viewBox="0 0 1080 280"
+     font-family="DejaVu Sans, Helvetica, Arial, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
+     font-size="13" role="img" aria-labelledby="title desc">
+  <title id="title">LeNet</title>
+  <desc id="desc">LeNet: a 1x28x28 input; 5x5 convolution to 6x24x24; 2x2 max pooling to
+    6x12x12; 5x5 convolution to 16x8x8; 2x2 max pooling to 16x4x4; flattened to 256;
+    dense layers of 120, 84 and 10 outputs.</desc>
+  <defs>
+    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7"
+            orient="auto-start-reverse">
+      <path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/>
+    </marker>
+    <style>
+      .map { fill: #dbe9f6; stroke: #2b5d8a; stroke-width: 1.2; }
+      .pool { fill: #e6f4e1; stroke: #3c7a2f; stroke-width: 1.2; }
+      .dense { fill: #fbe6d4; stroke: #a4561b; stroke-width: 1.2; }
+      .input { fill: #eeeeee; stroke: #555; stroke-width: 1.2; }
+      .edge { stroke: #444; stroke-width: 1.4; fill: none; marker-end: url(#arrow); }
+      .op { font-size: 11px; fill: #333; text-anchor: middle; }
+      .shape { font-size: 12px; fill: #111; text-anchor: middle; font-weight: bold; }
+      .block { font-size: 14px; fill: #333; text-anchor: middle; }
+      .brace { stroke: #777; stroke-width: 1.2; fill: none; }
+    </style>
+  </defs>
+'''
+OUTPUT.write_text(head + "\n".join(parts) + "\n</svg>\n", encoding="utf-8")
+print(f"wrote {OUTPUT}")
