@@ -33,30 +33,32 @@ def label(x, y, shape, note=None):
 parts = []
 parts.append('  <rect class="input" x="20" y="98" width="84" height="84"/>')
 parts.append(label(62, 206, "1@28×28", "输入 input"))
-parts.append(arrow(112, 160, "conv", "5×5"))
-parts.append(stack("map", 168, 91, 72, 6))            # 168..265
-parts.append(label(217, 210, "6@24×24", "sigmoid"))
-parts.append(arrow(273, 343, "max pool", "2×2, 步幅 2"))
-parts.append(stack("pool", 351, 112, 36, 6))          # 351..412
-parts.append(label(381, 194, "6@12×12"))
-parts.append(arrow(420, 468, "conv", "5×5"))
-parts.append(stack("map", 476, 114, 24, 8))           # 476..535
-parts.append(label(506, 196, "16@8×8", "sigmoid"))
-parts.append(arrow(543, 613, "max pool", "2×2, 步幅 2"))
-parts.append(stack("pool", 621, 118, 12, 8))          # 621..668
-parts.append(label(645, 190, "16@4×4"))
+# Convolutional block: (arrow from, arrow to, operation, kind, stack x, y,
+# map size, maps drawn, label x, label y, shape, note)
+CONV_BLOCK = [
+    (112, 160, ("conv", "5×5"), "map", 168, 91, 72, 6, 217, 210,
+     "6@24×24", "sigmoid"),
+    (273, 343, ("max pool", "2×2, 步幅 2"), "pool", 351, 112, 36, 6, 381, 194,
+     "6@12×12", None),
+    (420, 468, ("conv", "5×5"), "map", 476, 114, 24, 8, 506, 196,
+     "16@8×8", "sigmoid"),
+    (543, 613, ("max pool", "2×2, 步幅 2"), "pool", 621, 118, 12, 8, 645, 190,
+     "16@4×4", None),
+]
+for (x1, x2, operation, kind, x, y, size, count, label_x, label_y, shape,
+     note) in CONV_BLOCK:
+    parts.append(arrow(x1, x2, *operation))
+    parts.append(stack(kind, x, y, size, count))
+    parts.append(label(label_x, label_y, shape, note))
 parts.append(arrow(676, 736, "flatten", "16·4·4"))
 parts.append('  <rect class="input" x="741" y="60" width="16" height="160"/>')
 parts.append(label(749, 240, "256"))
-parts.append('  <path class="edge" d="M 761 140 L 797 140"/>')
-parts.append('  <rect class="dense" x="801" y="100" width="16" height="80"/>')
-parts.append(label(809, 200, "120"))
-parts.append('  <path class="edge" d="M 821 140 L 857 140"/>')
-parts.append('  <rect class="dense" x="861" y="112" width="16" height="56"/>')
-parts.append(label(869, 188, "84"))
-parts.append('  <path class="edge" d="M 881 140 L 917 140"/>')
-parts.append('  <rect class="dense" x="921" y="132" width="16" height="16"/>')
-parts.append(label(929, 168, "10"))
+# Dense layers: bars centred on y=140, height roughly following the width.
+for x, height, units in [(801, 80, 120), (861, 56, 84), (921, 16, 10)]:
+    parts.append(f'  <path class="edge" d="M {x - 40} 140 L {x - 4} 140"/>')
+    parts.append(f'  <rect class="dense" x="{x}" y="{140 - height // 2}"'
+                 f' width="16" height="{height}"/>')
+    parts.append(label(x + 8, 140 + height // 2 + 20, str(units)))
 parts.append('  <text class="op" x="869" y="262">dense: 120, 84 (sigmoid); 10</text>')
 parts.append('  <path class="edge" d="M 941 140 L 977 140"/>')
 parts.append('  <text class="op" x="1025" y="136">10 个类别</text>')
