@@ -17,4 +17,5 @@ for page in "${pages[@]}"; do
   out="book/expected/$(basename "${page%.md}").ipynb"
   echo "[refresh] $page -> $out"
   jupytext --quiet --to ipynb --execute --run-path book --output "$out" "$page"
+  python ci/normalize_expected.py "$out"
 done

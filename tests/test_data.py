@@ -62,7 +62,8 @@ def test_every_class_has_6000_training_images():
 
 
 def test_pixels_equal_gluons_to_tensor():
-    features, _ = read_fashion_mnist("test")
+    _, test_iter = load_data_fashion_mnist(8)
+    features = next(iter(test_iter))[0].asnumpy()
     raw = data.parse_idx(
         data._read_bytes(data._find_file(REAL_DATA_DIR,
                                          "t10k-images-idx3-ubyte")),
@@ -94,8 +95,8 @@ def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
 
 
 def test_resize_uses_gluons_resize():
-    features, _ = read_fashion_mnist("test")
-    raw = (features[:3, 0] * 255).round().astype(np.uint8)
+    images, _ = read_fashion_mnist("test")
+    raw = images[:3, 0]
     resized = data._resize_like_gluon(raw, 32)
     resize = mx.gluon.data.vision.transforms.Resize(32)
     assert resized.shape == (3, 32, 32)
@@ -176,3 +177,18 @@ def test_parse_idx_reads_a_small_file():
 def test_bad_batch_size_says_what_to_do(batch_size):
     with pytest.raises(ValueError, match="batch_size"):
         load_data_fashion_mnist(batch_size)
+
+
+def test_d2lzh_show_fashion_mnist_draws_our_batches():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _, test_iter = load_data_fashion_mnist(6)
+    X, y = next(iter(test_iter))
+    d2l.show_fashion_mnist(X, d2l.get_fashion_mnist_labels(y.asnumpy()))
+    axes = plt.gcf().axes
+    assert [ax.get_title() for ax in axes] == [
+        "ankle boot", "pullover", "trouser", "trouser", "shirt", "trouser"]
+    assert axes[0].images[0].get_array().shape == (28, 28)
+    plt.close("all")

@@ -12,9 +12,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 
 from .data import (  # noqa: E402
     DATA_DIR_ENV_VAR,
+    MIRRORS_ENV_VAR,
     FashionMNISTBatches,
     FashionMNISTNotFoundError,
     FashionMNISTFormatError,
+    download_fashion_mnist,
     load_data_fashion_mnist,
     read_fashion_mnist,
 )
@@ -33,7 +35,9 @@ __all__ = [
     "FashionMNISTFormatError",
     "FashionMNISTNotFoundError",
     "LayerRow",
+    "MIRRORS_ENV_VAR",
     "build_lenet",
+    "download_fashion_mnist",
     "format_layer_table",
     "layer_table",
     "load_data_fashion_mnist",

@@ -1,0 +1,284 @@
+"""Downloads from mirrors, against a local HTTP server on 127.0.0.1.
+
+Tiny synthetic IDX files stand in for Fashion-MNIST (their checksums are
+patched in), so every failure can be produced on purpose: garbage, a
+connection dropped halfway, a 404, a server too slow to answer, no server.
+"""
+import gzip
+import hashlib
+import http.server
+import socket
+import struct
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lenet.data as data
+from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
+                   download_fashion_mnist, read_fashion_mnist)
+from lenet.download import DownloadError, fetch_verified
+
+SIZES = {"train": 12, "test": 6}
+
+
+def idx_bytes(magic, array):
+    return (struct.pack(">I", magic)
+            + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes())
+
+
+def synthetic_files(num_train_labels=SIZES["train"]):
+    """Decompressed bytes of four small, valid IDX files, by name."""
+    rng = np.random.default_rng(0)
+    files = {}
+    for split, (images_name, labels_name) in data.SPLITS.items():
+        count = SIZES[split]
+        files[images_name] = idx_bytes(
+            data.IMAGES_MAGIC,
+            rng.integers(0, 256, (count, 28, 28), dtype=np.uint8))
+        label_count = num_train_labels if split == "train" else count
+        files[labels_name] = idx_bytes(
+            data.LABELS_MAGIC, (np.arange(label_count) % 10).astype(np.uint8))
+    return files
+
+
+@pytest.fixture
+def fake_dataset(monkeypatch, tmp_path):
+    """Make the loader accept the synthetic files and look nowhere real."""
+    files = synthetic_files()
+    monkeypatch.setattr(data, "KNOWN_SHA256", {
+        name: hashlib.sha256(raw).hexdigest() for name, raw in files.items()})
+    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    monkeypatch.setenv("MXNET_HOME", str(tmp_path / "mxnet-home"))
+    monkeypatch.setattr(data, "DEBIAN_DATA_DIR", tmp_path / "no-debian")
+    data._decoded_split.cache_clear()
+    yield {name: gzip.compress(raw) for name, raw in files.items()}
+    data._decoded_split.cache_clear()
+
+
+class FixtureServer(http.server.ThreadingHTTPServer):
+    """Serves /<mode>/<file>.gz; `mode` decides how it misbehaves."""
+
+    daemon_threads = True
+
+    def __init__(self, files):
+        super().__init__(("127.0.0.1", 0), FixtureHandler)
+        self.files, self.requests, self.lock = files, [], threading.Lock()
+
+    def url(self, mode):
+        return f"http://127.0.0.1:{self.server_address[1]}/{mode}/"
+
+
+class FixtureHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        _, mode, filename = self.path.split("/")
+        name = filename.removesuffix(".gz")
+        with self.server.lock:
+            self.server.requests.append(self.path)
+            tries = self.server.requests.count(self.path)
+        body = self.server.files.get(name)
+        if body is None or mode == "missing":
+            self.send_error(404)
+            return
+        if mode == "garbage":
+            body = b"<html>not the file you want</html>" * 50
+        if mode == "slow":
+            time.sleep(2)
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if mode == "drop" or (mode == "drop-once" and tries == 1):
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.wfile.write(body)
+
+
+@pytest.fixture
+def server(fake_dataset):
+    srv = FixtureServer(fake_dataset)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def closed_port_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def use_mirrors(monkeypatch, *urls):
+    monkeypatch.setenv(data.MIRRORS_ENV_VAR, " ".join(urls))
+
+
+def leftovers(folder):
+    return sorted(path.name for path in Path(folder).glob(".*part*"))
+
+
+def test_downloads_into_the_cache_when_nothing_is_local(
+        server, monkeypatch, capsys):
+    use_mirrors(monkeypatch, server.url("good"))
+    features, labels = read_fashion_mnist("test")
+    assert features.shape == (SIZES["test"], 1, 28, 28)
+    assert labels.tolist() == [0, 1, 2, 3, 4, 5]
+    cache = data.mxnet_cache_dir()
+    assert sorted(path.name for path in cache.iterdir()) == sorted(
+        name + ".gz" for name in data.KNOWN_SHA256)
+    err = capsys.readouterr().err
+    assert "downloading 4 file(s), about 30.9 MB" in err
+
+
+def test_bad_mirrors_are_skipped_in_order(server, monkeypatch, capsys):
+    use_mirrors(monkeypatch, server.url("garbage"), server.url("drop"),
+                server.url("missing"), server.url("good"))
+    read_fashion_mnist("train")
+    out = capsys.readouterr().out
+    assert out.count(f"from {server.url('good')}") == 4
+    assert leftovers(data.mxnet_cache_dir()) == []
+
+
+def test_every_mirror_failing_says_why_and_leaves_nothing(
+        server, monkeypatch):
+    use_mirrors(monkeypatch, server.url("garbage"), server.url("drop"),
+                server.url("missing"), closed_port_url())
+    with pytest.raises(FashionMNISTNotFoundError) as err:
+        read_fashion_mnist("test")
+    message = str(err.value)
+    assert "could not download" in message and "下载" in message
+    assert "cannot read" in message              # garbage is not gzip
+    assert "connection closed after" in message  # dropped halfway
+    assert "HTTP Error 404" in message
+    assert "Connection refused" in message
+    assert "apt-get install dataset-fashion-mnist" in message
+    cache = data.mxnet_cache_dir()
+    assert list(cache.iterdir()) == []
+
+
+def test_no_network_and_no_local_copy(fake_dataset, monkeypatch):
+    use_mirrors(monkeypatch, closed_port_url())
+    with pytest.raises(FashionMNISTNotFoundError) as err:
+        read_fashion_mnist("train")
+    message = str(err.value)
+    assert "找不到 Fashion-MNIST" in message and "not found" in message
+    assert str(data.mxnet_cache_dir()) in message
+
+
+def test_a_dropped_connection_is_retried(server, monkeypatch):
+    use_mirrors(monkeypatch, server.url("drop-once"))
+    read_fashion_mnist("test")
+    assert server.requests.count("/drop-once/t10k-labels-idx1-ubyte.gz") == 2
+
+
+@pytest.fixture
+def slow_only(monkeypatch, server):
+    use_mirrors(monkeypatch, server.url("slow"))
+
+
+def test_timeout_applies_per_mirror(slow_only, tmp_path):
+    start = time.monotonic()
+    with pytest.raises(DownloadError, match="timed out"):
+        download_fashion_mnist(tmp_path, ["t10k-labels-idx1-ubyte"],
+                               timeout=0.5, retries=1, progress=False)
+    assert time.monotonic() - start < 2
+
+
+def test_an_earlier_download_is_used_without_the_network(
+        server, monkeypatch):
+    use_mirrors(monkeypatch, server.url("good"))
+    read_fashion_mnist("test")
+    data._decoded_split.cache_clear()
+    served = len(server.requests)
+    use_mirrors(monkeypatch, closed_port_url())
+    features, _ = read_fashion_mnist("test")
+    assert features.shape[0] == SIZES["test"]
+    assert len(server.requests) == served
+
+
+def test_a_corrupt_cached_file_is_kept_reported_and_replaced(
+        server, monkeypatch, fake_dataset, capsys):
+    cache = data.mxnet_cache_dir()
+    cache.mkdir(parents=True)
+    for name, body in fake_dataset.items():
+        (cache / f"{name}.gz").write_bytes(body)
+    broken = cache / "t10k-images-idx3-ubyte.gz"
+    broken.write_bytes(fake_dataset["t10k-images-idx3-ubyte"][:100])
+    use_mirrors(monkeypatch, server.url("good"))
+
+    features, _ = read_fashion_mnist("test")
+
+    assert features.shape[0] == SIZES["test"]
+    kept = cache / "t10k-images-idx3-ubyte.gz.corrupt"
+    assert kept.read_bytes() == fake_dataset["t10k-images-idx3-ubyte"][:100]
+    assert broken.read_bytes() == fake_dataset["t10k-images-idx3-ubyte"]
+    err = capsys.readouterr().err
+    assert "corrupt or truncated" in err and kept.name in err
+    assert server.requests == ["/good/t10k-images-idx3-ubyte.gz"]
+
+
+def test_a_corrupt_file_outside_the_cache_is_reported_not_touched(
+        fake_dataset, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name, body in fake_dataset.items():
+        (folder / f"{name}.gz").write_bytes(body)
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(b"\x1f\x8b broken")
+    with pytest.raises(FashionMNISTFormatError, match="corrupt or truncated"):
+        read_fashion_mnist("train", root=folder)
+    assert (folder / "train-labels-idx1-ubyte.gz").read_bytes() == (
+        b"\x1f\x8b broken")
+
+
+def test_image_and_label_counts_must_agree(monkeypatch, fake_dataset,
+                                           tmp_path):
+    files = synthetic_files(num_train_labels=SIZES["train"] - 1)
+    monkeypatch.setattr(data, "KNOWN_SHA256", {
+        name: hashlib.sha256(raw).hexdigest() for name, raw in files.items()})
+    for name, raw in files.items():
+        (tmp_path / name).write_bytes(raw)
+    with pytest.raises(FashionMNISTFormatError) as err:
+        read_fashion_mnist("train", root=tmp_path)
+    assert "12 images but 11 labels" in str(err.value)
+
+
+def test_wrong_magic_in_a_real_named_file(fake_dataset, tmp_path):
+    for name, body in fake_dataset.items():
+        (tmp_path / f"{name}.gz").write_bytes(body)
+    # Labels where the images should be.
+    (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(
+        fake_dataset["t10k-labels-idx1-ubyte"])
+    with pytest.raises(FashionMNISTFormatError, match="magic number 2049"):
+        read_fashion_mnist("test", root=tmp_path)
+
+
+def test_an_unreadable_folder_is_named(fake_dataset, tmp_path, monkeypatch):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    # Tests run as root, for whom chmod 000 changes nothing; ask os.access.
+    real_access = data.os.access
+    monkeypatch.setattr(data.os, "access", lambda path, mode: (
+        Path(path) != folder and real_access(path, mode)))
+    with pytest.raises(FashionMNISTNotFoundError, match="not readable"):
+        read_fashion_mnist("test", root=folder)
+
+
+def test_fetch_verified_keeps_nothing_when_verification_fails(
+        server, tmp_path):
+    def reject(path):
+        assert path.exists() and path.name.startswith(".")
+        raise ValueError("rejected on purpose")
+
+    destination = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    with pytest.raises(DownloadError, match="rejected on purpose"):
+        fetch_verified([server.url("good") + "t10k-labels-idx1-ubyte.gz"],
+                       destination, reject, progress=False)
+    assert list(tmp_path.iterdir()) == []
