@@ -1,7 +1,6 @@
-"""The offline Fashion-MNIST loader: real data, d2lzh compatibility, messages."""
+"""The Fashion-MNIST loader: real data, d2lzh compatibility, messages."""
 import gzip
 import shutil
-import struct
 
 import d2lzh as d2l
 import mxnet as mx
@@ -14,18 +13,11 @@ import lenet.data as data
 from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
                    load_data_fashion_mnist, read_fashion_mnist)
 
+from idx_fixtures import idx_bytes
+
 
 # Where the real files are, found before any test hides them.
-REAL_DATA_DIR = data.find_data_dir()
-
-
-@pytest.fixture
-def no_data_anywhere(tmp_path, monkeypatch):
-    """Every place the loader looks is empty."""
-    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
-    monkeypatch.setenv("MXNET_HOME", str(tmp_path / "mxnet-home"))
-    monkeypatch.setattr(data, "DEBIAN_DATA_DIR", tmp_path / "no-debian")
-    return tmp_path
+REAL_DATA_DIR = data.find_data_dir(download=False)
 
 
 def copy_real_files(folder, decompress=False):
@@ -38,11 +30,6 @@ def copy_real_files(folder, decompress=False):
         else:
             shutil.copy(source, folder / source.name)
     return folder
-
-
-def idx_bytes(magic, array):
-    return (struct.pack(">I", magic)
-            + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes())
 
 
 def test_batches_look_like_d2lzh():
@@ -94,15 +81,18 @@ def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
     assert d2l.evaluate_accuracy(test_iter, net, mx.cpu()) == 0.1
 
 
-def test_resize_uses_gluons_resize():
+def test_resize_matches_d2lzhs_transform_per_batch():
+    _, test_iter = load_data_fashion_mnist(3, resize=32)
+    X, _ = next(iter(test_iter))
+    assert X.shape == (3, 1, 32, 32) and X.dtype == np.float32
     images, _ = read_fashion_mnist("test")
-    raw = images[:3, 0]
-    resized = data._resize_like_gluon(raw, 32)
-    resize = mx.gluon.data.vision.transforms.Resize(32)
-    assert resized.shape == (3, 32, 32)
-    assert np.array_equal(
-        resized[2], resize(nd.array(raw[2][:, :, None], dtype="uint8"))
-        .asnumpy()[:, :, 0])
+    transform = mx.gluon.data.vision.transforms.Compose([
+        mx.gluon.data.vision.transforms.Resize(32),
+        mx.gluon.data.vision.transforms.ToTensor()])
+    for i in range(3):
+        expected = transform(nd.array(images[i, 0][:, :, None],
+                                      dtype="uint8"))
+        assert np.array_equal(X[i].asnumpy(), expected.asnumpy())
 
 
 def test_no_data_names_every_way_to_get_it(no_data_anywhere):

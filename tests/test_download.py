@@ -4,16 +4,13 @@ Tiny synthetic IDX files stand in for Fashion-MNIST (their checksums are
 patched in), so every failure can be produced on purpose: garbage, a
 connection dropped halfway, a 404, a server too slow to answer, no server.
 """
-import gzip
 import hashlib
 import http.server
 import socket
-import struct
 import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import lenet.data as data
@@ -21,42 +18,7 @@ from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
                    download_fashion_mnist, read_fashion_mnist)
 from lenet.download import DownloadError, fetch_verified
 
-SIZES = {"train": 12, "test": 6}
-
-
-def idx_bytes(magic, array):
-    return (struct.pack(">I", magic)
-            + struct.pack(f">{array.ndim}I", *array.shape) + array.tobytes())
-
-
-def synthetic_files(num_train_labels=SIZES["train"]):
-    """Decompressed bytes of four small, valid IDX files, by name."""
-    rng = np.random.default_rng(0)
-    files = {}
-    for split, (images_name, labels_name) in data.SPLITS.items():
-        count = SIZES[split]
-        files[images_name] = idx_bytes(
-            data.IMAGES_MAGIC,
-            rng.integers(0, 256, (count, 28, 28), dtype=np.uint8))
-        label_count = num_train_labels if split == "train" else count
-        files[labels_name] = idx_bytes(
-            data.LABELS_MAGIC, (np.arange(label_count) % 10).astype(np.uint8))
-    return files
-
-
-@pytest.fixture
-def fake_dataset(monkeypatch, tmp_path):
-    """Make the loader accept the synthetic files and look nowhere real."""
-    files = synthetic_files()
-    monkeypatch.setattr(data, "KNOWN_SHA256", {
-        name: hashlib.sha256(raw).hexdigest() for name, raw in files.items()})
-    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
-    monkeypatch.setenv("MXNET_HOME", str(tmp_path / "mxnet-home"))
-    monkeypatch.setattr(data, "DEBIAN_DATA_DIR", tmp_path / "no-debian")
-    data._decoded_split.cache_clear()
-    yield {name: gzip.compress(raw) for name, raw in files.items()}
-    data._decoded_split.cache_clear()
-
+from idx_fixtures import SIZES, synthetic_files
 
 class FixtureServer(http.server.ThreadingHTTPServer):
     """Serves /<mode>/<file>.gz; `mode` decides how it misbehaves."""

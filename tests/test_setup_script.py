@@ -7,7 +7,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_wrong_python_gets_a_clear_message(tmp_path):
     fake_python = tmp_path / "python3.12"
-    fake_python.write_text("#!/bin/sh\necho False\n")  # answers the version check
+    # Answers setup.sh's version check with "not 3.11".
+    fake_python.write_text("#!/bin/sh\necho False\n")
     fake_python.chmod(0o755)
     result = subprocess.run(["bash", str(ROOT / "ci" / "setup.sh")],
                             env={"PATH": "/usr/bin:/bin",

@@ -1,4 +1,4 @@
-"""Helpers for the LeNet chapter (section 5.5 of 《动手学深度学习》, MXNet edition).
+"""Helpers for the LeNet chapter (5.5 of 《动手学深度学习》, MXNet edition).
 
 The pages import this package from the folder they live in, so it works in
 Jupyter Book, nbval and Binder without being installed.

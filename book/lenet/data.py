@@ -139,7 +139,8 @@ def find_data_dir(root=None, download=True):
     explicit = [(root, "参数 root / argument root")] if root else []
     if os.environ.get(DATA_DIR_ENV_VAR):
         explicit.append((os.environ[DATA_DIR_ENV_VAR],
-                         f"环境变量 / environment variable {DATA_DIR_ENV_VAR}"))
+                         f"环境变量 / environment variable"
+                         f" {DATA_DIR_ENV_VAR}"))
     if explicit:
         folder, origin = Path(explicit[0][0]).expanduser(), explicit[0][1]
         _check_readable(folder, origin)
@@ -254,20 +255,19 @@ def read_raw_split(folder, split):
 
 
 @functools.lru_cache(maxsize=None)
-def _decoded_split(folder, split, resize):
-    """uint8 images (N, 1, H, W) and int32 labels, decoded once.
+def _decoded_split(folder, split):
+    """uint8 images (N, 1, 28, 28) and int32 labels, decoded once.
 
     Pixels stay uint8 (a quarter of the memory of float32); the batches
-    scale them to [0, 1] as they are handed out.
+    resize and scale them as they are handed out.
     """
     images, labels = read_raw_split(folder, split)
-    if resize:
-        images = _resize_like_gluon(images, resize)
     return images[:, np.newaxis], labels.astype(np.int32)
 
 
-def _resize_like_gluon(images, size):
-    """Resize uint8 (N, H, W) images with Gluon's own `Resize` transform."""
+def resize_like_gluon(images, size):
+    """Resize uint8 (N, H, W) images with Gluon's own `Resize` transform,
+    the one d2lzh applies (bilinear, on uint8 pixels)."""
     resize = mx.gluon.data.vision.transforms.Resize(size)
     return np.stack([resize(nd.array(image[:, :, np.newaxis], dtype="uint8"))
                      .asnumpy()[:, :, 0] for image in images])
@@ -291,7 +291,7 @@ class FashionMNISTBatches:
     DataLoader.
     """
 
-    def __init__(self, images, labels, batch_size, shuffle):
+    def __init__(self, images, labels, batch_size, shuffle, resize=None):
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(
                 f"batch_size 必须是正整数，收到 {batch_size!r}"
@@ -299,6 +299,7 @@ class FashionMNISTBatches:
                 f" {batch_size!r}.")
         self.images, self.labels = images, labels
         self.batch_size, self.shuffle = batch_size, shuffle
+        self.resize = resize
 
     def __len__(self):
         return -(-len(self.labels) // self.batch_size)
@@ -311,8 +312,13 @@ class FashionMNISTBatches:
                 rows = slice(start, start + self.batch_size)
             else:
                 rows = order[start:start + self.batch_size]
-            yield (nd.array(to_unit_float32(self.images[rows]),
-                            dtype="float32"),
+            images = self.images[rows]
+            if self.resize:
+                # Per batch, like d2lzh: resizing all 70000 images up front
+                # to 224x224 would hold 3.5 GB.
+                images = resize_like_gluon(images[:, 0],
+                                           self.resize)[:, np.newaxis]
+            yield (nd.array(to_unit_float32(images), dtype="float32"),
                    nd.array(self.labels[rows], dtype="int32"))
 
 
@@ -323,26 +329,26 @@ def load_data_fashion_mnist(batch_size, resize=None, root=None):
     without it MXNet's cache folder and Debian's `dataset-fashion-mnist`
     folder are searched.  `resize` resizes images as d2lzh does.
     """
-    train = read_fashion_mnist("train", resize, root)
-    test = read_fashion_mnist("test", resize, root)
-    return (FashionMNISTBatches(*train, batch_size, shuffle=True),
-            FashionMNISTBatches(*test, batch_size, shuffle=False))
+    train = read_fashion_mnist("train", root)
+    test = read_fashion_mnist("test", root)
+    return (FashionMNISTBatches(*train, batch_size, True, resize),
+            FashionMNISTBatches(*test, batch_size, False, resize))
 
 
-def read_fashion_mnist(split, resize=None, root=None):
+def read_fashion_mnist(split, root=None):
     """`(images, labels)` of the "train" or "test" split as NumPy arrays.
 
-    uint8 images (N, 1, H, W) and int32 labels, decoded once per process;
-    callers must not modify them.  `FashionMNISTBatches` scales the pixels.  A bad file
-    in MXNet's cache folder is kept as `<name>.corrupt`, reported, and
-    replaced by a verified download; elsewhere it is only reported.
+    uint8 images (N, 1, 28, 28) and int32 labels, decoded once per process;
+    callers must not modify them (`FashionMNISTBatches` scales the pixels).
+    A bad file in MXNet's cache folder is kept as `<name>.corrupt`, reported
+    and replaced by a verified download; elsewhere it is only reported.
     """
     if split not in SPLITS:
         raise ValueError(f"split 只能是 {list(SPLITS)} / split must be one"
                          f" of {list(SPLITS)}, got {split!r}.")
     folder = find_data_dir(root).resolve()
     try:
-        return _decoded_split(folder, split, resize)
+        return _decoded_split(folder, split)
     except FashionMNISTFormatError as err:
         if err.path is None or folder != mxnet_cache_dir().resolve():
             raise
@@ -357,4 +363,4 @@ def read_fashion_mnist(split, resize=None, root=None):
         except (DownloadError, OSError) as download_err:
             raise FashionMNISTNotFoundError(
                 f"{download_err}\n" + _how_to_get_the_data()) from err
-        return _decoded_split(folder, split, resize)
+        return _decoded_split(folder, split)

@@ -39,7 +39,8 @@ def _stream_to(url, part_path, timeout, progress, label):
                     chunk = response.read(CHUNK_BYTES)
                 except http.client.IncompleteRead as err:
                     raise IncompleteDownloadError(
-                        f"connection closed after {received + len(err.partial)}"
+                        "connection closed after"
+                        f" {received + len(err.partial)}"
                         f" of {total} bytes") from err
                 if not chunk:
                     break

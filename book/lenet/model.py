@@ -1,4 +1,4 @@
-"""LeNet as a configurable Gluon network, and tables that describe a network."""
+"""LeNet as a configurable Gluon network, and a table describing a network."""
 from typing import NamedTuple
 
 from mxnet import nd
