@@ -1,6 +1,7 @@
 """Fixtures shared by the loader tests."""
 import gzip
 import hashlib
+import socket
 
 import pytest
 
@@ -14,7 +15,17 @@ def no_data_anywhere(tmp_path, monkeypatch):
     monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
     monkeypatch.setenv("MXNET_HOME", str(tmp_path / "mxnet-home"))
     monkeypatch.setattr(data, "DEBIAN_DATA_DIR", tmp_path / "no-debian")
+    # Should a test reach the download step, it must not leave this machine.
+    monkeypatch.setenv(data.MIRRORS_ENV_VAR, closed_port_url())
     return tmp_path
+
+
+def closed_port_url():
+    """A URL on 127.0.0.1 where nothing listens: connection refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture
@@ -26,3 +37,14 @@ def fake_dataset(monkeypatch, no_data_anywhere):
     data._decoded_split.cache_clear()
     yield {name: gzip.compress(raw) for name, raw in files.items()}
     data._decoded_split.cache_clear()
+
+
+@pytest.fixture
+def fake_data_dir(fake_dataset, tmp_path, monkeypatch):
+    """The synthetic files in a folder that $FASHION_MNIST_DIR points at."""
+    folder = tmp_path / "fake-fashion-mnist"
+    folder.mkdir()
+    for name, body in fake_dataset.items():
+        (folder / f"{name}.gz").write_bytes(body)
+    monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(folder))
+    return folder

@@ -5,7 +5,7 @@ import numpy as np
 
 import lenet.data as data
 
-SIZES = {"train": 12, "test": 6}
+SIZES = {"train": 96, "test": 24}
 
 
 def idx_bytes(magic, array):

@@ -1,0 +1,336 @@
+"""The LeNet explorer of 5.5.4, without any widget.
+
+A configuration object, its validation, the network it describes, a table
+of shapes, parameters and multiply-adds worked out without running the
+network, the Gluon code for it, and a training loop that reports through
+callbacks and can be stopped between two batches.  `lenet.explorer` puts
+widgets over this.
+"""
+import dataclasses
+import math
+import time
+from typing import NamedTuple, Optional, Tuple
+
+import mxnet as mx
+import numpy as np
+from mxnet import autograd, gluon, init, nd
+from mxnet.gluon import loss as gloss, nn
+
+ACTIVATIONS = ("sigmoid", "relu", "tanh", "softrelu")
+POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
+INITIALIZERS = {
+    "Xavier": init.Xavier,
+    "Normal": init.Normal,
+    "Uniform": init.Uniform,
+    "MSRAPrelu": init.MSRAPrelu,
+}
+IMAGE_SIZE, NUM_CLASSES = 28, 10
+TRAIN_SET_SIZE = 60000
+# A loss above this (chance level is ln 10 ≈ 2.3) means training diverged.
+EXPLODED_LOSS = 100.0
+
+
+@dataclasses.dataclass(frozen=True)
+class ExplorerConfig:
+    """Everything the reader can change; the defaults are the book's LeNet."""
+
+    kernel_sizes: Tuple[int, int] = (5, 5)
+    channels: Tuple[int, int] = (6, 16)
+    activation: str = "sigmoid"
+    pooling: str = "max"
+    dense_units: Tuple[int, int] = (120, 84)
+    lr: float = 0.9
+    initializer: str = "Xavier"
+    num_epochs: int = 5
+    batch_size: int = 256
+    train_size: int = TRAIN_SET_SIZE
+    seed: int = 0
+
+    def replace(self, **changes):
+        return dataclasses.replace(self, **changes)
+
+
+PRESETS = {
+    "原书LeNet": ExplorerConfig(),
+    # Measured with ci/explorer_preset_accuracy.py; see the 5.5.4 page.
+    "改进的LeNet": ExplorerConfig(
+        kernel_sizes=(3, 3), channels=(32, 64), activation="relu",
+        dense_units=(256, 128), lr=0.2, num_epochs=10, batch_size=64),
+    "快速试跑": ExplorerConfig(
+        activation="relu", lr=0.1, num_epochs=3, train_size=6000),
+}
+
+
+class LayerInfo(NamedTuple):
+    name: str
+    output_shape: Tuple[int, ...]
+    num_params: int
+    formula: str
+    multiply_adds: int
+
+
+def _pool_output(size):
+    # 2x2 window, stride 2, no padding ("valid"): floor((n - 2) / 2) + 1.
+    return (size - 2) // 2 + 1
+
+
+def validate(config):
+    """Return a list of problems, in Chinese, each naming what to change."""
+    problems = []
+
+    def positive_int(value, what, upper=None):
+        if not isinstance(value, (int, np.integer)) or value < 1:
+            problems.append(f"{what}必须是正整数，现在是 {value!r}。")
+        elif upper is not None and value > upper:
+            problems.append(f"{what}最多为 {upper}，现在是 {value}。")
+
+    for i, (k, c) in enumerate(zip(config.kernel_sizes, config.channels), 1):
+        positive_int(k, f"第 {i} 个卷积层的窗口大小")
+        positive_int(c, f"第 {i} 个卷积层的输出通道数")
+    for i, units in enumerate(config.dense_units, 1):
+        positive_int(units, f"第 {i} 个全连接层的输出个数")
+    positive_int(config.num_epochs, "迭代周期数")
+    positive_int(config.batch_size, "批量大小")
+    positive_int(config.train_size, "训练样本数", TRAIN_SET_SIZE)
+    if config.activation not in ACTIVATIONS:
+        problems.append(f"激活函数只能是 {'、'.join(ACTIVATIONS)} 之一。")
+    if config.pooling not in POOLINGS:
+        problems.append("池化方式只能是 max 或 avg。")
+    if config.initializer not in INITIALIZERS:
+        problems.append(f"初始化方法只能是 {'、'.join(INITIALIZERS)} 之一。")
+    if not (isinstance(config.lr, (int, float)) and math.isfinite(config.lr)
+            and config.lr > 0):
+        problems.append(f"学习率必须是正数，现在是 {config.lr!r}。")
+    if problems:
+        return problems
+    size = IMAGE_SIZE
+    for i, k in enumerate(config.kernel_sizes, 1):
+        if size < k:
+            problems.append(
+                f"第 {i} 个卷积层：输入的高和宽只有 {size}，小于 {k}×{k} 的"
+                f"卷积窗口，输出会缩成 0。请减小窗口大小。")
+            return problems
+        size = size - k + 1
+        if size < 2:
+            problems.append(
+                f"第 {i} 个池化层：输入的高和宽只有 {size}，放不下 2×2 的"
+                f"池化窗口。请减小前面卷积层的窗口大小。")
+            return problems
+        size = _pool_output(size)
+    return problems
+
+
+def layer_infos(config):
+    """Per-layer shapes, parameter counts and multiply-adds for one image.
+
+    Worked out from the configuration alone, so it is instant; the tests
+    check it against the real network.  `config` must be valid.
+    """
+    rows = []
+    size, in_channels = IMAGE_SIZE, 1
+    for i, (k, c) in enumerate(zip(config.kernel_sizes, config.channels)):
+        size = size - k + 1
+        rows.append(LayerInfo(
+            f"conv{i}", (1, c, size, size), (k * k * in_channels + 1) * c,
+            f"({k}×{k}×{in_channels}+1)×{c}",
+            c * size * size * k * k * in_channels))
+        size = _pool_output(size)
+        rows.append(LayerInfo(f"pool{i}", (1, c, size, size), 0, "0", 0))
+        in_channels = c
+    features = in_channels * size * size
+    for i, units in enumerate((*config.dense_units, NUM_CLASSES)):
+        rows.append(LayerInfo(f"dense{i}", (1, units),
+                              (features + 1) * units,
+                              f"({features}+1)×{units}", features * units))
+        features = units
+    return rows
+
+
+def format_layer_infos(rows):
+    """The table as fixed-width text, with totals."""
+    header = ("层", "输出形状", "参数个数", "计算方法", "乘加次数")
+    body = [(r.name, str(r.output_shape), f"{r.num_params:,}", r.formula,
+             f"{r.multiply_adds:,}") for r in rows]
+    total = ("合计", "", f"{sum(r.num_params for r in rows):,}", "",
+             f"{sum(r.multiply_adds for r in rows):,}")
+    lines = [header, *body, total]
+    width = [max(_display_width(line[i]) for line in lines)
+             for i in range(len(header))]
+    return "\n".join("  ".join(cell + " " * (w - _display_width(cell))
+                               for cell, w in zip(line, width)).rstrip()
+                     for line in lines)
+
+
+def _display_width(text):
+    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+
+
+def build_network(config):
+    """The Gluon network that `config` describes (not initialised)."""
+    net = nn.Sequential()
+    pool = POOLINGS[config.pooling]
+    for k, c in zip(config.kernel_sizes, config.channels):
+        net.add(nn.Conv2D(channels=c, kernel_size=k,
+                          activation=config.activation),
+                pool(pool_size=2, strides=2))
+    for units in config.dense_units:
+        net.add(nn.Dense(units, activation=config.activation))
+    net.add(nn.Dense(NUM_CLASSES))
+    return net
+
+
+def gluon_code(config):
+    """Readable Gluon code that builds and trains `config`'s network."""
+    pool = POOLINGS[config.pooling].__name__
+    act = config.activation
+    lines = ["from mxnet import gluon, init",
+             "from mxnet.gluon import nn", "",
+             "net = nn.Sequential()", "net.add("]
+    for k, c in zip(config.kernel_sizes, config.channels):
+        lines.append(f"    nn.Conv2D(channels={c}, kernel_size={k},"
+                     f" activation='{act}'),")
+        lines.append(f"    nn.{pool}(pool_size=2, strides=2),")
+    for units in config.dense_units:
+        lines.append(f"    nn.Dense({units}, activation='{act}'),")
+    lines.append(f"    nn.Dense({NUM_CLASSES}))")
+    lines += [
+        f"net.initialize(init=init.{config.initializer}())",
+        "trainer = gluon.Trainer(net.collect_params(), 'sgd',",
+        f"                        {{'learning_rate': {config.lr}}})",
+        f"# batch_size = {config.batch_size}, num_epochs ="
+        f" {config.num_epochs}, 训练样本数 {config.train_size}",
+    ]
+    return "\n".join(lines)
+
+
+class EpochResult(NamedTuple):
+    epoch: int
+    train_loss: float
+    train_acc: float
+    test_acc: float
+    seconds: float
+
+
+@dataclasses.dataclass
+class RunResult:
+    config: ExplorerConfig
+    epochs: list
+    stopped: bool = False
+    diverged: bool = False
+    message: str = ""
+    net: Optional[nn.Sequential] = None
+
+    @property
+    def final_test_acc(self):
+        return self.epochs[-1].test_acc if self.epochs else float("nan")
+
+    @property
+    def seconds(self):
+        return sum(e.seconds for e in self.epochs)
+
+
+def accuracy(net, data_iter, ctx):
+    correct, n = 0.0, 0
+    for X, y in data_iter:
+        X, y = X.as_in_context(ctx), y.as_in_context(ctx).astype("float32")
+        correct += (net(X).argmax(axis=1) == y).sum().asscalar()
+        n += y.size
+    return correct / n
+
+
+def train(config, train_iter, test_iter, ctx=None, on_batch=None,
+          on_epoch=None, should_stop=None):
+    """Train `config`'s network as `train_ch5` does, reporting as it goes.
+
+    `on_batch(done, total)` after each batch, `on_epoch(EpochResult)` after
+    each epoch; `should_stop()` is asked before each batch.  A loss that
+    becomes NaN or explodes ends the run with a message.  `train_iter` should
+    already hold `config.train_size` samples.
+    """
+    from .reproducibility import set_seed
+
+    problems = validate(config)
+    if problems:
+        raise ValueError("\n".join(problems))
+    ctx = ctx or mx.cpu()
+    set_seed(config.seed)
+    net = build_network(config)
+    net.initialize(INITIALIZERS[config.initializer](), ctx=ctx)
+    trainer = gluon.Trainer(net.collect_params(), "sgd",
+                            {"learning_rate": config.lr})
+    loss = gloss.SoftmaxCrossEntropyLoss()
+    result = RunResult(config, [], net=net)
+    total = len(train_iter) * config.num_epochs
+    done = 0
+    for epoch in range(1, config.num_epochs + 1):
+        loss_sum, correct, n, start = 0.0, 0.0, 0, time.time()
+        for X, y in train_iter:
+            if should_stop is not None and should_stop():
+                result.stopped = True
+                result.message = f"已在第 {epoch} 个迭代周期中途停止。"
+                return result
+            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+            with autograd.record():
+                y_hat = net(X)
+                batch_loss = loss(y_hat, y).sum()
+            batch_loss.backward()
+            trainer.step(X.shape[0])
+            batch_loss = batch_loss.asscalar()
+            if not math.isfinite(batch_loss) or (
+                    batch_loss / X.shape[0] > EXPLODED_LOSS):
+                result.diverged = True
+                result.message = (
+                    f"第 {epoch} 个迭代周期中损失变成了 {batch_loss / X.shape[0]:.3g}"
+                    f"，训练发散。请把学习率调小（现在是 {config.lr}），"
+                    "例如减小到原来的十分之一。")
+                return result
+            loss_sum += batch_loss
+            correct += (y_hat.argmax(axis=1) == y.astype("float32")
+                        ).sum().asscalar()
+            n += y.size
+            done += 1
+            if on_batch is not None:
+                on_batch(done, total)
+        result.epochs.append(EpochResult(
+            epoch, loss_sum / n, correct / n, accuracy(net, test_iter, ctx),
+            time.time() - start))
+        if on_epoch is not None:
+            on_epoch(result.epochs[-1])
+    return result
+
+
+def data_iters(config, root=None, test_batch_size=1000):
+    """Training batches over the first `config.train_size` training images
+    (the same subset for every run) and batches over the whole test set."""
+    from .data import FashionMNISTBatches, read_fashion_mnist
+
+    images, labels = read_fashion_mnist("train", root)
+    n = config.train_size
+    train_iter = FashionMNISTBatches(images[:n], labels[:n],
+                                     config.batch_size, shuffle=True)
+    test_iter = FashionMNISTBatches(*read_fashion_mnist("test", root),
+                                    test_batch_size, shuffle=False)
+    return train_iter, test_iter
+
+
+def feature_maps(net, image, ctx=None):
+    """Outputs of each convolution layer for one (1, 28, 28) image.
+
+    Returns a list of (layer name, array of shape (channels, h, w)).
+    """
+    X = nd.array(image[np.newaxis], ctx=ctx or mx.cpu())
+    maps = []
+    for layer in net:
+        X = layer(X)
+        if isinstance(layer, nn.Conv2D):
+            maps.append((layer.name, X[0].asnumpy()))
+    return maps
+
+
+def confusion_matrix(net, test_iter, ctx=None):
+    """10x10 counts: row = true class, column = predicted class."""
+    counts = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
+    for X, y in test_iter:
+        predicted = net(X.as_in_context(ctx or mx.cpu())).argmax(axis=1)
+        np.add.at(counts, (y.asnumpy(), predicted.asnumpy().astype(int)), 1)
+    return counts

@@ -1,0 +1,168 @@
+"""The explorer's logic, with no widget: validation, table, code, training."""
+import itertools
+import math
+import time
+
+import pytest
+from mxnet import init, nd
+
+from lenet import explorer_logic as logic
+from lenet.explorer import CHANNEL_OPTIONS, KERNEL_RANGE
+from lenet.model import build_lenet, layer_table
+
+from idx_fixtures import SIZES
+
+KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
+
+
+def real_shapes_and_counts(config):
+    net = logic.build_network(config)
+    net.initialize(init.Zero())  # values do not matter, shapes do
+    X = nd.zeros((1, 1, 28, 28))
+    rows = []
+    for layer in net:
+        X = layer(X)
+        rows.append((X.shape, sum(int(p.data().size) for p in
+                                  layer.collect_params().values())))
+    return rows
+
+
+def test_whole_grid_of_layer_controls():
+    """Every kernel pair × channel pair × pooling the widgets offer: either a
+    validation message, or a real network matching the table."""
+    checked = rejected = 0
+    for k1, k2, c1, c2, pooling in itertools.product(
+            KERNELS, KERNELS, CHANNEL_OPTIONS, CHANNEL_OPTIONS,
+            logic.POOLINGS):
+        config = logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(c1, c2),
+                                      pooling=pooling)
+        problems = logic.validate(config)
+        if problems:
+            assert all(isinstance(p, str) and "层" in p for p in problems)
+            rejected += 1
+            continue
+        table = [(row.output_shape, row.num_params)
+                 for row in logic.layer_infos(config)]
+        assert table == real_shapes_and_counts(config), config
+        checked += 1
+    assert checked and rejected
+    assert checked + rejected == len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * 2
+
+
+def test_default_config_is_the_books_lenet():
+    config = logic.PRESETS["原书LeNet"]
+    assert config == logic.ExplorerConfig()
+    net = build_lenet()
+    net.initialize()
+    book = [(r.output_shape, r.num_params, r.formula)
+            for r in layer_table(net, (1, 1, 28, 28))]
+    ours = [(r.output_shape, r.num_params, r.formula)
+            for r in logic.layer_infos(config)]
+    assert ours == book
+    assert (config.lr, config.num_epochs, config.batch_size,
+            config.initializer) == (0.9, 5, 256, "Xavier")
+
+
+def test_multiply_adds_by_hand():
+    rows = logic.layer_infos(logic.ExplorerConfig())
+    assert [r.multiply_adds for r in rows] == [
+        6 * 24 * 24 * 5 * 5 * 1, 0, 16 * 8 * 8 * 5 * 5 * 6, 0,
+        256 * 120, 120 * 84, 84 * 10]
+
+
+def test_kernel_11_twice_names_the_layer_and_the_reason():
+    problems = logic.validate(logic.ExplorerConfig(kernel_sizes=(11, 11)))
+    assert problems == [
+        "第 2 个卷积层：输入的高和宽只有 9，小于 11×11 的卷积窗口，"
+        "输出会缩成 0。请减小窗口大小。"]
+
+
+@pytest.mark.parametrize("change, words", [
+    ({"lr": 0.0}, "学习率"), ({"lr": float("nan")}, "学习率"),
+    ({"num_epochs": 0}, "迭代周期数"), ({"batch_size": -1}, "批量大小"),
+    ({"train_size": 70000}, "训练样本数最多为 60000"),
+    ({"activation": "gelu"}, "激活函数"), ({"pooling": "min"}, "池化"),
+    ({"initializer": "Zeros"}, "初始化"), ({"channels": (0, 16)}, "通道数"),
+])
+def test_bad_values_get_a_message(change, words):
+    problems = logic.validate(logic.ExplorerConfig().replace(**change))
+    assert any(words in problem for problem in problems), problems
+
+
+def test_table_is_instant():
+    start = time.perf_counter()
+    for k in KERNELS:
+        config = logic.ExplorerConfig(kernel_sizes=(k, 3))
+        if not logic.validate(config):
+            logic.format_layer_infos(logic.layer_infos(config))
+            logic.gluon_code(config)
+    assert (time.perf_counter() - start) / len(KERNELS) < 0.05
+
+
+def test_generated_code_builds_the_same_network():
+    config = logic.PRESETS["改进的LeNet"]
+    namespace = {}
+    exec(logic.gluon_code(config), namespace)  # noqa: S102 - our own code
+    net = namespace["net"]
+    X = nd.zeros((1, 1, 28, 28))
+    shapes = []
+    for layer in net:
+        X = layer(X)
+        shapes.append(X.shape)
+    assert shapes == [r.output_shape for r in logic.layer_infos(config)]
+    assert namespace["trainer"].learning_rate == config.lr
+
+
+def small_run(fake_config=None, **changes):
+    config = (fake_config or logic.ExplorerConfig(
+        activation="relu", lr=0.1, num_epochs=2, batch_size=4,
+        train_size=SIZES["train"])).replace(**changes)
+    train_iter, test_iter = logic.data_iters(config)
+    return config, train_iter, test_iter
+
+
+def test_training_reports_every_batch_and_epoch(fake_data_dir):
+    config, train_iter, test_iter = small_run()
+    batches, epochs = [], []
+    result = logic.train(config, train_iter, test_iter,
+                         on_batch=lambda done, total: batches.append(
+                             (done, total)),
+                         on_epoch=epochs.append)
+    total = 2 * len(train_iter)
+    assert batches == [(i, total) for i in range(1, total + 1)]
+    assert [e.epoch for e in epochs] == [1, 2] == [
+        e.epoch for e in result.epochs]
+    assert not result.stopped and not result.diverged
+    assert 0 <= result.final_test_acc <= 1
+
+
+def test_stop_takes_effect_before_the_next_batch(fake_data_dir):
+    config, train_iter, test_iter = small_run()
+    batches = []
+    result = logic.train(config, train_iter, test_iter,
+                         on_batch=lambda done, total: batches.append(done),
+                         should_stop=lambda: len(batches) >= 1)
+    assert batches == [1]
+    assert result.stopped and "停止" in result.message
+
+
+def test_a_diverging_loss_stops_with_advice(fake_data_dir):
+    config, train_iter, test_iter = small_run(lr=1e6)
+    result = logic.train(config, train_iter, test_iter)
+    assert result.diverged
+    assert "学习率" in result.message and "1000000.0" in result.message
+
+
+def test_same_seed_same_numbers(fake_data_dir):
+    runs = [logic.train(*small_run()) for _ in range(2)]
+    assert runs[0].epochs[-1][:4] == runs[1].epochs[-1][:4]
+    assert math.isfinite(runs[0].epochs[-1].train_loss)
+
+
+def test_feature_maps_and_confusion_matrix(fake_data_dir):
+    config, train_iter, test_iter = small_run(num_epochs=1)
+    result = logic.train(config, train_iter, test_iter)
+    maps = logic.feature_maps(result.net, train_iter.images[0] / 255.0)
+    assert [m.shape for _, m in maps] == [(6, 24, 24), (16, 8, 8)]
+    counts = logic.confusion_matrix(result.net, test_iter)
+    assert counts.shape == (10, 10) and counts.sum() == SIZES["test"]
