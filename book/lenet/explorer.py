@@ -246,7 +246,7 @@ class LeNetExplorer(widgets.VBox):
                     f"训练损失 {epoch.train_loss:.4f}，训练准确率"
                     f" {epoch.train_acc:.3f}，测试准确率"
                     f" {epoch.test_acc:.3f}，用时 {epoch.seconds:.1f} 秒")
-                self.curves.value = self._curves_png(epochs, config)
+                self.curves.value = curves_png(epochs, config.num_epochs)
 
             result = logic.train(
                 config, train_iter, test_iter,
@@ -280,20 +280,6 @@ class LeNetExplorer(widgets.VBox):
             self._show_confusion(test_iter)
 
     # -- drawing -----------------------------------------------------------
-    @staticmethod
-    def _curves_png(epochs, config):
-        fig = Figure(figsize=(6, 3.2))
-        ax = fig.subplots()
-        x = [e.epoch for e in epochs]
-        ax.plot(x, [e.train_loss for e in epochs], "o-", label="train loss")
-        ax.plot(x, [e.train_acc for e in epochs], "s-", label="train acc")
-        ax.plot(x, [e.test_acc for e in epochs], "^-", label="test acc")
-        ax.set_xlim(0.5, config.num_epochs + 0.5)
-        ax.set_xlabel("epoch")
-        ax.grid(alpha=0.3)
-        ax.legend(loc="best")
-        return _png(fig)
-
     def _show_history(self):
         rows = "".join(
             f"<tr><td>{i}</td><td>{html.escape(_describe(run.config))}</td>"
@@ -354,6 +340,29 @@ class LeNetExplorer(widgets.VBox):
                     color="white" if count > counts.max() / 2 else "black")
         ax.set_title("confusion matrix, test set")
         self.confusion_image.value = _png(fig)
+
+
+def curves_png(epochs, num_epochs):
+    """Training loss, training and test accuracy per epoch, as PNG bytes."""
+    fig = Figure(figsize=(6, 3.2))
+    ax = fig.subplots()
+    x = [e.epoch for e in epochs]
+    ax.plot(x, [e.train_loss for e in epochs], "o-", label="train loss")
+    ax.plot(x, [e.train_acc for e in epochs], "s-", label="train acc")
+    ax.plot(x, [e.test_acc for e in epochs], "^-", label="test acc")
+    ax.set_xlim(0.5, num_epochs + 0.5)
+    ax.set_xticks(range(1, num_epochs + 1))
+    ax.set_xlabel("epoch")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return _png(fig)
+
+
+def plot_run(result):
+    """The curves of a finished run, for a notebook cell to display."""
+    from IPython.display import Image
+
+    return Image(curves_png(result.epochs, result.config.num_epochs))
 
 
 def _describe(config):
