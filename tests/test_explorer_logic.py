@@ -18,13 +18,8 @@ KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
 def real_shapes_and_counts(config):
     net = logic.build_network(config)
     net.initialize(init.Zero())  # values do not matter, shapes do
-    X = nd.zeros((1, 1, 28, 28))
-    rows = []
-    for layer in net:
-        X = layer(X)
-        rows.append((X.shape, sum(int(p.data().size) for p in
-                                  layer.collect_params().values())))
-    return rows
+    return [(row.output_shape, row.num_params)
+            for row in layer_table(net, (1, 1, 28, 28))]
 
 
 def test_whole_grid_of_layer_controls():
@@ -46,7 +41,8 @@ def test_whole_grid_of_layer_controls():
         assert table == real_shapes_and_counts(config), config
         checked += 1
     assert checked and rejected
-    assert checked + rejected == len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * 2
+    assert checked + rejected == (
+        len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * len(logic.POOLINGS))
 
 
 def test_default_config_is_the_books_lenet():

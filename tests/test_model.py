@@ -37,8 +37,9 @@ def test_default_lenet_uses_sigmoid_and_max_pooling():
 
 @pytest.mark.parametrize("config", [
     {},
-    {"kernel_size": 3, "channels": (8, 32), "activation": "relu"},
-    {"kernel_size": 7, "channels": (4, 4), "dense_units": (64,)},
+    {"kernel_sizes": (3, 3), "channels": (8, 32), "activation": "relu"},
+    {"kernel_sizes": (7, 3), "channels": (4, 4), "pooling": "avg",
+     "dense_units": (64,)},
 ])
 def test_formula_column_gives_the_real_count(config):
     set_seed()

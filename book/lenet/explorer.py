@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import explorer_logic as logic
+from .data import read_fashion_mnist, to_unit_float32
 
 # English labels, as d2lzh's get_fashion_mnist_labels gives them: matplotlib
 # has no CJK font on a fresh machine.
@@ -303,8 +304,6 @@ class LeNetExplorer(widgets.VBox):
     def _show_feature_maps(self):
         if self.last_run is None or not self.last_run.epochs:
             return
-        from .data import read_fashion_mnist, to_unit_float32
-
         images, labels = read_fashion_mnist("test", self.root)
         index = self.image_index.value
         image = to_unit_float32(images[index])
@@ -315,8 +314,9 @@ class LeNetExplorer(widgets.VBox):
         for ax in axes.flat:
             ax.axis("off")
         axes[0, 0].imshow(image[0], cmap="gray")
-        axes[0, 0].set_title(f"#{index} {FASHION_MNIST_CLASSES[labels[index]]}",
-                             fontsize=8, loc="left")
+        axes[0, 0].set_title(
+            f"#{index} {FASHION_MNIST_CLASSES[labels[index]]}",
+            fontsize=8, loc="left")
         for row, (name, channel_maps) in enumerate(maps, 1):
             for i, channel in enumerate(channel_maps[:columns]):
                 axes[row, i].imshow(channel, cmap="viridis")

@@ -11,13 +11,17 @@ import math
 import time
 from typing import NamedTuple, Optional, Tuple
 
+import d2lzh as d2l
 import mxnet as mx
 import numpy as np
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import loss as gloss, nn
 
+from .data import FashionMNISTBatches, read_fashion_mnist
+from .model import POOLINGS, build_lenet, format_table
+from .reproducibility import set_seed
+
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "softrelu")
-POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
 INITIALIZERS = {
     "Xavier": init.Xavier,
     "Normal": init.Normal,
@@ -148,35 +152,19 @@ def layer_infos(config):
 
 def format_layer_infos(rows):
     """The table as fixed-width text, with totals."""
-    header = ("层", "输出形状", "参数个数", "计算方法", "乘加次数")
-    body = [(r.name, str(r.output_shape), f"{r.num_params:,}", r.formula,
-             f"{r.multiply_adds:,}") for r in rows]
-    total = ("合计", "", f"{sum(r.num_params for r in rows):,}", "",
-             f"{sum(r.multiply_adds for r in rows):,}")
-    lines = [header, *body, total]
-    width = [max(_display_width(line[i]) for line in lines)
-             for i in range(len(header))]
-    return "\n".join("  ".join(cell + " " * (w - _display_width(cell))
-                               for cell, w in zip(line, width)).rstrip()
-                     for line in lines)
-
-
-def _display_width(text):
-    return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
+    return format_table(
+        ("层", "输出形状", "参数个数", "计算方法", "乘加次数"),
+        [(r.name, str(r.output_shape), f"{r.num_params:,}", r.formula,
+          f"{r.multiply_adds:,}") for r in rows],
+        ("合计", "", f"{sum(r.num_params for r in rows):,}", "",
+         f"{sum(r.multiply_adds for r in rows):,}"))
 
 
 def build_network(config):
     """The Gluon network that `config` describes (not initialised)."""
-    net = nn.Sequential()
-    pool = POOLINGS[config.pooling]
-    for k, c in zip(config.kernel_sizes, config.channels):
-        net.add(nn.Conv2D(channels=c, kernel_size=k,
-                          activation=config.activation),
-                pool(pool_size=2, strides=2))
-    for units in config.dense_units:
-        net.add(nn.Dense(units, activation=config.activation))
-    net.add(nn.Dense(NUM_CLASSES))
-    return net
+    return build_lenet(config.kernel_sizes, config.channels,
+                       config.activation, config.pooling,
+                       config.dense_units, NUM_CLASSES)
 
 
 def gluon_code(config):
@@ -229,15 +217,6 @@ class RunResult:
         return sum(e.seconds for e in self.epochs)
 
 
-def accuracy(net, data_iter, ctx):
-    correct, n = 0.0, 0
-    for X, y in data_iter:
-        X, y = X.as_in_context(ctx), y.as_in_context(ctx).astype("float32")
-        correct += (net(X).argmax(axis=1) == y).sum().asscalar()
-        n += y.size
-    return correct / n
-
-
 def train(config, train_iter, test_iter, ctx=None, on_batch=None,
           on_epoch=None, should_stop=None):
     """Train `config`'s network as `train_ch5` does, reporting as it goes.
@@ -247,8 +226,6 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
     becomes NaN or explodes ends the run with a message.  `train_iter` should
     already hold `config.train_size` samples.
     """
-    from .reproducibility import set_seed
-
     problems = validate(config)
     if problems:
         raise ValueError("\n".join(problems))
@@ -280,7 +257,8 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
                     batch_loss / X.shape[0] > EXPLODED_LOSS):
                 result.diverged = True
                 result.message = (
-                    f"第 {epoch} 个迭代周期中损失变成了 {batch_loss / X.shape[0]:.3g}"
+                    f"第 {epoch} 个迭代周期中损失变成了"
+                    f" {batch_loss / X.shape[0]:.3g}"
                     f"，训练发散。请把学习率调小（现在是 {config.lr}），"
                     "例如减小到原来的十分之一。")
                 return result
@@ -292,7 +270,8 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
             if on_batch is not None:
                 on_batch(done, total)
         result.epochs.append(EpochResult(
-            epoch, loss_sum / n, correct / n, accuracy(net, test_iter, ctx),
+            epoch, loss_sum / n, correct / n,
+            d2l.evaluate_accuracy(test_iter, net, ctx),
             time.time() - start))
         if on_epoch is not None:
             on_epoch(result.epochs[-1])
@@ -302,8 +281,6 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
 def data_iters(config, root=None, test_batch_size=1000):
     """Training batches over the first `config.train_size` training images
     (the same subset for every run) and batches over the whole test set."""
-    from .data import FashionMNISTBatches, read_fashion_mnist
-
     images, labels = read_fashion_mnist("train", root)
     n = config.train_size
     train_iter = FashionMNISTBatches(images[:n], labels[:n],

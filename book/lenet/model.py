@@ -5,18 +5,22 @@ from mxnet import nd
 from mxnet.gluon import nn
 
 
-def build_lenet(kernel_size=5, channels=(6, 16), activation="sigmoid",
-                dense_units=(120, 84), num_classes=10):
+POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
+
+
+def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
+                pooling="max", dense_units=(120, 84), num_classes=10):
     """LeNet of section 5.5.1; the defaults give exactly the book's network.
 
-    Two blocks of convolution + 2x2 max pooling (stride 2), then dense layers
-    of `dense_units` and a final one of `num_classes` outputs.
+    Blocks of convolution + 2x2 pooling (stride 2), one per kernel size and
+    channel count, then dense layers of `dense_units` and a final one of
+    `num_classes` outputs.
     """
     net = nn.Sequential()
-    for out_channels in channels:
+    for kernel_size, out_channels in zip(kernel_sizes, channels):
         net.add(nn.Conv2D(channels=out_channels, kernel_size=kernel_size,
                           activation=activation),
-                nn.MaxPool2D(pool_size=2, strides=2))
+                POOLINGS[pooling](pool_size=2, strides=2))
     for units in dense_units:
         net.add(nn.Dense(units, activation=activation))
     net.add(nn.Dense(num_classes))
@@ -63,22 +67,23 @@ def layer_table(net, input_shape):
 
 def format_layer_table(rows):
     """A fixed-width text table of `rows` with a total line."""
-    header = ("层", "输出形状", "参数个数", "计算方法")
-    body = [(row.name, str(row.output_shape), str(row.num_params),
-             row.formula) for row in rows]
-    total = ("合计", "", str(sum(row.num_params for row in rows)), "")
+    return format_table(
+        ("层", "输出形状", "参数个数", "计算方法"),
+        [(row.name, str(row.output_shape), str(row.num_params), row.formula)
+         for row in rows],
+        ("合计", "", str(sum(row.num_params for row in rows)), ""))
+
+
+def format_table(header, body, total):
+    """Columns padded for a monospaced font, where CJK takes two cells."""
     lines = [header, *body, total]
     widths = [max(_display_width(line[i]) for line in lines)
               for i in range(len(header))]
     return "\n".join(
-        "  ".join(_pad(cell, width) for cell, width in zip(line, widths))
-        .rstrip() for line in lines)
+        "  ".join(cell + " " * (width - _display_width(cell))
+                  for cell, width in zip(line, widths)).rstrip()
+        for line in lines)
 
 
 def _display_width(text):
-    # CJK characters take two columns in a monospaced font.
     return sum(2 if ord(char) > 0x2E80 else 1 for char in text)
-
-
-def _pad(text, width):
-    return text + " " * (width - _display_width(text))
