@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Refresh web/vendor/: the JavaScript the built book needs, served from the
+# book itself instead of public CDNs (readers behind slow or blocked networks).
+# Pinned versions come from the npm registry; each package's licence is kept.
+# The files are committed, so building the book needs no npm.
+#   require.js   - RequireJS, which the widget manager loads through
+#   html-manager - @jupyter-widgets/html-manager 1.x (ipywidgets 8), dist/
+#                  embed-amd.js and the icon fonts it loads from beside it
+#   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
+# Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
+# Jupyter Book does not add these files to every page.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+REQUIREJS=requirejs@2.3.8
+HTML_MANAGER=@jupyter-widgets/html-manager@1.0.13
+MATHJAX=mathjax@3.2.2
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+echo "[vendor] npm pack $REQUIREJS $HTML_MANAGER $MATHJAX"
+(cd "$work" && npm pack --silent "$REQUIREJS" "$HTML_MANAGER" "$MATHJAX" >/dev/null)
+for tarball in "$work"/*.tgz; do
+  mkdir -p "${tarball%.tgz}" && tar xzf "$tarball" -C "${tarball%.tgz}"
+done
+requirejs="$work/requirejs-2.3.8/package"
+manager="$work/jupyter-widgets-html-manager-1.0.13/package"
+mathjax="$work/mathjax-3.2.2/package"
+
+out=web/vendor
+rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax}
+cp "$requirejs/require.js" "$out.new/require/"
+# MIT: the licence is in require.js's header and in package.json.
+cp "$requirejs/package.json" "$out.new/require/"
+cp "$manager/dist/embed-amd.js" "$manager/dist/embed.js.LICENSE.txt" \
+   "$manager/LICENSE" "$manager"/dist/*.{woff2,woff,ttf,eot} "$out.new/html-manager/"
+cp "$mathjax/LICENSE" "$mathjax/es5/tex-chtml.js" "$out.new/mathjax/"
+mkdir -p "$out.new/mathjax/output/chtml/fonts" "$out.new/mathjax/input/tex"
+cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" "$out.new/mathjax/output/chtml/fonts/"
+cp -r "$mathjax/es5/input/tex/extensions" "$out.new/mathjax/input/tex/"
+cat > "$out.new/VERSIONS" <<VERSIONS
+$REQUIREJS
+$HTML_MANAGER
+$MATHJAX
+VERSIONS
+# Replace the old copy only once the new one is complete.
+rm -rf "$out" && mv "$out.new" "$out"
+echo "[vendor] wrote $out ($(du -sh "$out" | cut -f1))"

@@ -1,0 +1,50 @@
+"""The built HTML loads nothing from other hosts (run after ci/build.sh)."""
+import re
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+
+HTML_DIR = Path(__file__).resolve().parents[1] / "_build" / "html"
+PAGES = sorted(HTML_DIR.glob("book/*.html"))
+# Tags whose URL the browser fetches while loading the page.
+FETCHED = re.compile(
+    r'<(?:script|img|iframe)\b[^>]*\bsrc="([^"]+)"'
+    r'|<link\b[^>]*\bhref="([^"]+)"[^>]*>')
+
+pytestmark = pytest.mark.skipif(
+    not PAGES, reason="no built book: run `bash ci/build.sh` first")
+
+
+def fetched_urls(page):
+    text = page.read_text(encoding="utf-8")
+    for match in FETCHED.finditer(text):
+        url = match.group(1) or match.group(2)
+        tag = match.group(0)
+        if url and "rel=\"canonical\"" not in tag:
+            yield url
+
+
+def test_every_page_was_built():
+    assert {page.stem for page in PAGES} == {
+        "index", "lenet_model", "training", "summary", "exercises",
+        "references"}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_page_fetches_only_files_of_the_book(page):
+    for url in fetched_urls(page):
+        parsed = urlparse(url)
+        assert not parsed.scheme and not parsed.netloc, (
+            f"{page.name} loads {url} from another host")
+        local = urlparse(urljoin(page.as_uri(), url)).path
+        assert Path(local).is_file(), f"{page.name}: {url} is missing"
+
+
+def test_math_and_widgets_come_from_the_vendored_copies():
+    exercises = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
+    model = (HTML_DIR / "book" / "lenet_model.html").read_text("utf-8")
+    assert "vendor/mathjax/tex-chtml.js" in model
+    assert "vendor/require/require.js" in exercises
+    assert "vendor/html-manager/embed-amd.js" in exercises
+    assert "application/vnd.jupyter.widget-state+json" in exercises
