@@ -25,8 +25,9 @@ FASHION_MNIST_CLASSES = ("t-shirt", "trouser", "pullover", "dress", "coat",
 CUSTOM = "自定义"
 CHANNEL_OPTIONS = (1, 2, 4, 6, 8, 16, 32, 64)
 KERNEL_RANGE = (1, 11)
-WIDE = widgets.Layout(width="340px")
-STYLE = {"description_width": "120px"}
+# Two columns of controls fit the book's ~680 px content width.
+WIDE = widgets.Layout(width="320px")
+STYLE = {"description_width": "100px"}
 
 
 def _png(fig):
