@@ -30,17 +30,28 @@ MSG
   exit 1
 fi
 
-# --- Fashion-MNIST ---------------------------------------------------------
+# --- Debian packages -------------------------------------------------------
+# dataset-fashion-mnist: the data, offline. chromium + fonts-noto-cjk: the
+# browser tests and their screenshots of Chinese pages.
+wanted_debs=(chromium fonts-noto-cjk)
 DEBIAN_DATA=/usr/share/datasets/fashion-mnist
 if [ -n "${FASHION_MNIST_DIR:-}" ]; then
   say "data: using FASHION_MNIST_DIR=$FASHION_MNIST_DIR"
-elif [ -f "$DEBIAN_DATA/t10k-labels-idx1-ubyte.gz" ]; then
-  say "data: $DEBIAN_DATA is present"
 else
-  say "data: installing the Debian package dataset-fashion-mnist"
+  wanted_debs+=(dataset-fashion-mnist)
+fi
+missing_debs=()
+for deb in "${wanted_debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "ok installed" ||
+    missing_debs+=("$deb")
+done
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  say "apt: installing ${missing_debs[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dataset-fashion-mnist
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_debs[@]}"
+else
+  say "apt: ${wanted_debs[*]} already installed"
 fi
 
 # --- Python packages -------------------------------------------------------
