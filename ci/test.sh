@@ -10,3 +10,6 @@ bash ci/build.sh
 echo "[test] python -m pytest --nbval $*"
 # pytest exits 5 when it collected no test; set -e makes that a failure too.
 python -m pytest --nbval "$@"
+
+# The Binder environment, rebuilt from binder/ alone (see the README).
+bash ci/binder_check.sh
