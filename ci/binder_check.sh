@@ -13,14 +13,8 @@ command -v "$python" >/dev/null || { echo "[binder] $python not found" >&2; exit
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-say "apt: $(tr '\n' ' ' < binder/apt.txt)"
-SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-missing=$(for deb in $(cat binder/apt.txt); do
-  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "ok installed" || echo "$deb"; done)
-if [ -n "$missing" ]; then
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing
-fi
+# shellcheck disable=SC2046  # one package name per line
+bash ci/apt_install.sh $(cat binder/apt.txt)
 say "fresh venv with $python from binder/requirements.txt"
 "$python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet -r binder/requirements.txt

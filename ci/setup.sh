@@ -40,19 +40,7 @@ if [ -n "${FASHION_MNIST_DIR:-}" ]; then
 else
   wanted_debs+=(dataset-fashion-mnist)
 fi
-missing_debs=()
-for deb in "${wanted_debs[@]}"; do
-  dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "ok installed" ||
-    missing_debs+=("$deb")
-done
-if [ ${#missing_debs[@]} -gt 0 ]; then
-  say "apt: installing ${missing_debs[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_debs[@]}"
-else
-  say "apt: ${wanted_debs[*]} already installed"
-fi
+bash ci/apt_install.sh "${wanted_debs[@]}"
 
 # --- Python packages -------------------------------------------------------
 if [ -e .venv ] && ! is_python311 .venv/bin/python; then
