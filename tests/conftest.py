@@ -1,12 +1,11 @@
 """Fixtures shared by the loader tests."""
 import gzip
-import hashlib
 import socket
 
 import pytest
 
 import lenet.data as data
-from idx_fixtures import synthetic_files
+from idx_fixtures import checksums_of, synthetic_files, write_gz_files
 
 
 @pytest.fixture
@@ -32,8 +31,7 @@ def closed_port_url():
 def fake_dataset(monkeypatch, no_data_anywhere):
     """Make the loader accept the synthetic files and look nowhere real."""
     files = synthetic_files()
-    monkeypatch.setattr(data, "KNOWN_SHA256", {
-        name: hashlib.sha256(raw).hexdigest() for name, raw in files.items()})
+    monkeypatch.setattr(data, "KNOWN_SHA256", checksums_of(files))
     data._decoded_split.cache_clear()
     yield {name: gzip.compress(raw) for name, raw in files.items()}
     data._decoded_split.cache_clear()
@@ -42,9 +40,6 @@ def fake_dataset(monkeypatch, no_data_anywhere):
 @pytest.fixture
 def fake_data_dir(fake_dataset, tmp_path, monkeypatch):
     """The synthetic files in a folder that $FASHION_MNIST_DIR points at."""
-    folder = tmp_path / "fake-fashion-mnist"
-    folder.mkdir()
-    for name, body in fake_dataset.items():
-        (folder / f"{name}.gz").write_bytes(body)
+    folder = write_gz_files(tmp_path / "fake-fashion-mnist", fake_dataset)
     monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(folder))
     return folder

@@ -1,4 +1,5 @@
 """Tiny, valid Fashion-MNIST-shaped IDX files for tests of the loader."""
+import hashlib
 import struct
 
 import numpy as np
@@ -26,3 +27,17 @@ def synthetic_files(num_train_labels=SIZES["train"]):
         files[labels_name] = idx_bytes(
             data.LABELS_MAGIC, (np.arange(label_count) % 10).astype(np.uint8))
     return files
+
+
+def checksums_of(files):
+    """The KNOWN_SHA256 table that makes the loader accept `files`."""
+    return {name: hashlib.sha256(raw).hexdigest()
+            for name, raw in files.items()}
+
+
+def write_gz_files(folder, gz_files):
+    """Write `{name: gzip bytes}` as `<name>.gz` into `folder`; return it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in gz_files.items():
+        (folder / f"{name}.gz").write_bytes(body)
+    return folder

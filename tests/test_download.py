@@ -4,7 +4,6 @@ Tiny synthetic IDX files stand in for Fashion-MNIST (their checksums are
 patched in), so every failure can be produced on purpose: garbage, a
 connection dropped halfway, a 404, a server too slow to answer, no server.
 """
-import hashlib
 import http.server
 import socket
 import threading
@@ -19,7 +18,7 @@ from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
 from lenet.download import DownloadError, fetch_verified
 
 from conftest import closed_port_url
-from idx_fixtures import SIZES, synthetic_files
+from idx_fixtures import SIZES, checksums_of, synthetic_files, write_gz_files
 
 class FixtureServer(http.server.ThreadingHTTPServer):
     """Serves /<mode>/<file>.gz; `mode` decides how it misbehaves."""
@@ -162,10 +161,7 @@ def test_an_earlier_download_is_used_without_the_network(
 
 def test_a_corrupt_cached_file_is_kept_reported_and_replaced(
         server, monkeypatch, fake_dataset, capsys):
-    cache = data.mxnet_cache_dir()
-    cache.mkdir(parents=True)
-    for name, body in fake_dataset.items():
-        (cache / f"{name}.gz").write_bytes(body)
+    cache = write_gz_files(data.mxnet_cache_dir(), fake_dataset)
     broken = cache / "t10k-images-idx3-ubyte.gz"
     broken.write_bytes(fake_dataset["t10k-images-idx3-ubyte"][:100])
     use_mirrors(monkeypatch, server.url("good"))
@@ -183,10 +179,7 @@ def test_a_corrupt_cached_file_is_kept_reported_and_replaced(
 
 def test_a_corrupt_file_outside_the_cache_is_reported_not_touched(
         fake_dataset, tmp_path):
-    folder = tmp_path / "mine"
-    folder.mkdir()
-    for name, body in fake_dataset.items():
-        (folder / f"{name}.gz").write_bytes(body)
+    folder = write_gz_files(tmp_path / "mine", fake_dataset)
     (folder / "train-labels-idx1-ubyte.gz").write_bytes(b"\x1f\x8b broken")
     with pytest.raises(FashionMNISTFormatError, match="corrupt or truncated"):
         read_fashion_mnist("train", root=folder)
@@ -197,8 +190,7 @@ def test_a_corrupt_file_outside_the_cache_is_reported_not_touched(
 def test_image_and_label_counts_must_agree(monkeypatch, fake_dataset,
                                            tmp_path):
     files = synthetic_files(num_train_labels=SIZES["train"] - 1)
-    monkeypatch.setattr(data, "KNOWN_SHA256", {
-        name: hashlib.sha256(raw).hexdigest() for name, raw in files.items()})
+    monkeypatch.setattr(data, "KNOWN_SHA256", checksums_of(files))
     for name, raw in files.items():
         (tmp_path / name).write_bytes(raw)
     with pytest.raises(FashionMNISTFormatError) as err:
@@ -208,8 +200,7 @@ def test_image_and_label_counts_must_agree(monkeypatch, fake_dataset,
 
 
 def test_wrong_magic_in_a_real_named_file(fake_dataset, tmp_path):
-    for name, body in fake_dataset.items():
-        (tmp_path / f"{name}.gz").write_bytes(body)
+    write_gz_files(tmp_path, fake_dataset)
     # Labels where the images should be.
     (tmp_path / "t10k-images-idx3-ubyte.gz").write_bytes(
         fake_dataset["t10k-labels-idx1-ubyte"])
