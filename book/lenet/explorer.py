@@ -221,16 +221,20 @@ class LeNetExplorer(widgets.VBox):
         if self.train_button.disabled:
             return
         self._stop_requested.clear()
-        self.train_button.disabled, self.stop_button.disabled = True, False
-        for control in self.structure_controls + self.training_controls:
-            control.disabled = True
-        self.preset.disabled = True
+        self._lock_controls(True)
         config = self.config
         if self.run_in_thread:
             threading.Thread(target=self._run, args=(config,),
                              daemon=True).start()
         else:
             self._run(config)
+
+    def _lock_controls(self, training):
+        """While training, only the stop button responds."""
+        for control in [self.preset, *self.structure_controls,
+                        *self.training_controls, self.train_button]:
+            control.disabled = training
+        self.stop_button.disabled = not training
 
     def _run(self, config):
         epochs = []
@@ -260,10 +264,7 @@ class LeNetExplorer(widgets.VBox):
                                  f"{html.escape(str(err))}</span>")
             result = None
         finally:
-            self.stop_button.disabled = True
-            for control in self.structure_controls + self.training_controls:
-                control.disabled = False
-            self.preset.disabled = False
+            self._lock_controls(False)
             self.refresh()
         if result is None:
             return
