@@ -3,6 +3,7 @@ import itertools
 import math
 import time
 
+import mxnet as mx
 import pytest
 from mxnet import init, nd
 
@@ -16,33 +17,77 @@ KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
 
 
 def real_shapes_and_counts(config):
+    """Shapes and parameter counts from a real forward pass."""
     net = logic.build_network(config)
     net.initialize(init.Zero())  # values do not matter, shapes do
     return [(row.output_shape, row.num_params)
             for row in layer_table(net, (1, 1, 28, 28))]
 
 
-def test_whole_grid_of_layer_controls():
-    """Every kernel pair × channel pair × pooling the widgets offer: either a
-    validation message, or a real network matching the table."""
-    checked = rejected = 0
+def inferred_shapes_and_counts(config):
+    """The same from MXNet's own shape inference on the network's graph:
+    what a forward pass would allocate, without computing anything (a real
+    forward pass over the whole grid takes minutes).  Raises MXNetError for
+    a network MXNet cannot build."""
+    net = logic.build_network(config)
+    x, outputs = mx.sym.var("data"), []
+    for layer in net:
+        x = layer(x)
+        outputs.append(x)
+    graph = mx.sym.Group(outputs)
+    arg_shapes, out_shapes, _ = graph.infer_shape(data=(1, 1, 28, 28))
+    param_shapes = dict(zip(graph.list_arguments(), arg_shapes))
+    return [(tuple(shape),
+             sum(math.prod(param_shapes[p.name])
+                 for p in layer.collect_params().values()))
+            for layer, shape in zip(net, out_shapes)]
+
+
+def grid_of_layer_controls():
+    """Every kernel pair × channel pair × pooling the widgets offer."""
     for k1, k2, c1, c2, pooling in itertools.product(
             KERNELS, KERNELS, CHANNEL_OPTIONS, CHANNEL_OPTIONS,
             logic.POOLINGS):
-        config = logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(c1, c2),
-                                      pooling=pooling)
+        yield logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(c1, c2),
+                                   pooling=pooling)
+
+
+def test_whole_grid_of_layer_controls():
+    """Either a validation message, and MXNet could not build that network
+    either, or MXNet's shapes and counts equal the table's."""
+    checked = rejected = 0
+    for config in grid_of_layer_controls():
         problems = logic.validate(config)
         if problems:
             assert all(isinstance(p, str) and "层" in p for p in problems)
+            try:
+                shapes = [shape for shape, _ in
+                          inferred_shapes_and_counts(config)]
+            except mx.MXNetError:
+                pass
+            else:
+                assert any(0 in shape for shape in shapes), config
             rejected += 1
             continue
         table = [(row.output_shape, row.num_params)
                  for row in logic.layer_infos(config)]
-        assert table == real_shapes_and_counts(config), config
+        assert table == inferred_shapes_and_counts(config), config
         checked += 1
     assert checked and rejected
     assert checked + rejected == (
         len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * len(logic.POOLINGS))
+
+
+@pytest.mark.parametrize("k1", KERNELS)
+def test_shape_inference_agrees_with_a_real_forward_pass(k1):
+    """Ties the grid test's shape inference to real computation, for every
+    first kernel and all second kernels and poolings the table accepts."""
+    for k2, pooling in itertools.product(KERNELS, logic.POOLINGS):
+        config = logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(4, 8),
+                                      pooling=pooling)
+        if not logic.validate(config):
+            assert (inferred_shapes_and_counts(config)
+                    == real_shapes_and_counts(config)), config
 
 
 def test_default_config_is_the_books_lenet():
@@ -79,6 +124,8 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
     ({"train_size": 70000}, "训练样本数最多为 60000"),
     ({"activation": "gelu"}, "激活函数"), ({"pooling": "min"}, "池化"),
     ({"initializer": "Zeros"}, "初始化"), ({"channels": (0, 16)}, "通道数"),
+    ({"kernel_sizes": (3,)}, "卷积窗口大小要给两个值"),
+    ({"dense_units": (120, 84, 10)}, "全连接层输出个数要给两个值"),
 ])
 def test_bad_values_get_a_message(change, words):
     problems = logic.validate(logic.ExplorerConfig().replace(**change))

@@ -3,12 +3,10 @@
 The pages import this package from the folder they live in, so it works in
 Jupyter Book, nbval and Binder without being installed.
 """
-import os
+from .runtime import configure_mxnet
 
-# MXNet reads the thread count once, when it is first imported; a fixed count
-# is what makes training bit-identical from run to run.  Scripts and tests set
-# it explicitly; this default covers a reader's own kernel (e.g. on Binder).
-os.environ.setdefault("OMP_NUM_THREADS", "2")
+# Before anything imports MXNet: see `lenet.runtime`.
+configure_mxnet()
 
 from .data import (  # noqa: E402
     DATA_DIR_ENV_VAR,

@@ -88,6 +88,13 @@ def validate(config):
         elif upper is not None and value > upper:
             problems.append(f"{what}最多为 {upper}，现在是 {value}。")
 
+    for pair, what in ((config.kernel_sizes, "卷积窗口大小"),
+                       (config.channels, "卷积层输出通道数"),
+                       (config.dense_units, "全连接层输出个数")):
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            problems.append(f"{what}要给两个值（每层一个），现在是 {pair!r}。")
+    if problems:
+        return problems
     for i, (k, c) in enumerate(zip(config.kernel_sizes, config.channels), 1):
         positive_int(k, f"第 {i} 个卷积层的窗口大小")
         positive_int(c, f"第 {i} 个卷积层的输出通道数")
@@ -164,7 +171,7 @@ def build_network(config):
     """The Gluon network that `config` describes (not initialised)."""
     return build_lenet(config.kernel_sizes, config.channels,
                        config.activation, config.pooling,
-                       config.dense_units, NUM_CLASSES)
+                       config.dense_units, NUM_CLASSES, hybrid=True)
 
 
 def gluon_code(config):
@@ -173,7 +180,7 @@ def gluon_code(config):
     act = config.activation
     lines = ["from mxnet import gluon, init",
              "from mxnet.gluon import nn", "",
-             "net = nn.Sequential()", "net.add("]
+             "net = nn.HybridSequential()", "net.add("]
     for k, c in zip(config.kernel_sizes, config.channels):
         lines.append(f"    nn.Conv2D(channels={c}, kernel_size={k},"
                      f" activation='{act}'),")
@@ -183,6 +190,8 @@ def gluon_code(config):
     lines.append(f"    nn.Dense({NUM_CLASSES}))")
     lines += [
         f"net.initialize(init=init.{config.initializer}())",
+        "# 编译成静态图，训练更快",
+        "net.hybridize(static_alloc=True, static_shape=True)",
         "trainer = gluon.Trainer(net.collect_params(), 'sgd',",
         f"                        {{'learning_rate': {config.lr}}})",
         f"# batch_size = {config.batch_size}, num_epochs ="
@@ -233,6 +242,9 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
     set_seed(config.seed)
     net = build_network(config)
     net.initialize(INITIALIZERS[config.initializer](), ctx=ctx)
+    # One compiled graph with its memory planned once, instead of one call
+    # into MXNet per layer and per batch (see bench/train_speed.py).
+    net.hybridize(static_alloc=True, static_shape=True)
     trainer = gluon.Trainer(net.collect_params(), "sgd",
                             {"learning_rate": config.lr})
     loss = gloss.SoftmaxCrossEntropyLoss()

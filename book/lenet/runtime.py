@@ -1,0 +1,48 @@
+"""How MXNet runs in this book: its thread count and its execution engine.
+
+Both are read once, when MXNet starts, so `lenet` sets them on import,
+before anything else imports MXNet, and only where the reader has not set
+them already:
+
+* ``OMP_NUM_THREADS=2``: a fixed thread count is what makes training
+  bit-identical from run to run (and 2 is what Binder and CI give us).
+* ``MXNET_ENGINE_TYPE=NaiveEngine``: MXNet's default engine runs operators
+  on worker threads of its own, and on a 2-core CPU those compete with the
+  OpenMP threads inside each operator.  The naive engine runs each operator
+  in the calling thread: the same kernels and the same numbers, but one
+  training epoch of LeNet takes about 4 s instead of about 7 s here
+  (``bench/train_speed.py`` measures it).  It is also the engine MXNet's
+  documentation recommends when several Python threads use MXNet, as the
+  explorer's training thread does.
+"""
+import os
+import re
+import sys
+import tempfile
+
+DEFAULTS = {"OMP_NUM_THREADS": "2", "MXNET_ENGINE_TYPE": "NaiveEngine"}
+# MXNet announces a non-default engine on stderr when it creates it.  In a
+# notebook that line lands, a moment later, in some unrelated cell's output.
+_ENGINE_ANNOUNCEMENT = re.compile(r"MXNet start using engine: \w+")
+
+
+def configure_mxnet():
+    """Apply `DEFAULTS` (where unset) and start MXNet's engine quietly."""
+    for name, value in DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    with tempfile.TemporaryFile(mode="w+b") as captured:
+        sys.stderr.flush()
+        saved_stderr = os.dup(2)
+        os.dup2(captured.fileno(), 2)
+        try:
+            import mxnet as mx
+            # The engine starts with the first operation, not on import.
+            mx.nd.zeros(1).wait_to_read()
+        finally:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+            captured.seek(0)
+            # Anything else MXNet said is passed on unchanged.
+            for line in captured.read().decode(errors="replace").splitlines():
+                if not _ENGINE_ANNOUNCEMENT.search(line):
+                    print(line, file=sys.stderr)
