@@ -43,26 +43,7 @@ fi
 bash ci/apt_install.sh "${wanted_debs[@]}"
 
 # --- Python packages -------------------------------------------------------
-if [ -e .venv ] && ! is_python311 .venv/bin/python; then
-  say ".venv is not a Python 3.11 environment: recreating it"
-  rm -rf .venv
-fi
-if [ ! -x .venv/bin/python ]; then
-  say "creating .venv with $PYTHON"
-  "$PYTHON" -m venv .venv || {
-    echo "[setup] could not create .venv; on Debian/Ubuntu: apt-get install python3.11-venv" >&2
-    exit 1; }
-fi
-stamp=.venv/.requirements.sha256
-wanted="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  say "installing requirements.txt into .venv"
-  .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -r requirements.txt
-  echo "$wanted" > "$stamp"
-else
-  say "requirements.txt already installed in .venv"
-fi
+bash ci/make_venv.sh .venv requirements.txt "$PYTHON"
 
 # Training is bit-identical run to run only with a fixed thread count.
 export OMP_NUM_THREADS=2

@@ -1,0 +1,182 @@
+"""The training pipelines that bench/ compares, one function per pipeline.
+
+Each `run_*` function trains the seed's LeNet (sigmoid, batch 256, SGD with
+learning rate 0.9, Xavier) for `num_epochs` epochs and returns one dict per
+epoch: wall seconds for the epoch (a pass over the 60,000 training images
+plus the test accuracy, as `train_ch5` does it) and the test accuracy.
+`bench/train_speed.py` runs each in a fresh process.
+
+* reference: what the seed runs: `d2lzh`'s data pipeline (Gluon's
+  `FashionMNIST`, a per-sample `ToTensor`, a `DataLoader` with 4 workers)
+  and `d2l.train_ch5`, on MXNet's default engine.
+* book: this book's loader with the same `d2l.train_ch5`, and MXNet set up
+  as `lenet.runtime` does.
+* explorer: the explorer's training loop (`lenet.explorer_logic.train`).
+* pytorch: the same layers, initialisation and optimiser in PyTorch.
+"""
+import sys
+import time
+from pathlib import Path
+
+BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
+sys.path.insert(0, str(BOOK_DIR))
+
+BATCH_SIZE, LEARNING_RATE, SEED = 256, 0.9, 0
+TRAIN_IMAGES = 60000
+DEFAULT_ENGINE = {"MXNET_ENGINE_TYPE": "ThreadedEnginePerDevice"}
+NOT_HYBRIDIZED = {"LENET_BENCH_NO_HYBRIDIZE": "1"}
+# Name -> (runner, environment of its process).  The reference keeps MXNet's
+# default engine (lenet would otherwise switch it, see lenet.runtime).
+PIPELINES = {
+    "reference": ("reference", DEFAULT_ENGINE),
+    "book": ("book", {}),
+    "explorer": ("explorer", {}),
+    "pytorch": ("pytorch", {}),
+}
+# The same pipelines with one speed lever undone each, to show what it buys.
+LEVERS_UNDONE = {
+    "book, default engine": ("book", DEFAULT_ENGINE),
+    "explorer, default engine": ("explorer", DEFAULT_ENGINE),
+    "explorer, not hybridized": ("explorer", NOT_HYBRIDIZED),
+}
+
+
+def gluon_fashion_mnist_loaders(batch_size, num_workers=4):
+    """`d2l.load_data_fashion_mnist`'s pipeline, reading our verified files
+    (Gluon would insist on downloading its own gzip bytes)."""
+    import mxnet as mx
+    from mxnet import gluon
+    import lenet
+
+    class FashionMNISTFromLocalFiles(gluon.data.vision.FashionMNIST):
+        # The arrays Gluon's own _get_data sets: uint8 NDArray (N, 28, 28, 1)
+        # and int32 labels.
+        def _get_data(self):
+            images, labels = lenet.data.read_raw_split(
+                lenet.data.find_data_dir(),
+                "train" if self._train else "test")
+            self._data = mx.nd.array(images[..., None], dtype=images.dtype)
+            self._label = labels.astype("int32")
+
+    to_tensor = gluon.data.vision.transforms.ToTensor()
+    return tuple(
+        gluon.data.DataLoader(
+            FashionMNISTFromLocalFiles(train=train).transform_first(to_tensor),
+            batch_size, shuffle=train, num_workers=num_workers)
+        for train in (True, False))
+
+
+def _train_with_d2lzh(train_iter, test_iter, num_epochs):
+    """The seed's recipe: `d2l.train_ch5`, one call per epoch to time it."""
+    import d2lzh as d2l
+    import mxnet as mx
+    from mxnet import gluon, init
+    from lenet import build_lenet, set_seed
+    set_seed(SEED)
+    net = build_lenet()
+    net.initialize(init.Xavier(), ctx=mx.cpu())
+    trainer = gluon.Trainer(net.collect_params(), "sgd",
+                            {"learning_rate": LEARNING_RATE})
+    epochs = []
+    for _ in range(num_epochs):
+        start = time.perf_counter()
+        d2l.train_ch5(net, train_iter, test_iter, BATCH_SIZE, trainer,
+                      mx.cpu(), 1)
+        seconds = time.perf_counter() - start
+        epochs.append({"seconds": seconds, "test_acc": d2l.evaluate_accuracy(
+            test_iter, net, mx.cpu())})
+    return epochs
+
+
+def run_reference(num_epochs):
+    return _train_with_d2lzh(*gluon_fashion_mnist_loaders(BATCH_SIZE),
+                             num_epochs)
+
+
+def run_book(num_epochs):
+    from lenet import load_data_fashion_mnist
+    return _train_with_d2lzh(*load_data_fashion_mnist(BATCH_SIZE), num_epochs)
+
+
+def run_explorer(num_epochs):
+    import os
+    from mxnet.gluon import Block
+    from lenet.explorer_logic import ExplorerConfig, data_iters, train
+    if os.environ.get("LENET_BENCH_NO_HYBRIDIZE"):
+        Block.hybridize = lambda self, *args, **kwargs: None
+    config = ExplorerConfig(num_epochs=num_epochs, seed=SEED)
+    assert (config.batch_size, config.lr) == (BATCH_SIZE, LEARNING_RATE)
+    train_iter, test_iter = data_iters(config)
+    result = train(config, train_iter, test_iter)
+    return [{"seconds": e.seconds, "test_acc": e.test_acc}
+            for e in result.epochs]
+
+
+def run_pytorch(num_epochs):
+    import numpy as np
+    import torch
+    from torch import nn
+    from lenet import read_fashion_mnist
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+
+    def tensors(split):
+        images, labels = read_fashion_mnist(split)
+        return (torch.from_numpy(images.astype(np.float32) / 255),
+                torch.from_numpy(labels.astype(np.int64)))
+
+    train_X, train_y = tensors("train")
+    test_X, test_y = tensors("test")
+    # Gluon's Conv2D/Dense with activation=... apply it after the layer.
+    net = nn.Sequential(
+        nn.Conv2d(1, 6, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.MaxPool2d(2, 2),
+        nn.Flatten(),
+        nn.Linear(16 * 4 * 4, 120), nn.Sigmoid(),
+        nn.Linear(120, 84), nn.Sigmoid(),
+        nn.Linear(84, 10))
+    for layer in net:
+        if isinstance(layer, (nn.Conv2d, nn.Linear)):
+            # MXNet's Xavier(): uniform, averaging fan-in and fan-out,
+            # magnitude 3, which is Glorot's uniform; biases start at 0.
+            nn.init.xavier_uniform_(layer.weight)
+            nn.init.zeros_(layer.bias)
+    # Gluon's trainer.step(batch_size) divides the summed loss's gradient by
+    # the batch size: the mean loss here.
+    loss = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(net.parameters(), lr=LEARNING_RATE)
+
+    def test_accuracy():
+        with torch.no_grad():
+            correct = sum(
+                (net(test_X[i:i + BATCH_SIZE]).argmax(1)
+                 == test_y[i:i + BATCH_SIZE]).sum().item()
+                for i in range(0, len(test_y), BATCH_SIZE))
+        return correct / len(test_y)
+
+    epochs = []
+    for _ in range(num_epochs):
+        start = time.perf_counter()
+        order = torch.randperm(len(train_y))
+        # The training loss and accuracy that train_ch5 reports as well.
+        loss_sum, correct = torch.zeros(()), torch.zeros(())
+        for i in range(0, len(order), BATCH_SIZE):
+            batch = order[i:i + BATCH_SIZE]
+            X, y = train_X[batch], train_y[batch]
+            y_hat = net(X)
+            batch_loss = loss(y_hat, y)
+            optimizer.zero_grad()
+            batch_loss.backward()
+            optimizer.step()
+            with torch.no_grad():
+                loss_sum += batch_loss * len(batch)
+                correct += (y_hat.argmax(1) == y).sum()
+        accuracy = test_accuracy()
+        epochs.append({"seconds": time.perf_counter() - start,
+                       "test_acc": accuracy})
+    return epochs
+
+
+RUNNERS = {"reference": run_reference, "book": run_book,
+           "explorer": run_explorer, "pytorch": run_pytorch}

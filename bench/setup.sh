@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The benchmarks' environment: what the book needs (ci/setup.sh: data,
+# Python 3.11) plus PyTorch, in .venv-bench, apart from the book's .venv.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. ci/setup.sh
+bash ci/make_venv.sh .venv-bench bench/requirements.txt "$PYTHON"

@@ -1,0 +1,175 @@
+"""Training speed: the seed's pipeline, this book's, the explorer's, PyTorch.
+
+    bash bench/setup.sh                     # .venv-bench: the book + torch
+    .venv-bench/bin/python bench/train_speed.py [--repeats 5]
+        [--accuracy-epochs 5] [--levers] [--suite]
+
+Each run is one fresh process training the seed's LeNet (see
+bench/pipelines.py) for one epoch; the pipelines take turns, in a rotating
+order, so that drift in the machine's speed hits all of them alike, and the
+median of the repetitions is reported.  `--levers` adds the book's and the
+explorer's pipelines with one speed lever undone each.  `--accuracy-epochs
+N` trains each pipeline once for N epochs and compares the final test
+accuracies (speed must not cost correctness).  `--suite` also times a cold
+`jupyter-book build` and the whole `pytest --nbval` run in a fresh copy of
+the project.
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipelines import LEVERS_UNDONE, PIPELINES, RUNNERS, TRAIN_IMAGES
+
+ALL_RUNS = {**PIPELINES, **LEVERS_UNDONE}
+
+ROOT = Path(__file__).resolve().parents[1]
+# Final test accuracy of the seed's recipe after 5 epochs, seeds 0-7
+# (ci/final_accuracy_over_seeds.py): the run-to-run spread of one recipe.
+SEED_SPREAD_5_EPOCHS = (0.7347, 0.7661)
+
+
+def worker(name, num_epochs):
+    """Run in the child process: train, print one JSON line."""
+    epochs = RUNNERS[ALL_RUNS[name][0]](num_epochs)
+    rss = {who: resource.getrusage(getattr(resource, who)).ru_maxrss / 1024
+           for who in ("RUSAGE_SELF", "RUSAGE_CHILDREN")}
+    print(json.dumps({"epochs": epochs,
+                      "peak_rss_mib": rss["RUSAGE_SELF"],
+                      "workers_peak_rss_mib": rss["RUSAGE_CHILDREN"]}))
+
+
+def run(name, num_epochs):
+    env = dict(os.environ, OMP_NUM_THREADS="2")
+    env.pop("MXNET_ENGINE_TYPE", None)
+    env.update(ALL_RUNS[name][1])
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", name,
+         "--epochs", str(num_epochs)],
+        env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def speed(repeats, names):
+    runs = {name: [] for name in names}
+    for repeat in range(repeats):
+        shift = repeat % len(names)
+        for name in names[shift:] + names[:shift]:
+            result = run(name, 1)
+            runs[name].append(result)
+            print(f"  run {repeat + 1}/{repeats} {name:25}"
+                  f" {result['epochs'][0]['seconds']:6.2f} s", flush=True)
+    print(f"\none epoch (training pass over {TRAIN_IMAGES:,} images + test"
+          f" accuracy), median of {repeats} runs")
+    print(f"{'':3}{'pipeline':25} {'seconds':>8} {'images/s':>9}"
+          f" {'min-max s':>12} {'peak RSS':>9} {'+workers':>9}")
+    rate = {}
+    for number, (name, results) in enumerate(runs.items(), 1):
+        seconds = [r["epochs"][0]["seconds"] for r in results]
+        median = statistics.median(seconds)
+        rate[number] = rate[name] = TRAIN_IMAGES / median
+        print(f"{number}. {name:25} {median:8.2f} {rate[number]:9.0f}"
+              f" {min(seconds):5.2f}-{max(seconds):5.2f}"
+              f" {max(r['peak_rss_mib'] for r in results):6.0f}MiB"
+              f" {max(r['workers_peak_rss_mib'] for r in results):6.0f}MiB")
+    for a, b, goal in ((2, 1, 1.5), (3, 1, None), (3, 4, 1.0)):
+        target = f"  (goal ≥ {goal})" if goal else ""
+        print(f"ratio {a}/{b} (images/s): {rate[a] / rate[b]:.2f}{target}")
+    for name in LEVERS_UNDONE:
+        if name in rate:
+            kept = name.split(",")[0]
+            print(f"{kept} with its lever vs '{name}':"
+                  f" {rate[kept] / rate[name]:.2f}x")
+
+
+def accuracy(num_epochs):
+    print(f"\ntest accuracy after {num_epochs} epochs, seed 0")
+    finals = {}
+    for pipeline in PIPELINES:
+        result = run(pipeline, num_epochs)
+        finals[pipeline] = result["epochs"][-1]["test_acc"]
+        per_epoch = " ".join(f"{e['test_acc']:.4f}" for e in result["epochs"])
+        print(f"  {pipeline:10} {per_epoch}", flush=True)
+    if num_epochs == 5:
+        low, high = SEED_SPREAD_5_EPOCHS
+        inside = all(low - 0.01 <= acc <= high + 0.01
+                     for acc in finals.values())
+        print(f"  seeds 0-7 of the seed's recipe end between {low} and"
+              f" {high}; every pipeline within that ±0.01:"
+              f" {'yes' if inside else 'NO'}")
+
+
+def timed(command, cwd):
+    """Wall seconds and peak RSS (MiB, largest process) of `command`."""
+    probe = ("import resource, subprocess, sys, time\n"
+             "start = time.perf_counter()\n"
+             "code = subprocess.run(sys.argv[1:]).returncode\n"
+             "print(code, time.perf_counter() - start,"
+             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    done = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd,
+                          capture_output=True, text=True,
+                          env=dict(os.environ, OMP_NUM_THREADS="2"))
+    code, seconds, rss = done.stdout.split()[-3:]
+    if code != "0":
+        sys.exit(f"{' '.join(command)} failed ({code}):\n"
+                 f"{done.stderr[-3000:]}")
+    return float(seconds), float(rss)
+
+
+def suite():
+    """Cold build and the whole test run, in a fresh copy of the project."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, check=True,
+                             capture_output=True).stdout.decode().split("\0")
+    with tempfile.TemporaryDirectory(prefix="lenet-bench-") as tmp:
+        for name in filter(None, tracked):
+            target = Path(tmp, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target)
+        bin_dir = Path(sys.executable).parent
+        print("\nfresh copy of the project (no _build, no execution cache)")
+        for label, command in (
+                ("cold jupyter-book build",
+                 [str(bin_dir / "jupyter-book"), "build", ".", "-n", "-W",
+                  "--keep-going", "--quiet"]),
+                ("python -m pytest --nbval",
+                 [sys.executable, "-m", "pytest", "--nbval", "-q"])):
+            seconds, rss = timed(command, tmp)
+            print(f"  {label:26} {seconds:7.1f} s  peak RSS {rss:5.0f} MiB"
+                  f" (largest process)", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--accuracy-epochs", type=int, default=5,
+                        help="0 skips the accuracy check")
+    parser.add_argument("--levers", action="store_true",
+                        help="also time each speed lever undone")
+    parser.add_argument("--suite", action="store_true")
+    parser.add_argument("--worker", choices=ALL_RUNS, help=argparse.SUPPRESS)
+    parser.add_argument("--epochs", type=int, default=1,
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker, args.epochs)
+    started = time.perf_counter()
+    names = list(PIPELINES) + (list(LEVERS_UNDONE) if args.levers else [])
+    speed(args.repeats, names)
+    if args.accuracy_epochs:
+        accuracy(args.accuracy_epochs)
+    if args.suite:
+        suite()
+    print(f"(benchmark wall time {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
