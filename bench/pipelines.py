@@ -1,7 +1,9 @@
 """The training pipelines that bench/ compares, one function per pipeline.
 
 Each `run_*` function trains the seed's LeNet (sigmoid, batch 256, SGD with
-learning rate 0.9, Xavier) for `num_epochs` epochs and returns one dict per
+learning rate 0.9, Xavier) for `num_epochs` epochs from random seed `seed`
+(the pipelines draw random numbers in different orders, so one seed is not
+the same run in two pipelines) and returns one dict per
 epoch: wall seconds for the epoch (a pass over the 60,000 training images
 plus the test accuracy, as `train_ch5` does it) and the test accuracy.
 `bench/train_speed.py` runs each in a fresh process.
@@ -21,7 +23,7 @@ from pathlib import Path
 BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
 sys.path.insert(0, str(BOOK_DIR))
 
-BATCH_SIZE, LEARNING_RATE, SEED = 256, 0.9, 0
+BATCH_SIZE, LEARNING_RATE = 256, 0.9
 TRAIN_IMAGES = 60000
 DEFAULT_ENGINE = {"MXNET_ENGINE_TYPE": "ThreadedEnginePerDevice"}
 NOT_HYBRIDIZED = {"LENET_BENCH_NO_HYBRIDIZE": "1"}
@@ -66,13 +68,13 @@ def gluon_fashion_mnist_loaders(batch_size, num_workers=4):
         for train in (True, False))
 
 
-def _train_with_d2lzh(train_iter, test_iter, num_epochs):
+def _train_with_d2lzh(train_iter, test_iter, num_epochs, seed):
     """The seed's recipe: `d2l.train_ch5`, one call per epoch to time it."""
     import d2lzh as d2l
     import mxnet as mx
     from mxnet import gluon, init
     from lenet import build_lenet, set_seed
-    set_seed(SEED)
+    set_seed(seed)
     net = build_lenet()
     net.initialize(init.Xavier(), ctx=mx.cpu())
     trainer = gluon.Trainer(net.collect_params(), "sgd",
@@ -88,23 +90,24 @@ def _train_with_d2lzh(train_iter, test_iter, num_epochs):
     return epochs
 
 
-def run_reference(num_epochs):
+def run_reference(num_epochs, seed):
     return _train_with_d2lzh(*gluon_fashion_mnist_loaders(BATCH_SIZE),
-                             num_epochs)
+                             num_epochs, seed)
 
 
-def run_book(num_epochs):
+def run_book(num_epochs, seed):
     from lenet import load_data_fashion_mnist
-    return _train_with_d2lzh(*load_data_fashion_mnist(BATCH_SIZE), num_epochs)
+    return _train_with_d2lzh(*load_data_fashion_mnist(BATCH_SIZE), num_epochs,
+                             seed)
 
 
-def run_explorer(num_epochs):
+def run_explorer(num_epochs, seed):
     import os
     from mxnet.gluon import Block
     from lenet.explorer_logic import ExplorerConfig, data_iters, train
     if os.environ.get("LENET_BENCH_NO_HYBRIDIZE"):
         Block.hybridize = lambda self, *args, **kwargs: None
-    config = ExplorerConfig(num_epochs=num_epochs, seed=SEED)
+    config = ExplorerConfig(num_epochs=num_epochs, seed=seed)
     assert (config.batch_size, config.lr) == (BATCH_SIZE, LEARNING_RATE)
     train_iter, test_iter = data_iters(config)
     result = train(config, train_iter, test_iter)
@@ -112,13 +115,13 @@ def run_explorer(num_epochs):
             for e in result.epochs]
 
 
-def run_pytorch(num_epochs):
+def run_pytorch(num_epochs, seed):
     import numpy as np
     import torch
     from torch import nn
     from lenet import read_fashion_mnist
 
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     torch.set_num_threads(2)
 
     def tensors(split):

@@ -7,6 +7,8 @@
 #   html-manager - @jupyter-widgets/html-manager 1.x (ipywidgets 8), dist/
 #                  embed-amd.js and the icon fonts it loads from beside it
 #   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
+#   vega         - vega, vega-lite and vega-embed for the 5.5.4 sweep chart;
+#                  vega-lite's major version matches Altair's (requirements.txt)
 # Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
 # Jupyter Book does not add these files to every page.
 set -euo pipefail
@@ -15,20 +17,25 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REQUIREJS=requirejs@2.3.8
 HTML_MANAGER=@jupyter-widgets/html-manager@1.0.13
 MATHJAX=mathjax@3.2.2
+VEGA=vega@5.33.1
+VEGA_LITE=vega-lite@5.20.1
+VEGA_EMBED=vega-embed@6.29.0
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-echo "[vendor] npm pack $REQUIREJS $HTML_MANAGER $MATHJAX"
-(cd "$work" && npm pack --silent "$REQUIREJS" "$HTML_MANAGER" "$MATHJAX" >/dev/null)
+packages=("$REQUIREJS" "$HTML_MANAGER" "$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED")
+echo "[vendor] npm pack ${packages[*]}"
+(cd "$work" && npm pack --silent "${packages[@]}" >/dev/null)
 for tarball in "$work"/*.tgz; do
   mkdir -p "${tarball%.tgz}" && tar xzf "$tarball" -C "${tarball%.tgz}"
 done
 requirejs="$work/requirejs-2.3.8/package"
 manager="$work/jupyter-widgets-html-manager-1.0.13/package"
 mathjax="$work/mathjax-3.2.2/package"
+unpacked() { echo "$work/${1/@/-}/package"; }  # vega@5.33.1 -> vega-5.33.1
 
 out=web/vendor
-rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax}
+rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax,vega}
 cp "$requirejs/require.js" "$out.new/require/"
 # MIT: the licence is in require.js's header and in package.json.
 cp "$requirejs/package.json" "$out.new/require/"
@@ -38,11 +45,14 @@ cp "$mathjax/LICENSE" "$mathjax/es5/tex-chtml.js" "$out.new/mathjax/"
 mkdir -p "$out.new/mathjax/output/chtml/fonts" "$out.new/mathjax/input/tex"
 cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" "$out.new/mathjax/output/chtml/fonts/"
 cp -r "$mathjax/es5/input/tex/extensions" "$out.new/mathjax/input/tex/"
-cat > "$out.new/VERSIONS" <<VERSIONS
-$REQUIREJS
-$HTML_MANAGER
-$MATHJAX
-VERSIONS
+for package in "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"; do
+  name="${package%@*}" dir="$(unpacked "$package")"
+  cp "$dir/build/$name.min.js" "$out.new/vega/"
+  # BSD-3-Clause (package.json); vega's own package ships no LICENSE file.
+  cp "$dir/package.json" "$out.new/vega/$name.package.json"
+  if [ -f "$dir/LICENSE" ]; then cp "$dir/LICENSE" "$out.new/vega/$name.LICENSE"; fi
+done
+printf '%s\n' "${packages[@]}" > "$out.new/VERSIONS"
 # Replace the old copy only once the new one is complete.
 rm -rf "$out" && mv "$out.new" "$out"
 echo "[vendor] wrote $out ($(du -sh "$out" | cut -f1))"
