@@ -121,3 +121,29 @@ def test_chinese_search_finds_the_lenet_pages(browser, site):
     assert any("lenet_model" in href for href in found), found
     assert any("book/index" in href for href in found), found
     page.close()
+
+
+def test_sweep_chart_answers_its_controls(browser, site):
+    """The precomputed sweep chart on 5.5.4, with no kernel: picking another
+    configuration shows that configuration's recorded accuracy."""
+    from lenet.sweep import load_sweep
+
+    runs = {(r["kernel_size"], tuple(r["channels"]), r["activation"]): r
+            for r in load_sweep()["runs"]}
+    page, *_ = open_page(browser, f"{site}/book/exercises.html")
+    chart = page.locator(".lenet-sweep-chart")
+    headline = chart.locator("svg text", has_text="训练用时")
+    headline.wait_for(timeout=15000)
+    book_lenet = runs[(5, (6, 16), "sigmoid")]
+    assert f"{book_lenet['final_test_acc']:.4f}" in headline.text_content()
+
+    chart.locator("select").first.select_option("3")
+    chart.locator("input[type=radio][value=relu]").check()
+    picked = runs[(3, (6, 16), "relu")]
+    page.wait_for_function(
+        "([el, text]) => el.textContent.includes(text)",
+        arg=[headline.element_handle(), f"{picked['final_test_acc']:.4f}"],
+        timeout=5000)
+    assert f"参数 {picked['num_params']:,}" in headline.text_content()
+    assert chart.locator("svg text", has_text="1×6×26×26").count() == 1
+    page.close()

@@ -1,0 +1,191 @@
+"""The precomputed sweep behind the 5.5.4 chart: its grid, its file, checks.
+
+`ci/sweep_explorer_grid.py` trains every configuration of `GRID` with the
+explorer's own training loop and writes `DATA_PATH`; the page reads it at
+build time (see `lenet.sweep_chart`).  `check` is the file's schema: the
+sweep script runs it before writing, the tests and the page before use.
+"""
+import itertools
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+from .explorer_logic import ExplorerConfig, layer_infos
+from .model import format_table
+
+DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "lenet_sweep.json"
+PARTIAL_PATH = DATA_PATH.with_name("lenet_sweep.partial.json")
+SEED = 0
+GRID = {
+    "kernel_size": [3, 5, 7],
+    "channels": [[6, 16], [16, 32], [32, 64]],
+    "activation": ["sigmoid", "relu", "tanh"],
+}
+# The seed's hyperparameters (5 epochs, batch 256, Xavier, max pooling, dense
+# 120 and 84) for every run.  Learning rate by activation: the book's 0.9
+# for sigmoid; 0.1 for relu and tanh, with which 0.9 diverges or stalls.
+SETTINGS = {
+    "num_epochs": 5, "batch_size": 256, "initializer": "Xavier",
+    "pooling": "max", "dense_units": [120, 84], "train_size": 60000,
+    "test_size": 10000,
+    "learning_rate": {"sigmoid": 0.9, "relu": 0.1, "tanh": 0.1},
+}
+BOOK_LENET = {"kernel_size": 5, "channels": [6, 16], "activation": "sigmoid"}
+EPOCH_FIELDS = ("epoch", "train_loss", "train_acc", "test_acc", "seconds")
+
+
+class SweepFileError(ValueError):
+    """The sweep file is missing, unreadable or does not match the grid."""
+
+
+def grid_configs():
+    """One ExplorerConfig per point of the grid, in the grid's order."""
+    return [
+        ExplorerConfig(
+            kernel_sizes=(k, k), channels=tuple(channels),
+            activation=activation, pooling=SETTINGS["pooling"],
+            dense_units=tuple(SETTINGS["dense_units"]),
+            lr=SETTINGS["learning_rate"][activation],
+            initializer=SETTINGS["initializer"],
+            num_epochs=SETTINGS["num_epochs"],
+            batch_size=SETTINGS["batch_size"],
+            train_size=SETTINGS["train_size"], seed=SEED)
+        for k, channels, activation in itertools.product(*GRID.values())]
+
+
+def config_key(config):
+    return (config.kernel_sizes[0], tuple(config.channels), config.activation)
+
+
+def run_key(run):
+    return (run["kernel_size"], tuple(run["channels"]), run["activation"])
+
+
+def layer_records(config):
+    """The per-layer table of `config`, as the sweep file stores it."""
+    return [{"name": layer.name, "output_shape": list(layer.output_shape),
+             "num_params": layer.num_params} for layer in layer_infos(config)]
+
+
+def run_record(config, epochs, wall_seconds):
+    """What the sweep file keeps of one run (`epochs`: EpochResults)."""
+    layers = layer_records(config)
+    return {
+        "kernel_size": config.kernel_sizes[0],
+        "channels": list(config.channels),
+        "activation": config.activation,
+        "lr": config.lr,
+        "num_params": sum(layer["num_params"] for layer in layers),
+        "layers": layers,
+        "epochs": [{field: round(float(getattr(e, field)), 6)
+                    if field != "epoch" else e.epoch
+                    for field in EPOCH_FIELDS} for e in epochs],
+        "final_test_acc": float(epochs[-1].test_acc),
+        "seconds": round(wall_seconds, 2),
+    }
+
+
+def check(data):
+    """Raise SweepFileError naming the first thing that does not fit."""
+    def fail(message):
+        raise SweepFileError(
+            f"{message}。请用 ci/sweep_explorer_grid.py 重新生成"
+            f" {DATA_PATH.name} / sweep file does not match: {message}")
+
+    for key in ("provenance", "settings", "grid", "runs"):
+        if key not in data:
+            fail(f"缺少 '{key}'")
+    for key in ("date", "cpu", "versions", "seed", "total_seconds"):
+        if key not in data["provenance"]:
+            fail(f"provenance 缺少 '{key}'")
+    if data["grid"] != GRID or data["settings"] != SETTINGS:
+        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
+    run_fields = ("kernel_size", "channels", "activation", "lr", "num_params",
+                  "layers", "epochs", "final_test_acc", "seconds")
+    for number, run in enumerate(data["runs"], 1):
+        missing = [f for f in run_fields if f not in run]
+        if missing:
+            fail(f"第 {number} 个运行记录缺少 {', '.join(missing)}")
+    configs = {config_key(c): c for c in grid_configs()}
+    keys = [run_key(run) for run in data["runs"]]
+    if sorted(keys) != sorted(configs) or len(set(keys)) != len(keys):
+        fail(f"runs 应当恰好覆盖网格的 {len(configs)} 个配置，"
+             f"实际有 {len(keys)} 个")
+    for run, key in zip(data["runs"], keys):
+        config = configs[key]
+        if run["lr"] != config.lr:
+            fail(f"{key} 的学习率是 {run['lr']}，应为 {config.lr}")
+        layers = layer_records(config)
+        if run["layers"] != layers or run["num_params"] != sum(
+                layer["num_params"] for layer in layers):
+            fail(f"{key} 的各层形状或参数个数与 layer_infos 不符")
+        epochs = run["epochs"]
+        if [e.get("epoch") for e in epochs] != list(
+                range(1, SETTINGS["num_epochs"] + 1)):
+            fail(f"{key} 的迭代周期不是 1..{SETTINGS['num_epochs']}")
+        for e in epochs:
+            values = [e.get(field) for field in EPOCH_FIELDS[1:]]
+            if not all(isinstance(v, (int, float)) and math.isfinite(v)
+                       for v in values):
+                fail(f"{key} 第 {e['epoch']} 个周期缺少数值")
+            if not (0 <= e["train_acc"] <= 1 and 0 <= e["test_acc"] <= 1
+                    and e["seconds"] > 0):
+                fail(f"{key} 第 {e['epoch']} 个周期的数值超出范围")
+        if not math.isclose(run["final_test_acc"], epochs[-1]["test_acc"],
+                            abs_tol=1e-6):
+            fail(f"{key} 的 final_test_acc 与最后一个周期不符")
+        if run["seconds"] < sum(e["seconds"] for e in epochs) - 0.5:
+            fail(f"{key} 的总用时短于各周期用时之和")
+
+
+def load_sweep(path=DATA_PATH):
+    """The checked contents of the sweep file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SweepFileError(
+            f"找不到 {path}。请运行 ci/sweep_explorer_grid.py 生成它"
+            f" / {path} is missing: run ci/sweep_explorer_grid.py") from None
+    except (OSError, ValueError) as err:
+        raise SweepFileError(
+            f"无法读取 {path}（{err}）。请从仓库恢复它或重新生成"
+            f" / cannot read {path}: restore it from git or regenerate it"
+        ) from None
+    if not isinstance(data, dict):
+        raise SweepFileError(f"{path} 不是一个 JSON 对象 / not a JSON object")
+    check(data)
+    return data
+
+
+def write_json_atomically(path, data):
+    """Write `data` as JSON next to `path`, then rename it into place, so a
+    reader never sees half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False, indent=1)
+            out.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 is for half-written files
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def format_summary_by_activation(data):
+    """A text table: per activation, the range of final test accuracy and
+    of training time over the sweep's runs."""
+    rows = []
+    for activation in GRID["activation"]:
+        runs = [r for r in data["runs"] if r["activation"] == activation]
+        accuracy = [r["final_test_acc"] for r in runs]
+        seconds = [r["seconds"] for r in runs]
+        rows.append((activation, str(len(runs)),
+                     f"{min(accuracy):.3f} – {max(accuracy):.3f}",
+                     f"{min(seconds):.0f} – {max(seconds):.0f}"))
+    return format_table(("激活函数", "配置数", "最终测试准确率", "训练用时（秒）"),
+                        rows, ("合计", str(len(data["runs"])), "", ""))

@@ -1,0 +1,182 @@
+"""The 5.5.4 chart over the precomputed sweep, drawn in the reader's browser.
+
+A Vega-Lite chart (built with Altair) whose controls - kernel size, output
+channels, activation - are Vega-Lite parameters bound to form fields, so
+the chart answers with no kernel and no network: every number it shows is
+in the page, from `lenet.sweep.DATA_PATH`.
+
+In Jupyter the chart is rendered by JupyterLab's own Vega-Lite renderer; in
+the built book by vega-embed, loaded through RequireJS from the book's own
+copy (web/vendor, paths in web/js/require-config.js).
+"""
+import hashlib
+import json
+
+import altair as alt
+
+from .sweep import BOOK_LENET, DATA_PATH, GRID, load_sweep
+
+ACCURACY_NAMES = {"train_acc": "训练准确率", "test_acc": "测试准确率"}
+ACTIVATION_COLORS = {"sigmoid": "#1f77b4", "relu": "#d62728",
+                     "tanh": "#2ca02c"}
+FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei',"
+        " sans-serif")
+
+
+def _channels_label(channels):
+    return f"{channels[0]},{channels[1]}"
+
+
+def _tables(data):
+    """Flat rows for Vega-Lite: curves, one summary per run, layer rows."""
+    curves, summary, layers = [], [], []
+    for run in data["runs"]:
+        key = {"kernel": run["kernel_size"],
+               "channels": _channels_label(run["channels"]),
+               "activation": run["activation"]}
+        is_book = (run["kernel_size"] == BOOK_LENET["kernel_size"]
+                   and run["channels"] == BOOK_LENET["channels"]
+                   and run["activation"] == BOOK_LENET["activation"])
+        summary.append({**key, "lr": run["lr"],
+                        "final_test_acc": run["final_test_acc"],
+                        "seconds": run["seconds"],
+                        "num_params": run["num_params"],
+                        "label": "原书 LeNet" if is_book else ""})
+        for epoch in run["epochs"]:
+            for field, name in ACCURACY_NAMES.items():
+                curves.append({**key, "epoch": epoch["epoch"], "curve": name,
+                               "value": epoch[field]})
+            curves.append({**key, "epoch": epoch["epoch"], "curve": "训练损失",
+                           "value": epoch["train_loss"]})
+        for row, layer in enumerate(run["layers"]):
+            layers.append({**key, "row": row, "name": layer["name"],
+                           "shape": "×".join(map(str, layer["output_shape"])),
+                           "num_params": layer["num_params"]})
+    return curves, summary, layers
+
+
+def sweep_chart(data=None):
+    """The Altair chart of the sweep (`data`: a loaded sweep file)."""
+    data = data or load_sweep()
+    settings = data["settings"]
+    curves, summary, layers = _tables(data)
+
+    kernel = alt.param(
+        name="kernel", value=BOOK_LENET["kernel_size"],
+        bind=alt.binding_select(options=GRID["kernel_size"],
+                                name="卷积窗口大小 "))
+    channels = alt.param(
+        name="channels", value=_channels_label(BOOK_LENET["channels"]),
+        bind=alt.binding_select(
+            options=[_channels_label(c) for c in GRID["channels"]],
+            name="两层的输出通道数 "))
+    activation = alt.param(
+        name="activation", value=BOOK_LENET["activation"],
+        bind=alt.binding_radio(options=GRID["activation"], name="激活函数 "))
+    picked = ((alt.datum.kernel == kernel) & (alt.datum.channels == channels)
+              & (alt.datum.activation == activation))
+    epochs = alt.X("epoch:O", title="迭代周期", axis=alt.Axis(labelAngle=0))
+
+    accuracy = alt.Chart(alt.Data(values=curves)).transform_filter(
+        picked).transform_filter(alt.datum.curve != "训练损失").mark_line(
+        point=True).encode(
+        x=epochs,
+        y=alt.Y("value:Q", title="准确率", scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("curve:N", title=None,
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["curve:N", "epoch:O", alt.Tooltip("value:Q", format=".4f")],
+    ).properties(width=260, height=180, title="准确率")
+    loss = alt.Chart(alt.Data(values=curves)).transform_filter(
+        picked).transform_filter(alt.datum.curve == "训练损失").mark_line(
+        point=True, color="#555").encode(
+        x=epochs,
+        y=alt.Y("value:Q", title="训练损失", scale=alt.Scale(zero=True)),
+        tooltip=["epoch:O", alt.Tooltip("value:Q", format=".4f")],
+    ).properties(width=200, height=180, title="训练损失")
+
+    headline = alt.Chart(alt.Data(values=summary)).transform_filter(
+        picked).transform_calculate(
+        text=("'最终测试准确率 ' + format(datum.final_test_acc, '.4f')"
+              " + '　训练用时 ' + format(datum.seconds, '.0f') + ' 秒'"
+              " + '　参数 ' + format(datum.num_params, ',')"
+              " + '　学习率 ' + datum.lr")
+    ).mark_text(align="left", fontSize=15, fontWeight="bold").encode(
+        x=alt.value(0), text="text:N").properties(width=480, height=24)
+
+    table = alt.Chart(alt.Data(values=layers)).transform_filter(picked)
+    row = alt.Y("row:O", axis=None)
+    layer_table = alt.hconcat(*[
+        table.mark_text(align="left", font="monospace").encode(
+            y=row, text=alt.Text(f"{field}:Q", format=fmt) if fmt
+            else f"{field}:N"
+        ).properties(width=width, height=150, title=title)
+        for field, title, width, fmt in (
+            ("name", "层", 110, None), ("shape", "输出形状", 130, None),
+            ("num_params", "参数个数", 90, ","))], spacing=4)
+
+    everything = alt.Chart(alt.Data(values=summary))
+    scatter = everything.mark_point(filled=True, size=70, opacity=0.8).encode(
+        x=alt.X("num_params:Q", title="参数个数（对数坐标）",
+                scale=alt.Scale(type="log")),
+        y=alt.Y("final_test_acc:Q", title="最终测试准确率",
+                scale=alt.Scale(zero=False)),
+        color=alt.Color("activation:N", title="激活函数", scale=alt.Scale(
+            domain=list(ACTIVATION_COLORS),
+            range=list(ACTIVATION_COLORS.values()))),
+        shape=alt.Shape("kernel:N", title="卷积窗口"),
+        tooltip=["kernel:N", "channels:N", "activation:N", "lr:Q",
+                 alt.Tooltip("final_test_acc:Q", format=".4f"),
+                 alt.Tooltip("seconds:Q", format=".0f", title="秒"),
+                 alt.Tooltip("num_params:Q", format=",")],
+    )
+    ring = everything.transform_filter(picked).mark_point(
+        size=400, color="black", strokeWidth=2).encode(
+        x="num_params:Q", y="final_test_acc:Q")
+    book_label = everything.transform_filter(
+        alt.datum.label != "").mark_text(
+        align="left", dx=8, dy=-8, fontSize=12).encode(
+        x="num_params:Q", y="final_test_acc:Q", text="label:N")
+    overview = (scatter + ring + book_label).properties(
+        width=480, height=260,
+        title=f"网格中全部 {len(summary)} 个配置"
+              f"（{settings['num_epochs']} 个迭代周期后，黑圈为当前选择）")
+
+    return alt.vconcat(
+        headline, alt.hconcat(accuracy, loss), layer_table, overview,
+        spacing=14,
+    ).add_params(kernel, channels, activation).resolve_scale(
+        # The curves' colours and the scatter's activation colours differ.
+        color="independent", shape="independent").configure(
+        font=FONT).configure_view(stroke=None)
+
+
+class SweepChart:
+    """Displays as Vega-Lite in Jupyter and as vega-embed HTML in the book."""
+
+    def __init__(self, data=None):
+        self.spec = sweep_chart(data).to_dict()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = json.dumps(self.spec, ensure_ascii=False, sort_keys=True)
+        element_id = "lenet-sweep-" + hashlib.sha256(
+            text.encode()).hexdigest()[:12]
+        html = (
+            # vega-embed puts the controls after the chart; show them first.
+            f"<style>#{element_id} {{display: flex; flex-direction: column}}"
+            f" #{element_id} .vega-bindings {{order: -1; margin-bottom: 1em}}"
+            "</style>\n"
+            f'<div id="{element_id}" class="lenet-sweep-chart"></div>\n'
+            "<script>\n(function () {\n"
+            f"  var spec = {text};\n"
+            "  function draw() {\n"
+            '    require(["vega-embed"], function (vegaEmbed) {\n'
+            f'      vegaEmbed("#{element_id}", spec,'
+            ' {renderer: "svg", actions: false});\n'
+            "    });\n  }\n"
+            '  if (document.readyState === "loading") {\n'
+            '    document.addEventListener("DOMContentLoaded", draw);\n'
+            "  } else {\n    draw();\n  }\n})();\n</script>")
+        major = alt.SCHEMA_VERSION.split(".")[0]
+        return {f"application/vnd.vegalite.{major}+json": self.spec,
+                "text/html": html,
+                "text/plain": f"<LeNet 网格扫描图：{DATA_PATH.name}>"}

@@ -1,0 +1,104 @@
+"""Train every configuration of the 5.5.4 sweep and record the results.
+
+    OMP_NUM_THREADS=2 python ci/sweep_explorer_grid.py [--resume]
+
+Runs the explorer's own training (`lenet.explorer_logic.train`) over the
+grid in `lenet.sweep.GRID` - kernel size × output channels × activation,
+the same epochs, seed and full data sets for all - and writes
+book/data/lenet_sweep.json with the results and their provenance (versions,
+seed, CPU, date, wall time per run).  The 5.5.4 page draws its chart from
+that file, which is committed: the build does not rerun the sweep.
+
+Each finished run is saved at once to lenet_sweep.partial.json; --resume
+continues from it after an interruption.  The final file replaces the old
+one only when every run is done.  Run nothing else on the machine meanwhile:
+the recorded times are part of the result.
+"""
+import argparse
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
+
+from lenet import sweep  # noqa: E402
+from lenet.explorer_logic import data_iters, train  # noqa: E402
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def provenance():
+    return {
+        "script": "ci/sweep_explorer_grid.py",
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"),
+        "cpu": cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+        "MXNET_ENGINE_TYPE": os.environ.get("MXNET_ENGINE_TYPE"),
+        "python": platform.python_version(),
+        "versions": {name: importlib.metadata.version(name)
+                     for name in ("mxnet", "numpy", "d2lzh")},
+        "seed": sweep.SEED,
+    }
+
+
+def run_one(config):
+    train_iter, test_iter = data_iters(config)
+    started = time.perf_counter()
+    result = train(config, train_iter, test_iter)
+    wall = time.perf_counter() - started
+    if result.stopped or result.diverged or len(result.epochs) != \
+            config.num_epochs:
+        sys.exit(f"run did not finish: {config} {result.message}")
+    return sweep.run_record(config, result.epochs, wall)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--resume", action="store_true",
+                        help=f"continue from {sweep.PARTIAL_PATH.name}")
+    parser.add_argument("--output", type=Path, default=sweep.DATA_PATH)
+    args = parser.parse_args()
+    partial = args.output.with_name(sweep.PARTIAL_PATH.name)
+    data = {"provenance": provenance(), "settings": sweep.SETTINGS,
+            "grid": sweep.GRID, "runs": []}
+    if args.resume and partial.exists():
+        data["runs"] = json.loads(partial.read_text())["runs"]
+    done = {sweep.run_key(run) for run in data["runs"]}
+    configs = sweep.grid_configs()
+    for number, config in enumerate(configs, 1):
+        key = sweep.config_key(config)
+        if key in done:
+            continue
+        record = run_one(config)
+        data["runs"].append(record)
+        sweep.write_json_atomically(partial, data)
+        print(f"[{number}/{len(configs)}] {key}: test acc"
+              f" {record['final_test_acc']:.4f} in {record['seconds']:.0f} s",
+              flush=True)
+    data["runs"].sort(key=lambda run: configs.index(
+        next(c for c in configs if sweep.config_key(c) == sweep.run_key(run))))
+    data["provenance"]["total_seconds"] = round(
+        sum(run["seconds"] for run in data["runs"]), 1)
+    sweep.check(data)
+    sweep.write_json_atomically(args.output, data)
+    partial.unlink(missing_ok=True)
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
