@@ -48,3 +48,26 @@ def test_math_and_widgets_come_from_the_vendored_copies():
     assert "vendor/require/require.js" in exercises
     assert "vendor/html-manager/embed-amd.js" in exercises
     assert "application/vnd.jupyter.widget-state+json" in exercises
+    # The sweep chart loads vega-embed through RequireJS, from web/vendor.
+    assert 'require(["vega-embed"]' in exercises
+    config = (HTML_DIR / "js" / "require-config.js").read_text("utf-8")
+    for module in ("vega.min", "vega-lite.min", "vega-embed.min"):
+        assert f'"../vendor/vega/{module}"' in config
+        assert (HTML_DIR / "vendor" / "vega" / f"{module}.js").is_file()
+
+
+@pytest.mark.parametrize("name", ["lenet_model", "training", "exercises"])
+def test_pages_offer_their_source_and_executed_notebook(name):
+    import json
+
+    page = (HTML_DIR / "book" / f"{name}.html").read_text("utf-8")
+    for suffix in (".md", ".ipynb"):
+        assert f'_sources/book/{name}{suffix}"' in page, suffix
+    # The notebook a reader downloads to run: the page's code cells.
+    notebook = json.loads((HTML_DIR / "_sources" / "book" / f"{name}.ipynb")
+                          .read_text("utf-8"))
+    page_source = (HTML_DIR / "_sources" / "book" / f"{name}.md").read_text(
+        "utf-8")
+    code = ["".join(cell["source"]) for cell in notebook["cells"]
+            if cell["cell_type"] == "code"]
+    assert code and all(source in page_source for source in code)
