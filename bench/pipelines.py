@@ -26,7 +26,6 @@ sys.path.insert(0, str(BOOK_DIR))
 BATCH_SIZE, LEARNING_RATE = 256, 0.9
 TRAIN_IMAGES = 60000
 DEFAULT_ENGINE = {"MXNET_ENGINE_TYPE": "ThreadedEnginePerDevice"}
-NOT_HYBRIDIZED = {"LENET_BENCH_NO_HYBRIDIZE": "1"}
 # Name -> (runner, environment of its process).  The reference keeps MXNet's
 # default engine (lenet would otherwise switch it, see lenet.runtime).
 PIPELINES = {
@@ -39,7 +38,6 @@ PIPELINES = {
 LEVERS_UNDONE = {
     "book, default engine": ("book", DEFAULT_ENGINE),
     "explorer, default engine": ("explorer", DEFAULT_ENGINE),
-    "explorer, not hybridized": ("explorer", NOT_HYBRIDIZED),
 }
 
 
@@ -102,11 +100,7 @@ def run_book(num_epochs, seed):
 
 
 def run_explorer(num_epochs, seed):
-    import os
-    from mxnet.gluon import Block
     from lenet.explorer_logic import ExplorerConfig, data_iters, train
-    if os.environ.get("LENET_BENCH_NO_HYBRIDIZE"):
-        Block.hybridize = lambda self, *args, **kwargs: None
     config = ExplorerConfig(num_epochs=num_epochs, seed=seed)
     assert (config.batch_size, config.lr) == (BATCH_SIZE, LEARNING_RATE)
     train_iter, test_iter = data_iters(config)

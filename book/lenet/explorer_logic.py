@@ -171,7 +171,7 @@ def build_network(config):
     """The Gluon network that `config` describes (not initialised)."""
     return build_lenet(config.kernel_sizes, config.channels,
                        config.activation, config.pooling,
-                       config.dense_units, NUM_CLASSES, hybrid=True)
+                       config.dense_units, NUM_CLASSES)
 
 
 def gluon_code(config):
@@ -180,7 +180,7 @@ def gluon_code(config):
     act = config.activation
     lines = ["from mxnet import gluon, init",
              "from mxnet.gluon import nn", "",
-             "net = nn.HybridSequential()", "net.add("]
+             "net = nn.Sequential()", "net.add("]
     for k, c in zip(config.kernel_sizes, config.channels):
         lines.append(f"    nn.Conv2D(channels={c}, kernel_size={k},"
                      f" activation='{act}'),")
@@ -190,8 +190,6 @@ def gluon_code(config):
     lines.append(f"    nn.Dense({NUM_CLASSES}))")
     lines += [
         f"net.initialize(init=init.{config.initializer}())",
-        "# 编译成静态图，训练更快",
-        "net.hybridize(static_alloc=True, static_shape=True)",
         "trainer = gluon.Trainer(net.collect_params(), 'sgd',",
         f"                        {{'learning_rate': {config.lr}}})",
         f"# batch_size = {config.batch_size}, num_epochs ="
@@ -242,9 +240,6 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
     set_seed(config.seed)
     net = build_network(config)
     net.initialize(INITIALIZERS[config.initializer](), ctx=ctx)
-    # One compiled graph with its memory planned once, instead of one call
-    # into MXNet per layer and per batch (see bench/train_speed.py).
-    net.hybridize(static_alloc=True, static_shape=True)
     trainer = gluon.Trainer(net.collect_params(), "sgd",
                             {"learning_rate": config.lr})
     loss = gloss.SoftmaxCrossEntropyLoss()

@@ -9,17 +9,14 @@ POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
 
 
 def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
-                pooling="max", dense_units=(120, 84), num_classes=10,
-                hybrid=False):
+                pooling="max", dense_units=(120, 84), num_classes=10):
     """LeNet of section 5.5.1; the defaults give exactly the book's network.
 
     Blocks of convolution + 2x2 pooling (stride 2), one per kernel size and
     channel count, then dense layers of `dense_units` and a final one of
-    `num_classes` outputs.  With `hybrid=True` the container is a
-    `HybridSequential`, which `hybridize()` compiles into one graph (an
-    `nn.Sequential`, as in the book, only compiles each layer on its own).
+    `num_classes` outputs.
     """
-    net = nn.HybridSequential() if hybrid else nn.Sequential()
+    net = nn.Sequential()
     for kernel_size, out_channels in zip(kernel_sizes, channels):
         net.add(nn.Conv2D(channels=out_channels, kernel_size=kernel_size,
                           activation=activation),

@@ -187,5 +187,6 @@ def format_summary_by_activation(data):
         rows.append((activation, str(len(runs)),
                      f"{min(accuracy):.3f} – {max(accuracy):.3f}",
                      f"{min(seconds):.0f} – {max(seconds):.0f}"))
-    return format_table(("激活函数", "配置数", "最终测试准确率", "训练用时（秒）"),
-                        rows, ("合计", str(len(data["runs"])), "", ""))
+    header = ("激活函数", "配置数", "最终测试准确率", "训练用时（秒）")
+    return format_table(header, rows,
+                        ("合计", str(len(data["runs"])), "", ""))
