@@ -126,10 +126,9 @@ def test_chinese_search_finds_the_lenet_pages(browser, site):
 def test_sweep_chart_answers_its_controls(browser, site):
     """The precomputed sweep chart on 5.5.4, with no kernel: picking another
     configuration shows that configuration's recorded accuracy."""
-    from lenet.sweep import load_sweep
+    from lenet.sweep import load_sweep, run_key
 
-    runs = {(r["kernel_size"], tuple(r["channels"]), r["activation"]): r
-            for r in load_sweep()["runs"]}
+    runs = {run_key(r): r for r in load_sweep()["runs"]}
     page, *_ = open_page(browser, f"{site}/book/exercises.html")
     chart = page.locator(".lenet-sweep-chart")
     headline = chart.locator("svg text", has_text="训练用时")

@@ -35,9 +35,8 @@ def test_the_books_lenet_in_the_sweep_is_the_seeds_recipe(data):
     """The seed's network and hyperparameters; its accuracy within what the
     explorer's loop gives over seeds 0-7: 0.6886-0.7609
     (ci/explorer_preset_accuracy.py 原书LeNet 0 1 2 3 4 5 6 7)."""
-    run = next(r for r in data["runs"] if sweep.run_key(r) == (
-        sweep.BOOK_LENET["kernel_size"], tuple(sweep.BOOK_LENET["channels"]),
-        sweep.BOOK_LENET["activation"]))
+    run = next(r for r in data["runs"]
+               if sweep.run_key(r) == sweep.run_key(sweep.BOOK_LENET))
     assert run["num_params"] == 44426
     assert run["lr"] == 0.9
     assert 0.68 < run["final_test_acc"] < 0.77

@@ -14,9 +14,10 @@ import json
 
 import altair as alt
 
-from .sweep import BOOK_LENET, DATA_PATH, GRID, load_sweep
+from .sweep import BOOK_LENET, DATA_PATH, GRID, load_sweep, run_key
 
 ACCURACY_NAMES = {"train_acc": "训练准确率", "test_acc": "测试准确率"}
+LOSS_NAME = "训练损失"
 ACTIVATION_COLORS = {"sigmoid": "#1f77b4", "relu": "#d62728",
                      "tanh": "#2ca02c"}
 FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei',"
@@ -34,9 +35,7 @@ def _tables(data):
         key = {"kernel": run["kernel_size"],
                "channels": _channels_label(run["channels"]),
                "activation": run["activation"]}
-        is_book = (run["kernel_size"] == BOOK_LENET["kernel_size"]
-                   and run["channels"] == BOOK_LENET["channels"]
-                   and run["activation"] == BOOK_LENET["activation"])
+        is_book = run_key(run) == run_key(BOOK_LENET)
         summary.append({**key, "lr": run["lr"],
                         "final_test_acc": run["final_test_acc"],
                         "seconds": run["seconds"],
@@ -46,7 +45,7 @@ def _tables(data):
             for field, name in ACCURACY_NAMES.items():
                 curves.append({**key, "epoch": epoch["epoch"], "curve": name,
                                "value": epoch[field]})
-            curves.append({**key, "epoch": epoch["epoch"], "curve": "训练损失",
+            curves.append({**key, "epoch": epoch["epoch"], "curve": LOSS_NAME,
                            "value": epoch["train_loss"]})
         for row, layer in enumerate(run["layers"]):
             layers.append({**key, "row": row, "name": layer["name"],
@@ -59,7 +58,9 @@ def sweep_chart(data=None):
     """The Altair chart of the sweep (`data`: a loaded sweep file)."""
     data = data or load_sweep()
     settings = data["settings"]
-    curves, summary, layers = _tables(data)
+    # Each table once, at the top of the spec; the views refer to it by name.
+    tables = dict(zip(("curves", "summary", "layers"), _tables(data)))
+    curves, summary, layers = (alt.NamedData(name=name) for name in tables)
 
     kernel = alt.param(
         name="kernel", value=BOOK_LENET["kernel_size"],
@@ -77,8 +78,8 @@ def sweep_chart(data=None):
               & (alt.datum.activation == activation))
     epochs = alt.X("epoch:O", title="迭代周期", axis=alt.Axis(labelAngle=0))
 
-    accuracy = alt.Chart(alt.Data(values=curves)).transform_filter(
-        picked).transform_filter(alt.datum.curve != "训练损失").mark_line(
+    accuracy = alt.Chart(curves).transform_filter(
+        picked).transform_filter(alt.datum.curve != LOSS_NAME).mark_line(
         point=True).encode(
         x=epochs,
         y=alt.Y("value:Q", title="准确率", scale=alt.Scale(domain=[0, 1])),
@@ -86,15 +87,15 @@ def sweep_chart(data=None):
                         legend=alt.Legend(orient="bottom")),
         tooltip=["curve:N", "epoch:O", alt.Tooltip("value:Q", format=".4f")],
     ).properties(width=260, height=180, title="准确率")
-    loss = alt.Chart(alt.Data(values=curves)).transform_filter(
-        picked).transform_filter(alt.datum.curve == "训练损失").mark_line(
+    loss = alt.Chart(curves).transform_filter(
+        picked).transform_filter(alt.datum.curve == LOSS_NAME).mark_line(
         point=True, color="#555").encode(
         x=epochs,
-        y=alt.Y("value:Q", title="训练损失", scale=alt.Scale(zero=True)),
+        y=alt.Y("value:Q", title=LOSS_NAME, scale=alt.Scale(zero=True)),
         tooltip=["epoch:O", alt.Tooltip("value:Q", format=".4f")],
-    ).properties(width=200, height=180, title="训练损失")
+    ).properties(width=200, height=180, title=LOSS_NAME)
 
-    headline = alt.Chart(alt.Data(values=summary)).transform_filter(
+    headline = alt.Chart(summary).transform_filter(
         picked).transform_calculate(
         text=("'最终测试准确率 ' + format(datum.final_test_acc, '.4f')"
               " + '　训练用时 ' + format(datum.seconds, '.0f') + ' 秒'"
@@ -103,7 +104,7 @@ def sweep_chart(data=None):
     ).mark_text(align="left", fontSize=15, fontWeight="bold").encode(
         x=alt.value(0), text="text:N").properties(width=480, height=24)
 
-    table = alt.Chart(alt.Data(values=layers)).transform_filter(picked)
+    table = alt.Chart(layers).transform_filter(picked)
     row = alt.Y("row:O", axis=None)
     layer_table = alt.hconcat(*[
         table.mark_text(align="left", font="monospace").encode(
@@ -114,7 +115,7 @@ def sweep_chart(data=None):
             ("name", "层", 110, None), ("shape", "输出形状", 130, None),
             ("num_params", "参数个数", 90, ","))], spacing=4)
 
-    everything = alt.Chart(alt.Data(values=summary))
+    everything = alt.Chart(summary)
     scatter = everything.mark_point(filled=True, size=70, opacity=0.8).encode(
         x=alt.X("num_params:Q", title="参数个数（对数坐标）",
                 scale=alt.Scale(type="log")),
@@ -138,12 +139,12 @@ def sweep_chart(data=None):
         x="num_params:Q", y="final_test_acc:Q", text="label:N")
     overview = (scatter + ring + book_label).properties(
         width=480, height=260,
-        title=f"网格中全部 {len(summary)} 个配置"
+        title=f"网格中全部 {len(tables['summary'])} 个配置"
               f"（{settings['num_epochs']} 个迭代周期后，黑圈为当前选择）")
 
     return alt.vconcat(
         headline, alt.hconcat(accuracy, loss), layer_table, overview,
-        spacing=14,
+        spacing=14, datasets=tables,
     ).add_params(kernel, channels, activation).resolve_scale(
         # The curves' colours and the scatter's activation colours differ.
         color="independent", shape="independent").configure(
