@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . ci/setup.sh
-bash ci/make_venv.sh .venv-bench bench/requirements.txt "$PYTHON"
+make_venv .venv-bench bench/requirements.txt

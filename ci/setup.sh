@@ -43,7 +43,36 @@ fi
 bash ci/apt_install.sh "${wanted_debs[@]}"
 
 # --- Python packages -------------------------------------------------------
-bash ci/make_venv.sh .venv requirements.txt "$PYTHON"
+# make_venv VENV REQUIREMENTS: create VENV with $PYTHON if it is missing or is
+# not Python 3.11, and install REQUIREMENTS into it, again only when the list
+# (with every file it includes by -r) changed since the last install: a stamp
+# in VENV remembers it. bench/setup.sh uses it for .venv-bench.
+make_venv() {
+  local venv="$1" requirements="$2" stamp wanted
+  if [ -e "$venv" ] && ! is_python311 "$venv/bin/python"; then
+    say "$venv is not a Python 3.11 environment: recreating it"
+    rm -rf "$venv"
+  fi
+  if [ ! -x "$venv/bin/python" ]; then
+    say "creating $venv with $PYTHON"
+    "$PYTHON" -m venv "$venv" || {
+      echo "[setup] could not create $venv; on Debian/Ubuntu: apt-get install python3.11-venv" >&2
+      exit 1; }
+  fi
+  stamp="$venv/.requirements.sha256"
+  wanted="$(cd "$(dirname "$requirements")" &&
+    cat "$(basename "$requirements")" $(sed -n 's/^-r[[:space:]]*//p' "$(basename "$requirements")") |
+    sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    say "installing $requirements into $venv"
+    "$venv/bin/python" -m pip install --quiet --upgrade pip
+    "$venv/bin/python" -m pip install --quiet -r "$requirements"
+    echo "$wanted" > "$stamp"
+  else
+    say "$requirements already installed in $venv"
+  fi
+}
+make_venv .venv requirements.txt
 
 # Training is bit-identical run to run only with a fixed thread count.
 export OMP_NUM_THREADS=2

@@ -29,10 +29,11 @@ echo "[vendor] npm pack ${packages[*]}"
 for tarball in "$work"/*.tgz; do
   mkdir -p "${tarball%.tgz}" && tar xzf "$tarball" -C "${tarball%.tgz}"
 done
-requirejs="$work/requirejs-2.3.8/package"
-manager="$work/jupyter-widgets-html-manager-1.0.13/package"
-mathjax="$work/mathjax-3.2.2/package"
-unpacked() { echo "$work/${1/@/-}/package"; }  # vega@5.33.1 -> vega-5.33.1
+# Where npm pack unpacked a package: @scope/name@1.0 -> scope-name-1.0.
+unpacked() { local p="${1#@}"; p="${p//\//-}"; echo "$work/${p/@/-}/package"; }
+requirejs="$(unpacked "$REQUIREJS")"
+manager="$(unpacked "$HTML_MANAGER")"
+mathjax="$(unpacked "$MATHJAX")"
 
 out=web/vendor
 rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax,vega}
