@@ -34,7 +34,8 @@ PIPELINES = {
     "explorer": ("explorer", {}),
     "pytorch": ("pytorch", {}),
 }
-# The same pipelines with one speed lever undone each, to show what it buys.
+# The same pipelines with one speed lever undone each, to show what it buys
+# (the runner is the name of the pipeline it is compared with).
 LEVERS_UNDONE = {
     "book, default engine": ("book", DEFAULT_ENGINE),
     "explorer, default engine": ("explorer", DEFAULT_ENGINE),

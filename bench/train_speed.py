@@ -82,9 +82,8 @@ def speed(repeats, names):
     for a, b, goal in ((2, 1, 1.5), (3, 1, None), (3, 4, 1.0)):
         target = f"  (goal ≥ {goal})" if goal else ""
         print(f"ratio {a}/{b} (images/s): {rate[a] / rate[b]:.2f}{target}")
-    for name in LEVERS_UNDONE:
+    for name, (kept, _) in LEVERS_UNDONE.items():
         if name in rate:
-            kept = name.split(",")[0]
             print(f"{kept} with its lever vs '{name}':"
                   f" {rate[kept] / rate[name]:.2f}x")
 
@@ -109,9 +108,8 @@ def accuracy(num_epochs, seeds, names):
             verdict = "within" if low <= mean <= high else "OUTSIDE"
             print(f"  {name}: mean {mean:.4f} {verdict} the reference's"
                   f" spread {low:.4f}-{high:.4f}")
-    for name in LEVERS_UNDONE:
+    for name, (kept, _) in LEVERS_UNDONE.items():
         if name in finals:
-            kept = name.split(",")[0]
             same = "identical" if finals[name] == finals[kept] else "DIFFERENT"
             print(f"  {kept} vs '{name}': {same} accuracies")
 

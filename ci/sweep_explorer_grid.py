@@ -90,8 +90,8 @@ def main():
         print(f"[{number}/{len(configs)}] {key}: test acc"
               f" {record['final_test_acc']:.4f} in {record['seconds']:.0f} s",
               flush=True)
-    data["runs"].sort(key=lambda run: configs.index(
-        next(c for c in configs if sweep.config_key(c) == sweep.run_key(run))))
+    grid_order = {sweep.config_key(c): i for i, c in enumerate(configs)}
+    data["runs"].sort(key=lambda run: grid_order[sweep.run_key(run)])
     data["provenance"]["total_seconds"] = round(
         sum(run["seconds"] for run in data["runs"]), 1)
     sweep.check(data)

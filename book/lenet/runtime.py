@@ -10,10 +10,10 @@ them already:
   on worker threads of its own, and on a 2-core CPU those compete with the
   OpenMP threads inside each operator.  The naive engine runs each operator
   in the calling thread: the same kernels and the same numbers, but one
-  training epoch of LeNet takes about 4 s instead of about 7 s here
-  (``bench/train_speed.py`` measures it).  It is also the engine MXNet's
-  documentation recommends when several Python threads use MXNet, as the
-  explorer's training thread does.
+  epoch of the book's LeNet recipe takes about 5.5 to 7.5 s instead of 9
+  to 10.5 s here (``bench/train_speed.py --levers`` measures it).  It is
+  also the engine MXNet's documentation recommends when several Python
+  threads use MXNet, as the explorer's training thread does.
 """
 import os
 import re
