@@ -126,6 +126,8 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
     ({"initializer": "Zeros"}, "初始化"), ({"channels": (0, 16)}, "通道数"),
     ({"kernel_sizes": (3,)}, "卷积窗口大小要给两个值"),
     ({"dense_units": (120, 84, 10)}, "全连接层输出个数要给两个值"),
+    ({"dropout": 1.0}, "丢弃概率"), ({"dropout": -0.1}, "丢弃概率"),
+    ({"dropout": float("nan")}, "丢弃概率"),
 ])
 def test_bad_values_get_a_message(change, words):
     problems = logic.validate(logic.ExplorerConfig().replace(**change))
@@ -142,8 +144,26 @@ def test_table_is_instant():
     assert (time.perf_counter() - start) / len(KERNELS) < 0.05
 
 
-def test_generated_code_builds_the_same_network():
-    config = logic.PRESETS["改进的LeNet"]
+@pytest.mark.parametrize("dropout", [0.0, 0.5])
+def test_table_with_and_without_dropout_matches_a_forward_pass(dropout):
+    config = logic.PRESETS["改进的LeNet"].replace(dropout=dropout)
+    rows = logic.layer_infos(config)
+    net = logic.build_network(config)
+    net.initialize(init.Zero())
+    real = layer_table(net, (1, 1, 28, 28))
+    assert ([(r.output_shape, r.num_params) for r in rows]
+            == [(r.output_shape, r.num_params) for r in real])
+    # One dropout layer after each hidden dense layer, none otherwise.
+    dense_part = [r.name for r in rows if r.name.startswith("d")]
+    assert dense_part == (
+        ["dense0", "dropout0", "dense1", "dropout1", "dense2"] if dropout
+        else ["dense0", "dense1", "dense2"])
+
+
+@pytest.mark.parametrize("config", [
+    *logic.PRESETS.values(),
+    logic.ExplorerConfig(dropout=0.25, pooling="avg")])
+def test_generated_code_builds_the_same_network(config):
     namespace = {}
     exec(logic.gluon_code(config), namespace)  # noqa: S102 - our own code
     net = namespace["net"]
@@ -153,6 +173,8 @@ def test_generated_code_builds_the_same_network():
         X = layer(X)
         shapes.append(X.shape)
     assert shapes == [r.output_shape for r in logic.layer_infos(config)]
+    assert ([type(layer) for layer in net]
+            == [type(layer) for layer in logic.build_network(config)])
     assert namespace["trainer"].learning_rate == config.lr
 
 

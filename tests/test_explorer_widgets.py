@@ -29,6 +29,19 @@ def test_changing_a_control_updates_table_and_code(explorer):
     assert "nn.AvgPool2D" in explorer.code.value
 
 
+def test_dropout_slider_adds_dropout_layers(explorer):
+    explorer.dropout.value = 0.3
+    assert explorer.config.dropout == 0.3  # not 0.30000000000000004
+    assert explorer.preset.value == CUSTOM
+    assert "dropout0" in explorer.table.value
+    assert "dropout1" in explorer.table.value
+    assert explorer.code.value.count("nn.Dropout(0.3)") == 2
+    assert "44,426" in explorer.table.value  # no parameters of its own
+    explorer.dropout.value = 0.0
+    assert "Dropout" not in explorer.code.value
+    assert explorer.config == logic.PRESETS["原书LeNet"]
+
+
 def test_presets_set_every_control(explorer):
     explorer.preset.value = "改进的LeNet"
     assert explorer.config == logic.PRESETS["改进的LeNet"]

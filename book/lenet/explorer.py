@@ -79,6 +79,10 @@ class LeNetExplorer(widgets.VBox):
         self.pooling = choice("池化", list(logic.POOLINGS), "max")
         self.dense_units = [slider(f"全连接层{i} 输出", 1, 512, u)
                             for i, u in ((1, 120), (2, 84))]
+        self.dropout = widgets.FloatSlider(
+            value=0.0, min=0.0, max=0.9, step=0.1, description="丢弃概率",
+            continuous_update=False, layout=WIDE, style=STYLE,
+            readout_format=".1f")
         self.lr = widgets.FloatLogSlider(
             value=0.9, base=10, min=-3, max=1, step=0.1,
             description="学习率", continuous_update=False, layout=WIDE,
@@ -94,7 +98,7 @@ class LeNetExplorer(widgets.VBox):
                                            layout=WIDE, style=STYLE)
         self.structure_controls = [*self.kernel_sizes, *self.channels,
                                    self.activation, self.pooling,
-                                   *self.dense_units]
+                                   *self.dense_units, self.dropout]
         self.training_controls = [self.lr, self.initializer,
                                   self.num_epochs, self.batch_size,
                                   self.train_size, self.seed]
@@ -106,7 +110,7 @@ class LeNetExplorer(widgets.VBox):
             self.preset, widgets.HBox([
                 widgets.VBox(self.kernel_sizes + self.channels),
                 widgets.VBox([self.activation, self.pooling,
-                              *self.dense_units])])])
+                              *self.dense_units, self.dropout])])])
         self.training_box = widgets.HBox([
             widgets.VBox(self.training_controls[:3]),
             widgets.VBox(self.training_controls[3:])])
@@ -158,6 +162,8 @@ class LeNetExplorer(widgets.VBox):
             channels=tuple(c.value for c in self.channels),
             activation=self.activation.value, pooling=self.pooling.value,
             dense_units=tuple(s.value for s in self.dense_units),
+            # The slider's steps are tenths; drop float noise like 0.30…04.
+            dropout=round(self.dropout.value, 2),
             lr=float(f"{self.lr.value:.6g}"),
             initializer=self.initializer.value,
             num_epochs=self.num_epochs.value,
@@ -176,6 +182,7 @@ class LeNetExplorer(widgets.VBox):
                     (self.activation, config.activation),
                     (self.pooling, config.pooling),
                     *zip(self.dense_units, config.dense_units),
+                    (self.dropout, config.dropout),
                     (self.lr, config.lr),
                     (self.initializer, config.initializer),
                     (self.num_epochs, config.num_epochs),
@@ -370,6 +377,7 @@ def plot_run(result):
 def _describe(config):
     return (f"窗口 {config.kernel_sizes}, 通道 {config.channels},"
             f" {config.activation}, {config.pooling} 池化,"
-            f" 全连接 {config.dense_units}, lr {config.lr},"
+            f" 全连接 {config.dense_units}, 丢弃 {config.dropout:g},"
+            f" lr {config.lr},"
             f" {config.initializer}, 批量 {config.batch_size},"
             f" 样本 {config.train_size}, 种子 {config.seed}")

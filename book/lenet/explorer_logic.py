@@ -43,6 +43,8 @@ class ExplorerConfig:
     activation: str = "sigmoid"
     pooling: str = "max"
     dense_units: Tuple[int, int] = (120, 84)
+    # Not in the book's LeNet (0 = no dropout layer); 3.13 introduces it.
+    dropout: float = 0.0
     lr: float = 0.9
     initializer: str = "Xavier"
     num_epochs: int = 5
@@ -109,6 +111,11 @@ def validate(config):
         problems.append("池化方式只能是 max 或 avg。")
     if config.initializer not in INITIALIZERS:
         problems.append(f"初始化方法只能是 {'、'.join(INITIALIZERS)} 之一。")
+    if not (isinstance(config.dropout, (int, float))
+            and 0 <= config.dropout < 1):
+        problems.append(
+            f"丢弃概率必须满足 0 ≤ p < 1（0 表示不用丢弃法），"
+            f"现在是 {config.dropout!r}。")
     if not (isinstance(config.lr, (int, float)) and math.isfinite(config.lr)
             and config.lr > 0):
         problems.append(f"学习率必须是正数，现在是 {config.lr!r}。")
@@ -153,6 +160,8 @@ def layer_infos(config):
         rows.append(LayerInfo(f"dense{i}", (1, units),
                               (features + 1) * units,
                               f"({features}+1)×{units}", features * units))
+        if config.dropout > 0 and i < len(config.dense_units):
+            rows.append(LayerInfo(f"dropout{i}", (1, units), 0, "0", 0))
         features = units
     return rows
 
@@ -171,7 +180,7 @@ def build_network(config):
     """The Gluon network that `config` describes (not initialised)."""
     return build_lenet(config.kernel_sizes, config.channels,
                        config.activation, config.pooling,
-                       config.dense_units, NUM_CLASSES)
+                       config.dense_units, NUM_CLASSES, config.dropout)
 
 
 def gluon_code(config):
@@ -187,6 +196,8 @@ def gluon_code(config):
         lines.append(f"    nn.{pool}(pool_size=2, strides=2),")
     for units in config.dense_units:
         lines.append(f"    nn.Dense({units}, activation='{act}'),")
+        if config.dropout > 0:
+            lines.append(f"    nn.Dropout({config.dropout:g}),")
     lines.append(f"    nn.Dense({NUM_CLASSES}))")
     lines += [
         f"net.initialize(init=init.{config.initializer}())",

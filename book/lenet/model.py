@@ -9,12 +9,14 @@ POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
 
 
 def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
-                pooling="max", dense_units=(120, 84), num_classes=10):
+                pooling="max", dense_units=(120, 84), num_classes=10,
+                dropout=0.0):
     """LeNet of section 5.5.1; the defaults give exactly the book's network.
 
     Blocks of convolution + 2x2 pooling (stride 2), one per kernel size and
     channel count, then dense layers of `dense_units` and a final one of
-    `num_classes` outputs.
+    `num_classes` outputs.  A `dropout` above 0 puts a dropout layer after
+    each hidden dense layer, as AlexNet (section 5.6) does.
     """
     net = nn.Sequential()
     for kernel_size, out_channels in zip(kernel_sizes, channels):
@@ -23,6 +25,8 @@ def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
                 POOLINGS[pooling](pool_size=2, strides=2))
     for units in dense_units:
         net.add(nn.Dense(units, activation=activation))
+        if dropout > 0:
+            net.add(nn.Dropout(dropout))
     net.add(nn.Dense(num_classes))
     return net
 
