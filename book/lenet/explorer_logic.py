@@ -61,7 +61,7 @@ PRESETS = {
     # Measured with ci/explorer_preset_accuracy.py; see the 5.5.4 page.
     "改进的LeNet": ExplorerConfig(
         kernel_sizes=(5, 5), channels=(32, 64), activation="relu",
-        dense_units=(256, 128), lr=0.1, num_epochs=10, batch_size=64),
+        dense_units=(256, 128), lr=0.05, num_epochs=10, batch_size=32),
     "快速试跑": ExplorerConfig(
         activation="relu", lr=0.1, num_epochs=3, train_size=6000),
 }
