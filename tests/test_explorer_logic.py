@@ -224,6 +224,18 @@ def test_same_seed_same_numbers(fake_data_dir):
     assert math.isfinite(runs[0].epochs[-1].train_loss)
 
 
+def test_dropout_acts_in_training_only_and_follows_the_seed(fake_data_dir):
+    without, with_dropout, again = (
+        logic.train(*small_run(dropout=p)) for p in (0.0, 0.5, 0.5))
+    # Training draws masks (so the loss moves), seeded like everything else.
+    assert without.epochs[0].train_loss != with_dropout.epochs[0].train_loss
+    assert with_dropout.epochs[-1][:4] == again.epochs[-1][:4]
+    # Outside autograd.record the layers pass values through unchanged.
+    X = nd.ones((2, 1, 28, 28))
+    net = with_dropout.net
+    assert (net(X) == net(X)).asnumpy().all()
+
+
 def test_feature_maps_and_confusion_matrix(fake_data_dir):
     config, train_iter, test_iter = small_run(num_epochs=1)
     result = logic.train(config, train_iter, test_iter)
