@@ -16,6 +16,8 @@ plus the test accuracy, as `train_ch5` does it) and the test accuracy.
 * explorer: the explorer's training loop (`lenet.explorer_logic.train`).
 * pytorch: the same layers, initialisation and optimiser in PyTorch.
 """
+import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,6 +42,19 @@ LEVERS_UNDONE = {
     "book, default engine": ("book", DEFAULT_ENGINE),
     "explorer, default engine": ("explorer", DEFAULT_ENGINE),
 }
+
+
+def run_worker(script, arguments, env=None):
+    """Run `script --worker ARGUMENTS` in a fresh Python process and return
+    the JSON object it prints last (its own time and memory, nothing shared
+    with the parent)."""
+    done = subprocess.run(
+        [sys.executable, str(script), "--worker", *arguments], env=env,
+        capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{Path(script).name} --worker {' '.join(arguments)}"
+                 f" failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def gluon_fashion_mnist_loaders(batch_size, num_workers=4):

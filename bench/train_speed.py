@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines import LEVERS_UNDONE, PIPELINES, RUNNERS, TRAIN_IMAGES
+from pipelines import (LEVERS_UNDONE, PIPELINES, RUNNERS, TRAIN_IMAGES,
+                       run_worker)
 
 ALL_RUNS = {**PIPELINES, **LEVERS_UNDONE}
 
@@ -48,13 +49,8 @@ def run(name, num_epochs, seed=0):
     env = dict(os.environ, OMP_NUM_THREADS="2")
     env.pop("MXNET_ENGINE_TYPE", None)
     env.update(ALL_RUNS[name][1])
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", name,
-         "--epochs", str(num_epochs), "--seed", str(seed)],
-        env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"{name} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_worker(__file__, [name, "--epochs", str(num_epochs),
+                                 "--seed", str(seed)], env)
 
 
 def speed(repeats, names):

@@ -13,7 +13,9 @@ them already:
   epoch of the book's LeNet recipe takes about 5.5 to 7.5 s instead of 9
   to 10.5 s here (``bench/train_speed.py --levers`` measures it).  It is
   also the engine MXNet's documentation recommends when several Python
-  threads use MXNet, as the explorer's training thread does.
+  threads use MXNet, as the explorer's training thread does.  One cost:
+  a Gluon ``DataLoader`` with ``num_workers > 0`` hangs under it (its
+  forked workers never answer); the book's loader uses no workers.
 """
 import os
 import re
