@@ -15,8 +15,12 @@ import os
 import resource
 import time
 
-from pipelines import (BATCH_SIZE, DEFAULT_ENGINE, gluon_fashion_mnist_loaders,
-                       run_worker)
+from pipelines import (
+    BATCH_SIZE,
+    DEFAULT_ENGINE,
+    gluon_fashion_mnist_loaders,
+    run_worker,
+)
 
 PIPELINES = ("lenet", "d2lzh")
 # Both on MXNet's default engine: under the NaiveEngine that `lenet` would

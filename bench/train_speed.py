@@ -27,8 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines import (LEVERS_UNDONE, PIPELINES, RUNNERS, TRAIN_IMAGES,
-                       run_worker)
+from pipelines import (
+    LEVERS_UNDONE,
+    PIPELINES,
+    RUNNERS,
+    TRAIN_IMAGES,
+    run_worker,
+)
 
 ALL_RUNS = {**PIPELINES, **LEVERS_UNDONE}
 
