@@ -71,3 +71,19 @@ def test_pages_offer_their_source_and_executed_notebook(name):
     code = ["".join(cell["source"]) for cell in notebook["cells"]
             if cell["cell_type"] == "code"]
     assert code and all(source in page_source for source in code)
+
+
+def test_binder_links_follow_the_repository_of_this_checkout():
+    """This build's launch buttons are those of the repository that this
+    checkout resolves to (none in CI's clone of a local path)."""
+    import os
+
+    import repository_links as links
+
+    repository = links.find_repository(HTML_DIR.parents[1], os.environ)
+    for page in PAGES:
+        text = page.read_text("utf-8")
+        if repository is None:
+            assert "mybinder.org" not in text, page.name
+        elif page.stem != "references":
+            assert repository.binder_url(f"book/{page.stem}.md") in text
