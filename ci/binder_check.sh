@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Build the Binder environment the way repo2docker would, without Docker:
-# a fresh Python 3.11 virtual environment from binder/ only, the apt packages
-# of binder/apt.txt, binder/postBuild with a fresh HOME; then execute every
-# page with the book folder as working directory (as JupyterLab on Binder
-# does from the repository root) and check JupyterLab's jupytext setting.
+# a Python 3.11 virtual environment from binder/ only (runtime.txt,
+# requirements.txt), the apt packages of binder/apt.txt, and binder/postBuild
+# run with a fresh HOME; then check that JupyterLab opens the .md pages as
+# notebooks. The environment lands in _build/binder/ (venv/ and home/) for
+# tests/test_jupyterlab.py, which runs every page in it as a reader would.
+# The venv is made anew whenever binder/ or the lists it includes change.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,22 +13,30 @@ say() { printf '[binder] %s\n' "$*"; }
 python="python$(sed 's/^python-//' binder/runtime.txt)"
 command -v "$python" >/dev/null || { echo "[binder] $python not found" >&2; exit 1; }
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 # shellcheck disable=SC2046  # one package name per line
 bash ci/apt_install.sh $(cat binder/apt.txt)
-say "fresh venv with $python from binder/requirements.txt"
-"$python" -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet -r binder/requirements.txt
-say "postBuild"
-export HOME="$work/home" PATH="$work/venv/bin:$PATH"
-mkdir -p "$HOME"
-bash binder/postBuild
-grep -q '"markdown": "Jupytext Notebook"' "$HOME/.jupyter/labconfig/default_setting_overrides.json" ||
+
+out=_build/binder
+stamp="$out/venv/.binder.sha256"
+wanted="$(cat binder/* requirements.txt | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "fresh venv with $python from binder/requirements.txt"
+  rm -rf "$out/venv"
+  mkdir -p "$out"
+  "$python" -m venv "$out/venv"
+  started=$SECONDS
+  "$out/venv/bin/python" -m pip install --quiet -r binder/requirements.txt
+  say "installed in $((SECONDS - started)) s: $(du -sh "$out/venv" | cut -f1)"
+  echo "$wanted" > "$stamp"
+else
+  say "binder/ unchanged: reusing $out/venv"
+fi
+
+say "postBuild with a fresh HOME ($out/home)"
+rm -rf "$out/home" && mkdir -p "$out/home"
+(export HOME="$PWD/$out/home" PATH="$PWD/$out/venv/bin:$PATH"
+ cd "$HOME" && bash "$OLDPWD/binder/postBuild")
+grep -q '"markdown": "Jupytext Notebook"' \
+  "$out/home/.jupyter/labconfig/default_setting_overrides.json" ||
   { echo "[binder] JupyterLab does not open .md pages as notebooks" >&2; exit 1; }
-say "executing every page (book/ as working directory)"
-for page in book/*.md; do
-  jupytext --quiet --to ipynb --execute --run-path book --output "$work/$(basename "${page%.md}").ipynb" "$page"
-  say "  $page ok"
-done
-say "Binder environment OK"
+say "Binder environment OK; tests/test_jupyterlab.py runs every page in it"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the book needs, on a fresh Debian-like machine or again
 # on one already set up (then it only checks): the Fashion-MNIST data package
-# and a Python 3.11 virtual environment in .venv with requirements.txt.
+# and a Python 3.11 virtual environment in .venv with requirements.txt and
+# the test tools of tests/requirements.txt.
 # ci/build.sh and ci/test.sh source it to get .venv on PATH and the thread count.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -45,8 +46,16 @@ bash ci/apt_install.sh "${wanted_debs[@]}"
 # --- Python packages -------------------------------------------------------
 # make_venv VENV REQUIREMENTS: create VENV with $PYTHON if it is missing or is
 # not Python 3.11, and install REQUIREMENTS into it, again only when the list
-# (with every file it includes by -r) changed since the last install: a stamp
+# (with every file it includes by -r, at any depth) changed since the last install: a stamp
 # in VENV remembers it. bench/setup.sh uses it for .venv-bench.
+# requirement_files FILE: FILE and, recursively, every file it includes by -r.
+requirement_files() {
+  local included
+  echo "$1"
+  sed -n 's/^-r[[:space:]]*//p' "$1" | while read -r included; do
+    requirement_files "$(dirname "$1")/$included"
+  done
+}
 make_venv() {
   local venv="$1" requirements="$2" stamp wanted
   if [ -e "$venv" ] && ! is_python311 "$venv/bin/python"; then
@@ -60,9 +69,7 @@ make_venv() {
       exit 1; }
   fi
   stamp="$venv/.requirements.sha256"
-  wanted="$(cd "$(dirname "$requirements")" &&
-    cat "$(basename "$requirements")" $(sed -n 's/^-r[[:space:]]*//p' "$(basename "$requirements")") |
-    sha256sum | cut -d' ' -f1)"
+  wanted="$(requirement_files "$requirements" | xargs cat | sha256sum | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     say "installing $requirements into $venv"
     "$venv/bin/python" -m pip install --quiet --upgrade pip
@@ -72,7 +79,8 @@ make_venv() {
     say "$requirements already installed in $venv"
   fi
 }
-make_venv .venv requirements.txt
+# What the pages and the build need, and the test tools on top.
+make_venv .venv tests/requirements.txt
 
 # Training is bit-identical run to run only with a fixed thread count.
 export OMP_NUM_THREADS=2

@@ -5,24 +5,21 @@ Screenshots of every page land in _build/screenshots/ for review.
 """
 import functools
 import http.server
-import shutil
 import threading
 from pathlib import Path
 
 import pytest
+
+from browser_support import launch_chromium, only_this_host, require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = ["index", "lenet_model", "training", "summary", "exercises",
          "references"]
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
 
-pytestmark = pytest.mark.skipif(
-    not (HTML_DIR / "book" / "index.html").exists(),
-    reason="no built book: run `bash ci/build.sh` first")
+require_or_skip((HTML_DIR / "book" / "index.html").exists(),
+                "no built book: run `bash ci/build.sh` first")
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -42,18 +39,9 @@ def site():
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    assert chromium, ("Debian's chromium is missing: run `bash ci/setup.sh`"
-                      " (or apt-get install chromium)")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")),
-            executable_path=chromium, args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900})
-        yield context
-        context.close()
+    with launch_chromium(tmp_path_factory.mktemp("chromium-profile")) as ctx:
+        only_this_host(ctx)  # each page test asserts none was even tried
+        yield ctx
 
 
 def open_page(browser, url):

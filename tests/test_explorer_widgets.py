@@ -121,3 +121,23 @@ def test_exploding_loss_shows_advice(fake_data_dir, monkeypatch):
     explorer.train_button.click()
     assert "学习率" in explorer.status.value
     assert not explorer.train_button.disabled
+
+
+def test_a_new_explorer_stops_the_run_of_the_one_it_replaces(fake_data_dir):
+    """Running the explorer's cell again must not leave the old explorer's
+    training thread running out of sight."""
+    import threading
+
+    from lenet.explorer import TRAINING_THREAD_NAME
+
+    def training_threads():
+        return [t for t in threading.enumerate()
+                if t.name == TRAINING_THREAD_NAME]
+
+    old = LeNetExplorer()
+    small_training(old, num_epochs=20)
+    old.train_button.click()
+    assert training_threads() and old.train_button.disabled
+    LeNetExplorer()
+    assert training_threads() == []
+    assert "停止" in old.status.value

@@ -8,6 +8,7 @@ A thin layer over `lenet.explorer_logic`; on a page it is one line:
 import html
 import io
 import threading
+import weakref
 
 import ipywidgets as widgets
 import numpy as np
@@ -25,6 +26,7 @@ FASHION_MNIST_CLASSES = ("t-shirt", "trouser", "pullover", "dress", "coat",
 CUSTOM = "自定义"
 CHANNEL_OPTIONS = (1, 2, 4, 6, 8, 16, 32, 64)
 KERNEL_RANGE = (1, 11)
+TRAINING_THREAD_NAME = "lenet-explorer-training"
 # Two columns of controls fit the book's ~680 px content width.
 WIDE = widgets.Layout(width="320px")
 STYLE = {"description_width": "100px"}
@@ -41,12 +43,22 @@ def _pre(text):
 
 
 class LeNetExplorer(widgets.VBox):
-    """Controls, a live table and code, training with curves and history."""
+    """Controls, a live table and code, training with curves and history.
+
+    A new explorer stops the training runs of earlier ones: the cell that
+    shows the explorer was run again, and the old one is out of sight.
+    """
+
+    _instances = weakref.WeakSet()
 
     def __init__(self, preset="原书LeNet", run_in_thread=True, root=None):
+        for earlier in list(LeNetExplorer._instances):
+            earlier.stop_training()
+        LeNetExplorer._instances.add(self)
         self.run_in_thread, self.root = run_in_thread, root
         self.history, self.last_run = [], None
         self._stop_requested = threading.Event()
+        self._thread = None
         self._applying_preset = False
         self._build_controls()
         self._build_outputs()
@@ -231,10 +243,19 @@ class LeNetExplorer(widgets.VBox):
         self._lock_controls(True)
         config = self.config
         if self.run_in_thread:
-            threading.Thread(target=self._run, args=(config,),
-                             daemon=True).start()
+            self._thread = threading.Thread(
+                target=self._run, args=(config,), daemon=True,
+                name=TRAINING_THREAD_NAME)
+            self._thread.start()
         else:
             self._run(config)
+
+    def stop_training(self, timeout=60):
+        """Ask a run in progress to stop, and wait until it has (it checks
+        between two batches)."""
+        self._stop_requested.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _lock_controls(self, training):
         """While training, only the stop button responds."""

@@ -1,0 +1,364 @@
+"""Every page in a live JupyterLab, as a reader on Binder uses it.
+
+JupyterLab runs on 127.0.0.1 from the environment that ci/binder_check.sh
+builds from binder/ alone (_build/binder: the venv, and the HOME where
+postBuild ran), serving a copy of book/.  Debian's Chromium, driven by
+Playwright with every other host blocked, opens each page at the launch
+button's own urlpath, runs all cells, uses the 5.5.4 explorer and saves a
+page.  Screenshots go to _build/screenshots/lab-*.png; the kernels' peak
+memory and the seconds from Run All to the explorer's controls go to
+_build/screenshots/lab-measurements.json (measured, not asserted).
+"""
+import difflib
+import json
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from browser_support import launch_chromium, only_this_host, require_or_skip
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "_build" / "binder"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+MEASUREMENTS = SCREENSHOTS / "lab-measurements.json"
+PAGES = sorted(page.stem for page in (ROOT / "book").glob("*.md"))
+TOKEN = "lenet-book-test"
+# window.jupyterapp (LabApp.expose_app_in_browser) lets the test read the
+# notebook's model: execution counts and outputs, whatever is scrolled out.
+NOTEBOOK_STATE = """() => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const cells = [...panel.content.model.cells].filter(c => c.type === 'code');
+  return {
+    kernel: panel.sessionContext.session?.kernel?.status,
+    counts: cells.map(c => c.executionCount),
+    outputs: cells.map(c => c.outputs.toJSON()),
+  };
+}"""
+ALL_RAN = """() => {
+  const panel = window.jupyterapp?.shell.currentWidget;
+  const kernel = panel?.sessionContext?.session?.kernel;
+  return kernel?.status === 'idle' && [...panel.content.model.cells].every(
+    c => c.type !== 'code' || (c.executionCount !== null
+                                && !c.getMetadata?.('_running')));
+}"""
+
+require_or_skip((BINDER / "venv" / "bin" / "jupyter").is_file(),
+                "no Binder environment: run `bash ci/binder_check.sh` first")
+
+measurements = {}
+open_pages = {}  # the exercises page stays open for the explorer tests
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab from the Binder environment, serving a copy of book/."""
+    root = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(ROOT / "book", root / "book",
+                    ignore=shutil.ignore_patterns("__pycache__", "expected"))
+    home = tmp_path_factory.mktemp("lab-home")
+    shutil.copytree(BINDER / "home", home, dirs_exist_ok=True)
+    port = free_port()
+    # Only what Binder's session has: no PYTHONPATH or thread settings of
+    # this test run, so the pages import `lenet` from beside themselves.
+    env = {"PATH": f"{BINDER / 'venv' / 'bin'}:/usr/bin:/bin",
+           "HOME": str(home), "LANG": "C.UTF-8"}
+    log = (tmp_path_factory.mktemp("lab-log") / "jupyter.log").open("w")
+    server = subprocess.Popen(
+        [str(BINDER / "venv" / "bin" / "jupyter"), "lab", "--no-browser",
+         "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}",
+         "--LabApp.expose_app_in_browser=True"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}",
+                                   timeout=2)
+            break
+        except OSError:
+            if time.time() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not start: "
+                            + Path(log.name).read_text()[-2000:])
+            time.sleep(0.5)
+    yield {"url": url, "root": root, "pid": server.pid}
+    server.terminate()
+    try:
+        server.wait(30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_chromium(tmp_path_factory.mktemp("lab-profile")) as context:
+        blocked = only_this_host(context)
+        yield context
+        assert blocked == [], f"requests to other hosts: {blocked}"
+
+
+def open_notebook(browser, lab, name):
+    """Open book/NAME.md at the launch button's urlpath; wait for the
+    kernel.  `reset` starts from an empty workspace, not the last tab's."""
+    page = browser.new_page()
+    page.goto(f"{lab['url']}/lab/tree/book/{name}.md?reset&token={TOKEN}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60000)
+    page.wait_for_function(
+        "() => window.jupyterapp?.shell.currentWidget?.sessionContext"
+        "?.session?.kernel?.status === 'idle'", timeout=60000)
+    # JupyterLab asks whether to fetch its news; a reader would say no, and
+    # the toast would otherwise cover the explorer's lower right corner.
+    no_news = page.locator(".jp-toast-button", has_text="No")
+    if no_news.count():
+        no_news.first.click()
+    return page
+
+
+def run_all(page):
+    """Run > Run All Cells; return when it was clicked."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    return time.perf_counter()
+
+
+def wait_until_all_ran(page, timeout_s=600):
+    page.wait_for_function(ALL_RAN, timeout=timeout_s * 1000, polling=500)
+    return page.evaluate(NOTEBOOK_STATE)
+
+
+def texts(outputs):
+    """Every stream text and text/plain of one cell's outputs."""
+    for output in outputs:
+        if output["output_type"] == "stream":
+            yield "".join(output["text"])
+        elif "text/plain" in output.get("data", {}):
+            yield "".join(output["data"]["text/plain"])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_opens_as_a_notebook_and_runs_without_errors(browser, lab, name):
+    page = open_notebook(browser, lab, name)
+    # A notebook of cells, not the .md in a text editor.
+    assert page.locator(".jp-NotebookPanel").count() == 1
+    assert page.locator(".jp-FileEditor").count() == 0
+    assert page.locator(".jp-NotebookPanel .jp-MarkdownCell").count() >= 1
+    started = run_all(page)
+    if name == "exercises":
+        page.wait_for_selector(".widget-hslider", timeout=120000)
+        measurements["seconds_from_run_all_to_explorer_controls"] = round(
+            time.perf_counter() - started, 2)
+    state = wait_until_all_ran(page)
+    errors = [o for outputs in state["outputs"] for o in outputs
+              if o["output_type"] == "error"]
+    assert errors == [], errors
+    assert None not in state["counts"]
+    assert page.locator("text=Error displaying widget").count() == 0
+    if name == "training":
+        log = "\n".join(t for outputs in state["outputs"]
+                        for t in texts(outputs))
+        assert [int(n) for n in re.findall(r"^epoch (\d+),", log, re.M)] == [
+            1, 2, 3, 4, 5]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"lab-{name}.png"))
+    if name == "exercises":
+        open_pages[name] = page
+    else:
+        page.close()
+
+
+def kernel_peak_memory_mib(server_pid):
+    """VmHWM (peak resident memory) of every kernel the server started."""
+    peaks = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in
+                          status.read_text().splitlines() if ":" in line)
+            cmdline = (status.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if (int(fields["PPid"]) == server_pid and b"ipykernel" in cmdline
+                and "VmHWM" in fields):
+            peaks[int(status.parent.name)] = round(
+                int(fields["VmHWM"].split()[0]) / 1024, 1)
+    return peaks
+
+
+def test_report_the_kernels_peak_memory(lab, pytestconfig):
+    """Measured, not asserted: mybinder.org guarantees about 1 GiB."""
+    peaks = kernel_peak_memory_mib(lab["pid"])
+    assert len(peaks) == len(PAGES), peaks
+    measurements["kernel_peak_rss_mib"] = sorted(peaks.values())
+    measurements["all_kernels_peak_rss_sum_mib"] = round(
+        sum(peaks.values()), 1)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    MEASUREMENTS.write_text(json.dumps(measurements, indent=1))
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    reporter.write_line(f"\n[jupyterlab] {json.dumps(measurements)}")
+
+
+# -- the 5.5.4 explorer, through JupyterLab's widget manager ------------------
+
+@pytest.fixture
+def explorer():
+    if "exercises" not in open_pages:
+        pytest.fail("the exercises page did not run (see the test above)")
+    return open_pages["exercises"]
+
+
+def explorer_part(page, selector, has_text=None):
+    part = page.locator(f".jp-OutputArea {selector}", has_text=has_text)
+    return part.first
+
+
+def choose_preset(page, name):
+    explorer_part(page, "select").select_option(name)
+
+
+def click_tab(page, title):
+    explorer_part(page, ".lm-TabBar-tab", title).click()
+
+
+def progress_bar(page):
+    return explorer_part(page, ".widget-hprogress .progress-bar")
+
+
+def train_button(page):
+    return explorer_part(page, "button.jupyter-button", "训练")
+
+
+def test_keyboard_on_the_first_kernel_slider_changes_the_table(explorer):
+    page = explorer
+    choose_preset(page, "原书LeNet")
+    # The HTML widget replaces its content on change: locators, not handles.
+    table = explorer_part(page, ".widget-html pre")
+    expect(table).to_contain_text("conv0   (1, 6, 24, 24)")
+    handle = explorer_part(page, ".widget-hslider .noUi-handle")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    expect(table).to_contain_text("conv0   (1, 6, 23, 23)")
+    assert handle.get_attribute("aria-valuenow").startswith("6")
+
+
+def test_an_impossible_network_is_explained_and_blocks_training(explorer):
+    page = explorer
+    for handle in page.locator(
+            ".jp-OutputArea .widget-hslider .noUi-handle").all()[:2]:
+        handle.focus()
+        page.keyboard.press("End")
+    message = explorer_part(page, ".widget-html", "这个配置无法构造")
+    expect(message).to_contain_text("第 2 个卷积层")
+    click_tab(page, "训练")
+    expect(train_button(page)).to_be_disabled()
+    page.screenshot(path=str(SCREENSHOTS / "lab-explorer-impossible.png"))
+    choose_preset(page, "原书LeNet")
+    expect(train_button(page)).to_be_enabled()
+
+
+def test_the_quick_preset_trains_to_the_end(explorer):
+    page = explorer
+    choose_preset(page, "快速试跑")
+    click_tab(page, "训练")
+    train_button(page).click()
+    done = explorer_part(page, ".widget-html", "完成：最终测试准确率")
+    expect(done).to_be_visible(timeout=180000)
+    expect(progress_bar(page)).to_have_attribute(
+        "style", re.compile(r"width: 100%"))
+    curves = explorer_part(page, ".widget-image")
+    assert curves.evaluate("img => img.complete && img.naturalWidth") > 0
+    curves.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "lab-explorer-trained.png"))
+    click_tab(page, "历次运行")
+    history = explorer_part(page, ".widget-html table")
+    assert history.locator("tr").count() == 2  # header + this run
+    assert "<td>1</td>" in history.inner_html()
+
+
+def test_a_second_run_can_be_stopped(explorer):
+    page = explorer
+    choose_preset(page, "原书LeNet")  # long enough to stop midway
+    click_tab(page, "训练")
+    train_button(page).click()
+    expect(progress_bar(page)).to_have_attribute(
+        "style", re.compile(r"width: [1-9]"), timeout=120000)
+    explorer_part(page, "button.jupyter-button", "停止").click()
+    expect(explorer_part(page, ".widget-html", "中途停止")).to_be_visible(
+        timeout=60000)
+    expect(train_button(page)).to_be_enabled()
+
+
+def run_code_in_a_new_cell(page, code):
+    """Add a cell at the end of the notebook, type `code`, run it; return
+    the text it printed."""
+    page.locator(".jp-NotebookPanel .jp-Cell").last.click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    page.keyboard.press("Enter")
+    # As pasted: typing would meet the editor's automatic closing brackets.
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Control+Enter")
+    state = wait_until_all_ran(page, 120)
+    return "\n".join(texts(state["outputs"][-1]))
+
+
+def test_running_the_explorer_cell_again_leaves_no_training_behind(explorer):
+    page = explorer
+    choose_preset(page, "原书LeNet")
+    click_tab(page, "训练")
+    train_button(page).click()
+    expect(progress_bar(page)).to_have_attribute(
+        "style", re.compile(r"width: [1-9]"), timeout=120000)
+    explorer_cell = page.locator(".jp-CodeCell", has_text="LeNetExplorer()")
+    explorer_cell.locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(".widget-hslider", timeout=60000)
+    printed = run_code_in_a_new_cell(
+        page, "import threading\nprint('threads:', sorted(t.name for t in "
+              "threading.enumerate()))")
+    assert "threads:" in printed
+    assert "lenet-explorer-training" not in printed
+
+
+def test_saving_in_jupyterlab_writes_the_same_md_back(browser, lab):
+    """Edit one cell, save: the .md keeps its front matter, gets no outputs,
+    and differs only by the edit."""
+    path = lab["root"] / "book" / "lenet_model.md"
+    before = path.read_text("utf-8")
+    page = open_notebook(browser, lab, "lenet_model")
+    run_all(page)
+    wait_until_all_ran(page)
+    cell = page.locator(".jp-CodeCell", has_text="nn.Sequential()").first
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("# 读者加的一行注释\n")
+    page.keyboard.press("Control+s")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty",
+        timeout=30000)
+    after = path.read_text("utf-8")
+    page.close()
+
+    def front_matter(text):
+        return text.split("---\n", 2)[1]
+
+    assert front_matter(after) == front_matter(before)
+    diff = [line for line in difflib.unified_diff(
+        before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff == ["+# 读者加的一行注释"]
+    # Outputs stay in the kernel, not in the file.
+    assert "44426" not in after and "execution_count" not in after
