@@ -6,7 +6,9 @@ Runs the explorer's own training (`lenet.explorer_logic.train`) over the
 grid in `lenet.sweep.GRID` - kernel size × output channels × activation,
 the same epochs, seed and full data sets for all - and writes
 book/data/lenet_sweep.json with the results and their provenance (versions,
-seed, CPU, date, wall time per run).  The 5.5.4 page draws its chart from
+seed, CPU, date, wall time per run), and each trained network's weights to
+web/data/lenet-weights/ (float16, see lenet.weights), which the static page
+runs in the reader's browser.  The 5.5.4 page draws its chart from
 that file, which is committed: the build does not rerun the sweep.
 
 Each finished run is saved at once to lenet_sweep.partial.json; --resume
@@ -26,7 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 
-from lenet import sweep  # noqa: E402
+from lenet import sweep, weights  # noqa: E402
+from lenet.data import read_fashion_mnist, to_unit_float32  # noqa: E402
 from lenet.explorer_logic import data_iters, train  # noqa: E402
 
 
@@ -53,10 +56,28 @@ def provenance():
         "versions": {name: importlib.metadata.version(name)
                      for name in ("mxnet", "numpy", "d2lzh")},
         "seed": sweep.SEED,
+        "weights_format": weights.WEIGHTS_FORMAT,
     }
 
 
-def run_one(config):
+def save_weights(config, net, weights_dir):
+    """Write the trained network's float16 file (atomically) and return its
+    record, with what float16 costs on the whole test set."""
+    tensors = weights.network_tensors(net)
+    data = weights.encode(tensors)
+    name = sweep.weights_file_name(config)
+    weights_dir.mkdir(parents=True, exist_ok=True)
+    tmp = weights_dir / f".{name}.partial"
+    tmp.write_bytes(data)
+    os.replace(tmp, weights_dir / name)
+    images, labels = read_fashion_mnist("test")
+    record = weights.weights_record(tensors, data, name)
+    record["float16_agreement"] = weights.float16_agreement(
+        net, to_unit_float32(images), labels)
+    return record
+
+
+def run_one(config, weights_dir):
     train_iter, test_iter = data_iters(config)
     started = time.perf_counter()
     result = train(config, train_iter, test_iter)
@@ -64,7 +85,8 @@ def run_one(config):
     if result.stopped or result.diverged or len(result.epochs) != \
             config.num_epochs:
         sys.exit(f"run did not finish: {config} {result.message}")
-    return sweep.run_record(config, result.epochs, wall)
+    return sweep.run_record(config, result.epochs, wall,
+                            save_weights(config, result.net, weights_dir))
 
 
 def main():
@@ -72,6 +94,8 @@ def main():
     parser.add_argument("--resume", action="store_true",
                         help=f"continue from {sweep.PARTIAL_PATH.name}")
     parser.add_argument("--output", type=Path, default=sweep.DATA_PATH)
+    parser.add_argument("--weights-dir", type=Path,
+                        default=sweep.WEIGHTS_DIR)
     args = parser.parse_args()
     partial = args.output.with_name(sweep.PARTIAL_PATH.name)
     data = {"provenance": provenance(), "settings": sweep.SETTINGS,
@@ -84,7 +108,7 @@ def main():
         key = sweep.config_key(config)
         if key in done:
             continue
-        record = run_one(config)
+        record = run_one(config, args.weights_dir)
         data["runs"].append(record)
         sweep.write_json_atomically(partial, data)
         print(f"[{number}/{len(configs)}] {key}: test acc"
@@ -94,7 +118,7 @@ def main():
     data["runs"].sort(key=lambda run: grid_order[sweep.run_key(run)])
     data["provenance"]["total_seconds"] = round(
         sum(run["seconds"] for run in data["runs"]), 1)
-    sweep.check(data)
+    sweep.check(data, args.weights_dir)
     sweep.write_json_atomically(args.output, data)
     partial.unlink(missing_ok=True)
     print(f"wrote {args.output}")

@@ -239,6 +239,9 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
           on_epoch=None, should_stop=None):
     """Train `config`'s network as `train_ch5` does, reporting as it goes.
 
+    With the same seed, the book's LeNet gives 5.5.2's numbers digit for
+    digit (the same random draws in the same order, the same updates).
+
     `on_batch(done, total)` after each batch, `on_epoch(EpochResult)` after
     each epoch; `should_stop()` is asked before each batch.  A loss that
     becomes NaN or explodes ends the run with a message.  `train_iter` should
@@ -269,7 +272,10 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
                 y_hat = net(X)
                 batch_loss = loss(y_hat, y).sum()
             batch_loss.backward()
-            trainer.step(X.shape[0])
+            # As train_ch5 does (5.5.2): the gradient is divided by the batch
+            # size even for the shorter last batch, so that the book's
+            # LeNet here is exactly the run of 5.5.2.
+            trainer.step(config.batch_size)
             batch_loss = batch_loss.asscalar()
             if not math.isfinite(batch_loss) or (
                     batch_loss / X.shape[0] > EXPLODED_LOSS):

@@ -5,6 +5,7 @@ explorer's own training loop and writes `DATA_PATH`; the page reads it at
 build time (see `lenet.sweep_chart`).  `check` is the file's schema: the
 sweep script runs it before writing, the tests and the page before use.
 """
+import hashlib
 import itertools
 import json
 import math
@@ -17,6 +18,10 @@ from .model import format_table
 
 DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "lenet_sweep.json"
 PARTIAL_PATH = DATA_PATH.with_name("lenet_sweep.partial.json")
+# The trained networks, one file each (`lenet.weights`), which the static
+# page fetches from the site's data/lenet-weights/ (web/ is copied there).
+WEIGHTS_DIR = (Path(__file__).resolve().parents[2] / "web" / "data"
+               / "lenet-weights")
 SEED = 0
 GRID = {
     "kernel_size": [3, 5, 7],
@@ -63,14 +68,25 @@ def run_key(run):
     return (run["kernel_size"], tuple(run["channels"]), run["activation"])
 
 
+def weights_file_name(config):
+    channels = "x".join(map(str, config.channels))
+    return f"k{config.kernel_sizes[0]}-c{channels}-{config.activation}.bin"
+
+
+def config_of(run):
+    """The grid's ExplorerConfig of one run record."""
+    return {config_key(c): c for c in grid_configs()}[run_key(run)]
+
+
 def layer_records(config):
     """The per-layer table of `config`, as the sweep file stores it."""
     return [{"name": layer.name, "output_shape": list(layer.output_shape),
              "num_params": layer.num_params} for layer in layer_infos(config)]
 
 
-def run_record(config, epochs, wall_seconds):
-    """What the sweep file keeps of one run (`epochs`: EpochResults)."""
+def run_record(config, epochs, wall_seconds, weights):
+    """What the sweep file keeps of one run (`epochs`: EpochResults,
+    `weights`: `lenet.weights.weights_record` plus its float16 agreement)."""
     layers = layer_records(config)
     return {
         "kernel_size": config.kernel_sizes[0],
@@ -84,11 +100,13 @@ def run_record(config, epochs, wall_seconds):
                     for field in EPOCH_FIELDS} for e in epochs],
         "final_test_acc": float(epochs[-1].test_acc),
         "seconds": round(wall_seconds, 2),
+        "weights": weights,
     }
 
 
-def check(data):
-    """Raise SweepFileError naming the first thing that does not fit."""
+def check(data, weights_dir=WEIGHTS_DIR):
+    """Raise SweepFileError naming the first thing that does not fit,
+    the weights files in `weights_dir` included."""
     def fail(message):
         raise SweepFileError(
             f"{message}。请用 ci/sweep_explorer_grid.py 重新生成"
@@ -103,7 +121,7 @@ def check(data):
     if data["grid"] != GRID or data["settings"] != SETTINGS:
         fail("grid 或 settings 与 lenet.sweep 中的定义不同")
     run_fields = ("kernel_size", "channels", "activation", "lr", "num_params",
-                  "layers", "epochs", "final_test_acc", "seconds")
+                  "layers", "epochs", "final_test_acc", "seconds", "weights")
     for number, run in enumerate(data["runs"], 1):
         missing = [f for f in run_fields if f not in run]
         if missing:
@@ -138,6 +156,33 @@ def check(data):
             fail(f"{key} 的 final_test_acc 与最后一个周期不符")
         if run["seconds"] < sum(e["seconds"] for e in epochs) - 0.5:
             fail(f"{key} 的总用时短于各周期用时之和")
+        _check_weights(run["weights"], config, weights_dir, fail)
+
+
+def _check_weights(weights, config, weights_dir, fail):
+    from .weights import WEIGHTS_FORMAT
+
+    key = config_key(config)
+    if weights.get("file") != weights_file_name(config) or weights.get(
+            "format") != WEIGHTS_FORMAT:
+        fail(f"{key} 的权重应为 {weights_file_name(config)}（{WEIGHTS_FORMAT}）")
+    counts = [math.prod(t["shape"]) for t in weights.get("tensors", [])]
+    params = [row.num_params for row in layer_infos(config) if row.num_params]
+    if [a + b for a, b in zip(counts[::2], counts[1::2])] != params:
+        fail(f"{key} 的权重张量形状与 layer_infos 不符")
+    path = Path(weights_dir) / weights["file"]
+    try:
+        data = path.read_bytes()
+    except OSError:
+        fail(f"找不到权重文件 {path}")
+    if not len(data) == weights.get("bytes") == 2 * sum(counts) or (
+            hashlib.sha256(data).hexdigest() != weights.get("sha256")):
+        fail(f"权重文件 {path.name} 的大小或 sha256 与记录不符")
+    agreement = weights.get("float16_agreement", {})
+    for field in ("test_acc_float32", "test_acc_float16", "same_class",
+                  "max_probability_change"):
+        if not isinstance(agreement.get(field), float):
+            fail(f"{key} 的 float16_agreement 缺少 {field}")
 
 
 def load_sweep(path=DATA_PATH):

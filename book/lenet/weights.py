@@ -1,0 +1,116 @@
+"""A trained network's parameters as the static page loads them.
+
+The sweep (`ci/sweep_explorer_grid.py`) stores each trained network in
+web/data/lenet-weights/ as one file of float16 numbers, little-endian, the
+tensors one after another in layer order (conv0.weight, conv0.bias, ...,
+dense2.bias), each in MXNet's layout.  float16 halves the bytes of float32;
+what that costs is measured on the whole test set for every network and kept
+in the sweep file (`float16_agreement`).  The browser's forward pass
+(web/js/lenet_network_viewer.js) reads the same files, and the tests compare
+it with MXNet on the same weights.
+"""
+import hashlib
+
+import mxnet as mx
+import numpy as np
+from mxnet.gluon import nn
+
+WEIGHTS_FORMAT = "float16-le"
+_DTYPE = np.dtype("<f2")
+
+
+def parameter_layers(net):
+    """(name, layer) of each layer with parameters, named as in the layer
+    table: conv0, conv1, dense0, ..."""
+    counts, named = {}, []
+    for layer in net:
+        kind = ("conv" if isinstance(layer, nn.Conv2D) else
+                "dense" if isinstance(layer, nn.Dense) else None)
+        if kind is not None:
+            named.append((f"{kind}{counts.get(kind, 0)}", layer))
+            counts[kind] = counts.get(kind, 0) + 1
+    return named
+
+
+def network_tensors(net):
+    """[(name, float32 array)] of every parameter, in file order."""
+    tensors = []
+    for name, layer in parameter_layers(net):
+        tensors.append((f"{name}.weight", layer.weight.data().asnumpy()))
+        tensors.append((f"{name}.bias", layer.bias.data().asnumpy()))
+    return tensors
+
+
+def encode(tensors):
+    """The file's bytes: every tensor as float16, in order."""
+    return b"".join(np.asarray(array, dtype=_DTYPE).tobytes()
+                    for _, array in tensors)
+
+
+def decode(data, shapes):
+    """float32 arrays of `shapes` from a file's bytes."""
+    flat = np.frombuffer(data, dtype=_DTYPE)
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    if flat.size != sum(sizes):
+        raise ValueError(
+            f"权重文件有 {flat.size} 个数，应为 {sum(sizes)} 个 / the "
+            f"weights file holds {flat.size} numbers, expected {sum(sizes)}")
+    arrays, start = [], 0
+    for shape, size in zip(shapes, sizes):
+        arrays.append(flat[start:start + size].astype(np.float32)
+                      .reshape(shape))
+        start += size
+    return arrays
+
+
+def load_into(net, arrays):
+    """Set `net`'s parameters (initialised, file order) to `arrays`."""
+    params = [p for _, layer in parameter_layers(net)
+              for p in (layer.weight, layer.bias)]
+    for param, array in zip(params, arrays, strict=True):
+        param.set_data(mx.nd.array(array))
+
+
+def weights_record(tensors, data, file_name):
+    """What the sweep file keeps about one network's weights file."""
+    return {"file": file_name, "format": WEIGHTS_FORMAT, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "tensors": [{"name": name, "shape": list(array.shape)}
+                        for name, array in tensors]}
+
+
+def probabilities(net, images, batch_size=1000):
+    """Softmax outputs of `net` for float32 images (N, 1, 28, 28)."""
+    out = [mx.nd.softmax(net(mx.nd.array(images[i:i + batch_size])))
+           .asnumpy() for i in range(0, len(images), batch_size)]
+    return np.concatenate(out)
+
+
+def float16_agreement(net, images, labels):
+    """How the network behaves with its weights rounded to float16, over
+    `images`: test accuracy both ways, the share of images whose predicted
+    class stays the same, and the largest change of a class probability.
+    Leaves `net`'s own weights as they were."""
+    tensors = network_tensors(net)
+    exact = probabilities(net, images)
+    load_into(net, decode(encode(tensors), [a.shape for _, a in tensors]))
+    rounded = probabilities(net, images)
+    load_into(net, [array for _, array in tensors])
+    return {
+        "test_acc_float32": float((exact.argmax(1) == labels).mean()),
+        "test_acc_float16": float((rounded.argmax(1) == labels).mean()),
+        "same_class": float((exact.argmax(1) == rounded.argmax(1)).mean()),
+        "max_probability_change": float(np.abs(exact - rounded).max()),
+    }
+
+
+def network_from_file(config, record, data):
+    """`config`'s network (an ExplorerConfig), ready, with the weights of
+    one file; `record` is the file's entry in the sweep file."""
+    from .explorer_logic import build_network
+
+    net = build_network(config)
+    net.initialize()
+    net(mx.nd.zeros((1, 1, 28, 28)))  # give the deferred shapes
+    load_into(net, decode(data, [t["shape"] for t in record["tensors"]]))
+    return net
