@@ -9,6 +9,8 @@
 #   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
 #   vega         - vega, vega-lite and vega-embed for the 5.5.4 sweep chart;
 #                  vega-lite's major version matches Altair's (requirements.txt)
+#   anywidget    - the front end of anywidget (an AMD module the widget
+#                  manager loads), the version of the PyPI package
 # Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
 # Jupyter Book does not add these files to every page.
 set -euo pipefail
@@ -20,10 +22,12 @@ MATHJAX=mathjax@3.2.2
 VEGA=vega@5.33.1
 VEGA_LITE=vega-lite@5.20.1
 VEGA_EMBED=vega-embed@6.29.0
+ANYWIDGET=anywidget@0.11.0
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-packages=("$REQUIREJS" "$HTML_MANAGER" "$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED")
+packages=("$REQUIREJS" "$HTML_MANAGER" "$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"
+          "$ANYWIDGET")
 echo "[vendor] npm pack ${packages[*]}"
 (cd "$work" && npm pack --silent "${packages[@]}" >/dev/null)
 for tarball in "$work"/*.tgz; do
@@ -36,7 +40,7 @@ manager="$(unpacked "$HTML_MANAGER")"
 mathjax="$(unpacked "$MATHJAX")"
 
 out=web/vendor
-rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax,vega}
+rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax,vega,anywidget}
 cp "$requirejs/require.js" "$out.new/require/"
 # MIT: the licence is in require.js's header and in package.json.
 cp "$requirejs/package.json" "$out.new/require/"
@@ -53,6 +57,9 @@ for package in "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"; do
   cp "$dir/package.json" "$out.new/vega/$name.package.json"
   if [ -f "$dir/LICENSE" ]; then cp "$dir/LICENSE" "$out.new/vega/$name.LICENSE"; fi
 done
+anywidget="$(unpacked "$ANYWIDGET")"
+cp "$anywidget/dist/index.js" "$anywidget/LICENSE" "$anywidget/package.json" \
+   "$out.new/anywidget/"
 printf '%s\n' "${packages[@]}" > "$out.new/VERSIONS"
 # Replace the old copy only once the new one is complete.
 rm -rf "$out" && mv "$out.new" "$out"

@@ -1,143 +1,193 @@
-"""The explorer's widgets, driven as ipywidgets' own tests do: set `.value`,
-call `.click()`, and look at what the widgets show. No browser."""
+"""The explorer's widgets, driven as ipywidgets' own tests do: set `.value`
+(or the architecture panel's traits, as its JavaScript does), call
+`.click()`, and look at the state. No browser: what the browser draws is
+tested in tests/test_browser*.py and tests/test_jupyterlab.py."""
+import threading
+
 import pytest
 
 from lenet import explorer_logic as logic
-from lenet.explorer import CUSTOM, LeNetExplorer
+from lenet.explorer import CUSTOM, TRAINING_THREAD_NAME, LeNetExplorer
+from lenet.panels.architecture import KERNEL_FRONT_END
 
+
+def live_explorer(**options):
+    """An explorer as JupyterLab shows it: its JavaScript has reported a
+    kernel behind the page."""
+    explorer = LeNetExplorer(run_in_thread=False, **options)
+    explorer.architecture._on_front_end_message(
+        None, {"type": KERNEL_FRONT_END}, [])
+    return explorer
 
 
 @pytest.fixture
 def explorer():
-    return LeNetExplorer(run_in_thread=False)
+    return live_explorer()
 
 
 def test_opens_on_the_books_lenet(explorer):
-    assert explorer.preset.value == "原书LeNet"
+    assert explorer.architecture.preset == "原书LeNet"
     assert explorer.config == logic.PRESETS["原书LeNet"]
-    assert "44,426" in explorer.table.value
-    assert "nn.Conv2D(channels=6, kernel_size=5" in explorer.code.value
-    assert not explorer.train_button.disabled and not explorer.message.value
+    assert explorer.architecture.training == {
+        "lr": 0.9, "initializer": "Xavier", "num_epochs": 5,
+        "batch_size": 256, "train_size": 60000}
+    assert not explorer.training.train_button.disabled
 
 
-def test_changing_a_control_updates_table_and_code(explorer):
-    explorer.kernel_sizes[0].value = 3
-    assert "(1, 6, 26, 26)" in explorer.table.value
-    assert "kernel_size=3" in explorer.code.value
-    assert explorer.preset.value == CUSTOM
-    explorer.pooling.value = "avg"
-    assert "nn.AvgPool2D" in explorer.code.value
+def test_training_is_locked_until_a_front_end_with_a_kernel_reports():
+    """What the static book keeps: the state before any front end spoke."""
+    explorer = LeNetExplorer(run_in_thread=False)
+    panel = explorer.training
+    assert panel.train_button.disabled
+    assert all(control.disabled for control in panel.controls)
+    panel.train_button.click()
+    assert panel.status.value == ""  # nothing started
+    explorer.architecture._on_front_end_message(
+        None, {"type": KERNEL_FRONT_END}, [])
+    assert not panel.train_button.disabled
+    assert not any(control.disabled for control in panel.controls)
 
 
-def test_dropout_slider_adds_dropout_layers(explorer):
-    explorer.dropout.value = 0.1 + 0.2  # a float a drag can produce
+def test_changing_the_architecture_changes_the_config(explorer):
+    explorer.architecture.kernel_sizes = [3, 5]
+    assert explorer.config.kernel_sizes == (3, 5)
+    assert explorer.architecture.preset == CUSTOM
+    explorer.architecture.pooling = "avg"
+    assert explorer.config.pooling == "avg"
+
+
+def test_dropout_from_the_slider_is_rounded(explorer):
+    explorer.architecture.dropout = 0.1 + 0.2  # a float a drag can produce
     assert explorer.config.dropout == 0.3  # not 0.30000000000000004
-    assert explorer.preset.value == CUSTOM
-    assert "dropout0" in explorer.table.value
-    assert "dropout1" in explorer.table.value
-    assert explorer.code.value.count("nn.Dropout(0.3)") == 2
-    assert "44,426" in explorer.table.value  # no parameters of its own
-    explorer.dropout.value = 0.0
-    assert "Dropout" not in explorer.code.value
-    assert explorer.config == logic.PRESETS["原书LeNet"]
+    assert explorer.architecture.preset == CUSTOM
 
 
 def test_presets_set_every_control(explorer):
-    explorer.preset.value = "改进的LeNet"
+    explorer.architecture.preset = "改进的LeNet"
     assert explorer.config == logic.PRESETS["改进的LeNet"]
-    assert explorer.activation.value == "relu"
-    explorer.preset.value = "原书LeNet"
+    assert explorer.training.lr.value == 0.05
+    assert explorer.architecture.training["batch_size"] == 32
+    explorer.architecture.preset = "原书LeNet"
     assert explorer.config == logic.PRESETS["原书LeNet"]
 
 
-def test_impossible_network_is_explained_and_blocks_training(explorer):
-    for slider in explorer.kernel_sizes:
-        slider.value = 11
-    assert "第 2 个卷积层" in explorer.message.value
-    assert "卷积窗口" in explorer.message.value
-    assert explorer.train_button.disabled
-    assert explorer.table.value == "" and explorer.code.value == ""
-    explorer.kernel_sizes[1].value = 5
-    assert explorer.message.value == "" and not explorer.train_button.disabled
+def test_a_preset_sent_by_the_javascript_in_one_message(explorer):
+    """The JavaScript sends the preset's architecture and name together;
+    the training settings follow in Python, and it stays that preset."""
+    preset = logic.PRESETS["改进的LeNet"]
+    explorer.architecture.set_state({
+        "kernel_sizes": list(preset.kernel_sizes),
+        "channels": list(preset.channels), "activation": preset.activation,
+        "dense_units": list(preset.dense_units), "preset": "改进的LeNet"})
+    assert explorer.architecture.preset == "改进的LeNet"
+    assert explorer.config == preset
+
+
+def test_a_training_setting_makes_it_custom(explorer):
+    explorer.training.lr.value = 0.1
+    assert explorer.architecture.preset == CUSTOM
+    assert explorer.architecture.training["lr"] == 0.1
+
+
+def test_impossible_network_blocks_training(explorer):
+    explorer.architecture.kernel_sizes = [11, 11]
+    assert explorer.training.train_button.disabled
+    assert "第 2 个卷积层" in explorer.training.blocked_by[0]
+    explorer.architecture.kernel_sizes = [11, 5]
+    assert not explorer.training.train_button.disabled
 
 
 def test_extreme_values_of_every_control_never_raise(explorer):
-    controls = explorer.structure_controls + explorer.training_controls
-    for control in controls:
+    arch = explorer.architecture
+    options = arch.options
+    for field, index, values in [
+            ("kernel_sizes", 0, (options["kernel_range"]["min"],
+                                 options["kernel_range"]["max"])),
+            ("kernel_sizes", 1, (options["kernel_range"]["min"],
+                                 options["kernel_range"]["max"])),
+            ("channels", 0, options["channel_options"][::7]),
+            ("channels", 1, options["channel_options"][::7]),
+            ("dense_units", 0, (1, 512)), ("dense_units", 1, (1, 512))]:
+        for value in values:
+            pair = list(getattr(arch, field))
+            pair[index] = value
+            setattr(arch, field, pair)
+            assert explorer.config is not None
+    for control in explorer.training.controls:
         options = getattr(control, "options", None)
-        extremes = (options[0], options[-1]) if options else (
-            control.min, control.max)
-        for value in extremes:
+        for value in ((options[0], options[-1]) if options
+                      else (control.min, control.max)):
             control.value = value
-            assert explorer.table.value or explorer.message.value
-        explorer.preset.value = "原书LeNet"
+            assert explorer.config is not None
+    arch.preset = "原书LeNet"
 
 
 def small_training(explorer, **values):
-    explorer.activation.value = "relu"
-    explorer.lr.value = 0.1
-    explorer.batch_size.value = 32
-    explorer.num_epochs.value = 2
+    explorer.architecture.activation = "relu"
+    panel = explorer.training
+    panel.lr.value = 0.1
+    panel.batch_size.value = 32
+    panel.num_epochs.value = 2
     for name, value in values.items():
-        getattr(explorer, name).value = value
+        getattr(panel, name).value = value
 
 
 def test_a_training_run_fills_progress_curves_history(fake_data_dir):
-    explorer = LeNetExplorer(run_in_thread=False)
+    explorer = live_explorer()
     small_training(explorer)
-    explorer._on_train()
-    assert explorer.progress.value == explorer.progress.max > 0
-    assert "最终测试准确率" in explorer.status.value
-    assert explorer.curves.value.tobytes().startswith(b"\x89PNG")
-    assert len(explorer.history) == 1 and "<td>1</td>" in (
-        explorer.history_table.value)
-    assert explorer.history_curves.value.tobytes().startswith(b"\x89PNG")
-    assert explorer.feature_map_image.value.tobytes().startswith(b"\x89PNG")
-    assert explorer.confusion_image.value.tobytes().startswith(b"\x89PNG")
-    explorer.image_index.value = 3
-    assert explorer.feature_map_image.value.tobytes().startswith(b"\x89PNG")
-    assert not explorer.train_button.disabled and explorer.stop_button.disabled
-    explorer._on_train()
-    assert len(explorer.history) == 2
+    panel = explorer.training
+    panel.train_button.click()
+    assert panel.progress.value == panel.progress.max > 0
+    assert "最终测试准确率" in panel.status.value
+    assert panel.curves.value.tobytes().startswith(b"\x89PNG")
+    assert len(explorer.history.runs) == 1 and "<td>1</td>" in (
+        explorer.history.table.value)
+    assert explorer.history.curves.value.tobytes().startswith(b"\x89PNG")
+    maps = explorer.feature_maps
+    assert maps.feature_map_image.value.tobytes().startswith(b"\x89PNG")
+    assert maps.confusion_image.value.tobytes().startswith(b"\x89PNG")
+    maps.image_index.value = 3
+    assert maps.feature_map_image.value.tobytes().startswith(b"\x89PNG")
+    assert not panel.train_button.disabled and panel.stop_button.disabled
+    panel.train_button.click()
+    assert len(explorer.history.runs) == 2
 
 
 def test_stop_button_stops_within_one_batch(fake_data_dir):
-    explorer = LeNetExplorer(run_in_thread=False)
+    explorer = live_explorer()
     small_training(explorer)
-    explorer.progress.observe(
-        lambda change: explorer.stop_button.click() if change.new == 1
+    panel = explorer.training
+    panel.progress.observe(
+        lambda change: panel.stop_button.click() if change.new == 1
         else None, "value")
-    explorer._on_train()
-    assert explorer.progress.value == 1
-    assert "停止" in explorer.status.value
-    assert explorer.history == []
+    panel.train_button.click()
+    assert panel.progress.value == 1
+    assert "停止" in panel.status.value
+    assert explorer.history.runs == []
 
 
 def test_exploding_loss_shows_advice(fake_data_dir, monkeypatch):
-    explorer = LeNetExplorer(run_in_thread=False)
+    explorer = live_explorer()
     small_training(explorer)
-    explorer.lr.value = explorer.lr.max
+    explorer.training.lr.value = explorer.training.lr.max
     monkeypatch.setattr(logic, "EXPLODED_LOSS", 1.0)
-    explorer.train_button.click()
-    assert "学习率" in explorer.status.value
-    assert not explorer.train_button.disabled
+    explorer.training.train_button.click()
+    assert "学习率" in explorer.training.status.value
+    assert not explorer.training.train_button.disabled
 
 
 def test_a_new_explorer_stops_the_run_of_the_one_it_replaces(fake_data_dir):
     """Running the explorer's cell again must not leave the old explorer's
     training thread running out of sight."""
-    import threading
-
-    from lenet.explorer import TRAINING_THREAD_NAME
-
     def training_threads():
         return [t for t in threading.enumerate()
                 if t.name == TRAINING_THREAD_NAME]
 
-    old = LeNetExplorer()
+    old = live_explorer()
+    old.training.run_in_thread = True
     small_training(old, num_epochs=20)
-    old.train_button.click()
-    assert training_threads() and old.train_button.disabled
+    old.training.train_button.click()
+    assert training_threads() and old.training.train_button.disabled
     LeNetExplorer()
     assert training_threads() == []
-    assert "停止" in old.status.value
+    assert "停止" in old.training.status.value

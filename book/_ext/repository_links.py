@@ -15,6 +15,7 @@ get them and no page carries a launch link.  The ``{repository-note}`` and
 ``{run-this-page}`` directives tell the reader which case this build is.
 """
 import dataclasses
+import html
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ URL_ENV_VAR, BRANCH_ENV_VAR = "BOOK_REPOSITORY_URL", "BOOK_REPOSITORY_BRANCH"
 BINDERHUB = "https://mybinder.org"
 DEFAULT_BRANCH = "main"
 HOSTS = {"github.com": "gh", "gitlab.com": "gl"}
+BINDER_META = "book-binder-url"
 # https://host/org/repo, ssh://git@host/org/repo, git@host:org/repo, each
 # with an optional .git and trailing slash; credentials are dropped.
 _REMOTE = re.compile(
@@ -161,6 +163,19 @@ def repository_of(config):
         else None
 
 
+def _add_binder_meta_tag(app, pagename, templatename, context, doctree):
+    """<meta name="book-binder-url">: the page's Binder link, for scripts
+    on the page (the 5.5.4 explorer points readers there to train)."""
+    repository = repository_of(app.config)
+    if repository is None or "kernelspec" not in (
+            app.env.metadata.get(pagename, {})):
+        return
+    url = html.escape(repository.binder_url(
+        Path(app.env.doc2path(pagename, False)).as_posix()), quote=True)
+    context["metatags"] = (context.get("metatags", "")
+                           + f'\n<meta name="{BINDER_META}" content="{url}">')
+
+
 def _offer_notebook_download(app, pagename, templatename, context, doctree):
     """With no launch provider the theme no longer copies each page's
     executed notebook for download; do what it does."""
@@ -225,6 +240,7 @@ def setup(app):
     app.connect("config-inited", _configure)
     # Before sphinx-book-theme's header buttons (priority 501) read it.
     app.connect("html-page-context", _offer_notebook_download, priority=500)
+    app.connect("html-page-context", _add_binder_meta_tag)
     app.add_directive("repository-note", RepositoryNote)
     app.add_directive("run-this-page", RunThisPage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
