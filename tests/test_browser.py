@@ -5,9 +5,11 @@ Screenshots of every page land in _build/screenshots/ for review.
 """
 import functools
 import http.server
+import re
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from browser_support import launch_chromium, only_this_host, require_or_skip
@@ -82,22 +84,120 @@ def test_formulas_are_typeset_and_the_figure_loads(browser, site):
     page.close()
 
 
-def test_explorer_widgets_are_drawn_and_draggable(browser, site):
-    page, *_ = open_page(browser, f"{site}/book/exercises.html")
-    sliders = page.locator(".widget-slider")
-    sliders.first.wait_for(timeout=15000)
-    assert sliders.count() >= 7
-    first_kernel = page.locator(".widget-hslider").first
-    readout = first_kernel.locator(".widget-readout")
-    assert readout.inner_text() == "5"
-    handle = first_kernel.locator(".noUi-handle")
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+def test_explorer_architecture_answers_in_the_static_page(browser, site):
+    """No kernel: the architecture panel's JavaScript answers every control,
+    and the training settings say they need Python."""
+    from playwright.sync_api import expect
+
+    page, _, errors, _ = open_page(browser, f"{site}/book/exercises.html")
+    arch = page.locator(".lenet-arch")
+    table = arch.locator(".lenet-arch-table")
+    expect(table).to_contain_text("(1, 6, 24, 24)", timeout=15000)
+    expect(table).to_contain_text("44,426")
+    kernel = arch.locator("input[type=range]").first
+    kernel.focus()
+    page.keyboard.press("ArrowRight")
+    expect(table).to_contain_text("(1, 6, 23, 23)")
+    arch.locator("button", has_text="Gluon 代码").click()
+    expect(arch.locator("textarea")).to_have_value(
+        re.compile(r"nn.Conv2D\(channels=6, kernel_size=6,"))
+    arch.locator("button", has_text="各层形状与参数").click()
+    for handle in arch.locator("input[type=range]").all()[:2]:
+        handle.focus()
+        page.keyboard.press("End")
+    message = arch.locator(".lenet-arch-message")
+    expect(message).to_contain_text("这个配置无法构造")
+    expect(message).to_contain_text("第 2 个卷积层")
+    arch.locator("select").first.select_option("改进的LeNet")
+    expect(table).to_contain_text("(1, 32, 24, 24)")
+    expect(message).to_have_text("")
+    # Training needs Python: its controls are locked, and the page says so.
+    expect(arch.locator(".lenet-arch-static-notice")).to_contain_text(
+        "需要 Python 内核")
+    assert page.locator(".widget-button", has_text="训练").is_disabled()
+    lr = page.locator(".widget-hslider", has_text="学习率")
+    assert lr.locator(".noUi-target").get_attribute("disabled") is not None
+    page.screenshot(path=str(SCREENSHOTS / "exercises-architecture.png"))
+    assert errors == []
+    page.close()
+
+
+def test_trained_networks_run_in_the_static_page(browser, site):
+    """The viewer shows MXNet's probabilities for a shipped image, fetches
+    another network when picked, and follows the sweep chart both ways."""
+    from playwright.sync_api import expect
+
+    from lenet import weights
+    from lenet.data import read_fashion_mnist, to_unit_float32
+    from lenet.network_viewer import strip_indices
+    from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
+
+    page, _, errors, requests = open_page(browser,
+                                          f"{site}/book/exercises.html")
+    viewer = page.locator(".lenet-viewer")
+    bars = viewer.locator(".lenet-viewer-bar")
+    expect(bars).to_have_count(10, timeout=15000)
+    runs = {run["weights"]["file"][:-4]: run for run in load_sweep()["runs"]}
+    images, labels = read_fashion_mnist("test")
+    picked = strip_indices(labels)
+
+    def mxnet_probabilities(key, index):
+        run = runs[key]
+        data = (WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
+        net = weights.network_from_file(config_of(run), run["weights"], data)
+        return weights.probabilities(
+            net, to_unit_float32(images[picked[index]])[np.newaxis])[0]
+
+    def shown():
+        return np.array([float(p) for p in bars.evaluate_all(
+            "bars => bars.map(b => b.dataset.probability)")])
+
+    assert viewer.locator("select").input_value() == "k5-c6x16-sigmoid"
+    assert np.abs(shown() - mxnet_probabilities("k5-c6x16-sigmoid", 0)
+                  ).max() <= 1e-5
+    # Click the strip: row 3 (dresses), column 7 -> image 37.
+    strip = viewer.locator(".lenet-viewer-strip")
+    box = strip.bounding_box()
+    strip.click(position={"x": box["width"] * 7.5 / 10,
+                          "y": box["height"] * 3.5 / 10})
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_contain_text(
+        "连衣裙")
+    page.wait_for_function(
+        "([el, p]) => Math.abs(Number(el.dataset.probability) - p) < 1e-5",
+        arg=[bars.first.element_handle(),
+             float(mxnet_probabilities("k5-c6x16-sigmoid", 37)[0])])
+    maps = viewer.locator(".lenet-viewer-maps canvas")
+    assert maps.count() == 6 + 6 + 16 + 16
+    # The chart picks the network...
+    chart = page.locator(".lenet-sweep-chart")
+    chart.locator("select").first.select_option("3")
+    chart.locator("input[type=radio][value=relu]").check()
+    expect(viewer.locator("select")).to_have_value("k3-c6x16-relu")
+    page.wait_for_function(
+        "([el, p]) => Math.abs(Number(el.dataset.probability) - p) < 1e-5",
+        arg=[bars.first.element_handle(),
+             float(mxnet_probabilities("k3-c6x16-relu", 37)[0])])
+    assert any(url.endswith("/data/lenet-weights/k3-c6x16-relu.bin")
+               for url in requests)
+    # ...and the viewer moves the chart.
+    viewer.locator("select").select_option("k7-c32x64-tanh")
+    headline = chart.locator("svg text", has_text="训练用时")
+    expect(headline).to_contain_text(
+        f"{runs['k7-c32x64-tanh']['final_test_acc']:.4f}")
+    expect(maps).to_have_count(32 + 32 + 64 + 64)
+    page.screenshot(path=str(SCREENSHOTS / "exercises-viewer.png"),
+                    full_page=True)
+    # Drawing replaces the test image: no true class any more.
+    canvas = viewer.locator(".lenet-viewer-draw")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.2)
     page.mouse.down()
-    page.mouse.move(box["x"] + 200, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.8,
+                    steps=8)
     page.mouse.up()
-    assert readout.inner_text() != "5"
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_have_count(0)
+    assert errors == []
     page.close()
 
 

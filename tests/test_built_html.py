@@ -54,6 +54,13 @@ def test_math_and_widgets_come_from_the_vendored_copies():
     for module in ("vega.min", "vega-lite.min", "vega-embed.min"):
         assert f'"../vendor/vega/{module}"' in config
         assert (HTML_DIR / "vendor" / "vega" / f"{module}.js").is_file()
+    # The explorer's panels that compute in the browser are anywidgets.
+    assert '"anywidget": "../vendor/anywidget/index"' in config
+    assert (HTML_DIR / "vendor" / "anywidget" / "index.js").is_file()
+    assert '"model_module": "anywidget"' in exercises
+    # Their weights files are on the site, for the viewer to fetch.
+    assert (HTML_DIR / "data" / "lenet-weights" / "k5-c6x16-sigmoid.bin"
+            ).is_file()
 
 
 @pytest.mark.parametrize("name", ["lenet_model", "training", "exercises"])

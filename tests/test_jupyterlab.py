@@ -68,6 +68,10 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab-root")
     shutil.copytree(ROOT / "book", root / "book",
                     ignore=shutil.ignore_patterns("__pycache__", "expected"))
+    # The explorer's JavaScript and the trained networks' weights, which the
+    # kernel reads from the repository (web/vendor is only for the book).
+    for folder in ("js", "data"):
+        shutil.copytree(ROOT / "web" / folder, root / "web" / folder)
     home = tmp_path_factory.mktemp("lab-home")
     shutil.copytree(BINDER / "home", home, dirs_exist_ok=True)
     port = free_port()
@@ -159,7 +163,8 @@ def test_page_opens_as_a_notebook_and_runs_without_errors(browser, lab, name):
     assert page.locator(".jp-NotebookPanel .jp-MarkdownCell").count() >= 1
     started = run_all(page)
     if name == "exercises":
-        page.wait_for_selector(".widget-hslider", timeout=120000)
+        page.wait_for_selector(".lenet-arch input[type=range]",
+                               timeout=120000)
         measurements["seconds_from_run_all_to_explorer_controls"] = round(
             time.perf_counter() - started, 2)
     state = wait_until_all_ran(page)
@@ -244,23 +249,27 @@ def train_button(page):
 def test_keyboard_on_the_first_kernel_slider_changes_the_table(explorer):
     page = explorer
     choose_preset(page, "原书LeNet")
-    # The HTML widget replaces its content on change: locators, not handles.
-    table = explorer_part(page, ".widget-html pre")
-    expect(table).to_contain_text("conv0   (1, 6, 24, 24)")
-    handle = explorer_part(page, ".widget-hslider .noUi-handle")
-    handle.focus()
+    table = explorer_part(page, ".lenet-arch-table")
+    expect(table).to_contain_text("(1, 6, 24, 24)")
+    kernel = explorer_part(page, ".lenet-arch input[type=range]")
+    kernel.focus()
     page.keyboard.press("ArrowRight")
-    expect(table).to_contain_text("conv0   (1, 6, 23, 23)")
-    assert handle.get_attribute("aria-valuenow").startswith("6")
+    expect(table).to_contain_text("(1, 6, 23, 23)")
+    assert kernel.input_value() == "6"
+    # With a kernel behind the page, training is unlocked and no notice
+    # about the static book is shown.
+    expect(train_button(page)).to_be_enabled()
+    assert page.locator(".lenet-arch-static-notice").count() == 0
 
 
 def test_an_impossible_network_is_explained_and_blocks_training(explorer):
     page = explorer
-    for handle in page.locator(
-            ".jp-OutputArea .widget-hslider .noUi-handle").all()[:2]:
-        handle.focus()
+    for kernel in page.locator(
+            ".jp-OutputArea .lenet-arch input[type=range]").all()[:2]:
+        kernel.focus()
         page.keyboard.press("End")
-    message = explorer_part(page, ".widget-html", "这个配置无法构造")
+    message = explorer_part(page, ".lenet-arch-message")
+    expect(message).to_contain_text("这个配置无法构造")
     expect(message).to_contain_text("第 2 个卷积层")
     click_tab(page, "训练")
     expect(train_button(page)).to_be_disabled()
@@ -301,6 +310,21 @@ def test_a_second_run_can_be_stopped(explorer):
     expect(train_button(page)).to_be_enabled()
 
 
+def test_the_trained_network_viewer_gets_weights_from_the_kernel(explorer):
+    """In JupyterLab the viewer asks the kernel for a network's weights (in
+    the static book it fetches them from the site)."""
+    page = explorer
+    viewer = explorer_part(page, ".lenet-viewer")
+    top = viewer.locator(".lenet-viewer-bar.top")
+    expect(top).to_have_count(1, timeout=60000)
+    first = viewer.locator(".lenet-viewer-bar").first
+    book = float(first.get_attribute("data-probability"))
+    viewer.locator("select").select_option("k3-c32x64-relu")
+    expect(viewer.locator(".lenet-viewer-maps canvas")).to_have_count(
+        32 + 32 + 64 + 64)
+    assert float(first.get_attribute("data-probability")) != book
+
+
 def run_code_in_a_new_cell(page, code):
     """Add a cell at the end of the notebook, type `code`, run it; return
     the text it printed."""
@@ -325,7 +349,7 @@ def test_running_the_explorer_cell_again_leaves_no_training_behind(explorer):
     explorer_cell = page.locator(".jp-CodeCell", has_text="LeNetExplorer()")
     explorer_cell.locator(".jp-InputArea-prompt").click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector(".widget-hslider", timeout=60000)
+    page.wait_for_selector(".lenet-arch input[type=range]", timeout=60000)
     printed = run_code_in_a_new_cell(
         page, "import threading\nprint('threads:', sorted(t.name for t in "
               "threading.enumerate()))")

@@ -193,6 +193,18 @@ def build_copy(folder, remote, environ):
 def builds(tmp_path_factory):
     if not EXECUTION_CACHE.is_dir():
         pytest.skip("no execution cache: run `bash ci/build.sh` first")
+    # Every page must be in the cache, or five builds execute every page.
+    from jupyter_cache import get_cache
+
+    cache = get_cache(EXECUTION_CACHE)
+    for name in CODE_PAGES:
+        try:
+            cache.match_cache_notebook(jupytext.read(
+                ROOT / "book" / f"{name}.md"))
+        except KeyError:
+            pytest.fail(f"book/{name}.md is not in the execution cache: "
+                        "run `rm -rf _build && bash ci/build.sh`",
+                        pytrace=False)
     base = tmp_path_factory.mktemp("repository-builds")
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {case: pool.submit(build_copy, base / case, remote, environ)
@@ -215,6 +227,9 @@ def test_every_code_page_launches_itself_on_binder(builds, case):
         assert binder_links(page) == {
             f"{binder}?urlpath=lab/tree/book/{name}.md"}, name
         text = page.read_text("utf-8")
+        # For the page's scripts (the 5.5.4 explorer's notice).
+        assert (f'<meta name="{links.BINDER_META}" content="{binder}'
+                f'?urlpath=lab/tree/book/{name}.md">') in text
         assert f'href="{repository_url}"' in text, "repository button"
         assert f'href="{repository_url}/' in text and "issues/new" in text, (
             "open-issue button")
@@ -230,7 +245,9 @@ def test_no_repository_means_no_binder_link_anywhere(builds):
     pages = sorted(html.rglob("*.html"))
     assert len(pages) > 6
     for page in pages:
-        assert "mybinder.org" not in page.read_text("utf-8"), page.name
+        text = page.read_text("utf-8")
+        assert "mybinder.org" not in text, page.name
+        assert f'<meta name="{links.BINDER_META}"' not in text, page.name
     index = (html / "book" / "index.html").read_text("utf-8")
     assert "没有找到本书所在的 GitHub 或 GitLab 仓库" in index
     exercises = (html / "book" / "exercises.html").read_text("utf-8")

@@ -172,7 +172,13 @@ class SweepChart:
             "  function draw() {\n"
             '    require(["vega-embed"], function (vegaEmbed) {\n'
             f'      vegaEmbed("#{element_id}", spec,'
-            ' {renderer: "svg", actions: false});\n'
+            ' {renderer: "svg", actions: false}).then(function (result) {\n'
+            # The trained-network viewer follows the chart's controls.
+            f'        var chart = document.getElementById("{element_id}");\n'
+            "        chart.lenetSweepView = result.view;\n"
+            "        document.dispatchEvent(new CustomEvent("
+            '"lenet-sweep-view", {detail: result.view}));\n'
+            "      });\n"
             "    });\n  }\n"
             '  if (document.readyState === "loading") {\n'
             '    document.addEventListener("DOMContentLoaded", draw);\n'

@@ -1,0 +1,109 @@
+"""Trained LeNets run by the reader's browser (5.5.4), as a widget.
+
+`TrainedNetworkViewer()` shows the sweep's trained networks: the reader
+picks a network and a test image (or draws one) and sees the class
+probabilities and feature maps, computed by JavaScript
+(web/js/lenet_network_viewer.js) from the weights training produced.  In the
+static book the weights are fetched from the site, one network at a time; in
+JupyterLab this kernel sends them.
+"""
+import io
+
+import anywidget
+import d2lzh as d2l
+import numpy as np
+import traitlets
+from PIL import Image
+
+from .data import read_fashion_mnist
+from .panels.architecture import WEB_JS
+from .sweep import BOOK_LENET, WEIGHTS_DIR, load_sweep, run_key
+
+# Chinese names as the book gives them beside d2lzh's English labels (3.5).
+CHINESE_LABELS = ("T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫",
+                  "运动鞋", "包", "短靴")
+IMAGES_PER_CLASS = 10
+# The page book/exercises.html fetches the site's data/lenet-weights/ (the
+# book copies web/ to the site's root).
+WEIGHTS_URL = "../data/lenet-weights/"
+
+
+def class_names():
+    """“T恤（t-shirt）”, … : the book's Chinese and d2lzh's English."""
+    return [f"{zh}（{en}）" for zh, en in
+            zip(CHINESE_LABELS, d2l.get_fashion_mnist_labels(range(10)))]
+
+
+def strip_indices(labels, per_class=IMAGES_PER_CLASS):
+    """The first `per_class` test images of each class, class by class."""
+    return [int(i) for label in range(10)
+            for i in np.flatnonzero(labels == label)[:per_class]]
+
+
+def strip_png(images):
+    """uint8 images (N, 28, 28), N a multiple of 10, as one grayscale PNG
+    with 10 images per row (lossless: the page reads the exact pixels)."""
+    rows = images.reshape(-1, 10, 28, 28).transpose(0, 2, 1, 3)
+    grid = rows.reshape(-1, 10 * 28)
+    buffer = io.BytesIO()
+    Image.fromarray(grid, mode="L").save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def network_records(sweep):
+    """What the page needs to know of each trained network."""
+    records = []
+    for run in sweep["runs"]:
+        is_book = run_key(run) == run_key(BOOK_LENET)
+        channels = "/".join(map(str, run["channels"]))
+        label = (f"窗口 {run['kernel_size']}，通道 {channels}，"
+                 f"{run['activation']}（测试准确率 {run['final_test_acc']:.4f}）")
+        if is_book:
+            label = f"原书 LeNet，即 5.5.2 训练的网络：{label}"
+        weights = run["weights"]
+        records.append({
+            "key": weights["file"].removesuffix(".bin"),
+            "label": label, "kernel": run["kernel_size"],
+            "channels": run["channels"], "activation": run["activation"],
+            "pooling": "max", "test_acc": run["final_test_acc"],
+            "file": weights["file"], "bytes": weights["bytes"],
+            "tensors": weights["tensors"]})
+    return records
+
+
+class TrainedNetworkViewer(anywidget.AnyWidget):
+    _esm = WEB_JS / "lenet_network_viewer.js"
+    networks = traitlets.List(traitlets.Dict()).tag(sync=True)
+    selected = traitlets.Unicode().tag(sync=True)
+    weights_url = traitlets.Unicode(WEIGHTS_URL).tag(sync=True)
+    strip_png = traitlets.Bytes().tag(sync=True)
+    strip_labels = traitlets.List(traitlets.Int()).tag(sync=True)
+    class_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
+
+    def __init__(self, sweep=None, root=None):
+        networks = network_records(sweep or load_sweep())
+        images, labels = read_fashion_mnist("test", root)
+        picked = strip_indices(labels)
+        book = next(n for n in networks if n["kernel"] == BOOK_LENET[
+            "kernel_size"] and n["channels"] == BOOK_LENET["channels"]
+            and n["activation"] == BOOK_LENET["activation"])
+        super().__init__(networks=networks, selected=book["key"],
+                         strip_png=strip_png(images[picked]),
+                         strip_labels=[int(labels[i]) for i in picked],
+                         class_names=class_names())
+        self.on_msg(self._send_weights)
+
+    def __repr__(self):
+        # Without it: the object's address, which nbval would compare.
+        return (f"TrainedNetworkViewer({len(self.networks)} networks,"
+                f" selected={self.selected!r})")
+
+    def _send_weights(self, _widget, content, _buffers):
+        """JupyterLab's page asks for a network's weights file."""
+        if content.get("type") != "weights":
+            return
+        network = next((n for n in self.networks
+                        if n["key"] == content.get("key")), None)
+        if network is not None:
+            data = (WEIGHTS_DIR / network["file"]).read_bytes()
+            self.send({"type": "weights", "key": network["key"]}, [data])

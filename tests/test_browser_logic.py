@@ -1,0 +1,162 @@
+"""What the static book computes in JavaScript equals what Python computes.
+
+The modules of web/js/ run in Debian's Chromium (served from web/ on
+127.0.0.1, every other host blocked) and are compared with Python:
+
+* the architecture panel (lenet_architecture.js) with lenet.explorer_logic
+  over every configuration the controls offer: layer table, messages, code;
+* the trained-network viewer's forward pass (lenet_network_viewer.js) with
+  MXNet on the same weights, for every shipped network and test image.
+"""
+import functools
+import http.server
+import itertools
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from browser_support import launch_chromium, only_this_host
+from lenet import explorer_logic as logic
+from lenet import weights
+from lenet.data import read_fashion_mnist, to_unit_float32
+from lenet.network_viewer import strip_indices
+from lenet.panels.architecture import (CHANNEL_OPTIONS, KERNEL_RANGE,
+                                       arch_of, training_of)
+from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
+# Float32 arithmetic in MXNet, float64 in JavaScript, on the same float16
+# weights: what is left is rounding, far below what a reader could see.
+PROBABILITY_TOLERANCE = 1e-5
+FEATURE_MAP_TOLERANCE = 1e-4
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    handler = functools.partial(QuietHandler, directory=str(WEB))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    with launch_chromium(tmp_path_factory.mktemp("chromium")) as context:
+        blocked = only_this_host(context)
+        page = context.new_page()
+        page.goto(f"{site}/js/")
+        yield page
+        assert blocked == []
+    server.shutdown()
+    server.server_close()
+
+
+def grid_configs():
+    """Every kernel pair × channel pair × pooling the controls offer (as the
+    Python grid test), then each other control at its extremes."""
+    for k1, k2, c1, c2, pooling in itertools.product(
+            KERNELS, KERNELS, CHANNEL_OPTIONS, CHANNEL_OPTIONS,
+            logic.POOLINGS):
+        yield logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(c1, c2),
+                                   pooling=pooling)
+    for activation, units, dropout, lr, initializer in itertools.product(
+            logic.ACTIVATIONS, [(1, 1), (120, 84), (512, 512)],
+            [0.0, 0.1, 0.3, 0.9], [0.001, 0.05, 0.9, 10.0],
+            logic.INITIALIZERS):
+        yield logic.ExplorerConfig(activation=activation, dense_units=units,
+                                   dropout=dropout, lr=lr,
+                                   initializer=initializer)
+
+
+def test_architecture_panel_computes_what_python_computes(page):
+    configs = list(grid_configs())
+    assert len(configs) >= 15488
+    # One JSON string each way: Playwright's own encoding of 16,000 nested
+    # objects would take most of the test's time.
+    computed = json.loads(page.evaluate(
+        """async (cases) => {
+          const m = await import('./lenet_architecture.js');
+          return JSON.stringify(JSON.parse(cases).map(([arch, training]) => {
+            const problems = m.validate(arch);
+            return problems.length ? {problems}
+              : {rows: m.layerInfos(arch), code: m.gluonCode(arch, training)};
+          }));
+        }""", json.dumps([[arch_of(c), training_of(c)] for c in configs])))
+    rejected = 0
+    for config, js in zip(configs, computed, strict=True):
+        problems = logic.validate(config)
+        if problems:
+            rejected += 1
+            assert js == {"problems": problems}, config
+            continue
+        assert "problems" not in js, config
+        rows = [{"name": r.name, "output_shape": list(r.output_shape),
+                 "num_params": r.num_params, "formula": r.formula,
+                 "multiply_adds": r.multiply_adds}
+                for r in logic.layer_infos(config)]
+        assert js["rows"] == rows, config
+        assert js["code"] == logic.gluon_code(config), config
+    assert 0 < rejected < len(configs)
+
+
+@pytest.fixture(scope="module")
+def strip_images():
+    images, labels = read_fashion_mnist("test")
+    picked = strip_indices(labels)
+    return to_unit_float32(images[picked]), labels[picked]
+
+
+def mxnet_feature_maps(net, image):
+    """Each convolution layer's output (after its activation) and each
+    pooling layer's, for one image."""
+    import mxnet as mx
+
+    X, maps = mx.nd.array(image[np.newaxis]), []
+    for layer in list(net)[:4]:
+        X = layer(X)
+        maps.append(X[0].asnumpy())
+    return maps
+
+
+@pytest.mark.parametrize("run", load_sweep()["runs"],
+                         ids=lambda run: run["weights"]["file"])
+def test_the_browser_runs_each_trained_network_as_mxnet_does(
+        page, strip_images, run):
+    images, _ = strip_images
+    record = run["weights"]
+    data = (WEIGHTS_DIR / record["file"]).read_bytes()
+    net = weights.network_from_file(config_of(run), record, data)
+    expected = weights.probabilities(net, images)
+    looked_at = [0, 37, 99]  # feature maps of a few images
+    network = {"kernel": run["kernel_size"], "channels": run["channels"],
+               "activation": run["activation"], "pooling": "max",
+               "tensors": record["tensors"]}
+    js = json.loads(page.evaluate(
+        """async ([network, file, images, lookedAt]) => {
+          const m = await import('./lenet_network_viewer.js');
+          const buffer = await (await fetch('../data/lenet-weights/' + file))
+            .arrayBuffer();
+          const net = {...network, tensors: m.unpackTensors(
+            m.decodeFloat16(buffer), network.tensors)};
+          const results = JSON.parse(images).map((image) =>
+            m.forward(net, Float32Array.from(image)));
+          return JSON.stringify({
+            probabilities: results.map((r) => r.probabilities),
+            maps: lookedAt.map((i) => results[i].maps.map((map) =>
+              Array.from(map.data))),
+          });
+        }""", [network, record["file"],
+               json.dumps(images.reshape(len(images), -1).tolist()),
+               looked_at]))
+    ours = np.array(js["probabilities"])
+    assert np.abs(ours - expected).max() <= PROBABILITY_TOLERANCE
+    assert (ours.argmax(1) == expected.argmax(1)).all()
+    for index, maps in zip(looked_at, js["maps"]):
+        for theirs, mine in zip(mxnet_feature_maps(net, images[index]), maps):
+            assert np.abs(theirs.ravel() - np.array(mine)).max() <= (
+                FEATURE_MAP_TOLERANCE)

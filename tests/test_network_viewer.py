@@ -1,0 +1,63 @@
+"""The trained-network viewer's Python side and the weights files: what it
+sends the page.  The page's forward pass is compared with MXNet in
+tests/test_browser_logic.py."""
+import io
+
+import d2lzh as d2l
+import numpy as np
+import pytest
+from PIL import Image
+
+from lenet import weights
+from lenet.data import read_fashion_mnist
+from lenet.network_viewer import (CHINESE_LABELS, TrainedNetworkViewer,
+                                  class_names, strip_indices, strip_png)
+from lenet.sweep import WEIGHTS_DIR, load_sweep
+
+
+def test_class_names_are_the_books_with_d2lzhs_labels():
+    names = class_names()
+    assert names[0] == "T恤（t-shirt）" and names[9] == "短靴（ankle boot）"
+    for name, zh, en in zip(names, CHINESE_LABELS,
+                            d2l.get_fashion_mnist_labels(range(10))):
+        assert name == f"{zh}（{en}）"
+
+
+def test_the_strip_is_ten_test_images_of_each_class_without_loss():
+    images, labels = read_fashion_mnist("test")
+    picked = strip_indices(labels)
+    assert len(picked) == 100
+    assert [int(labels[i]) for i in picked] == [c for c in range(10)
+                                                for _ in range(10)]
+    assert picked[:10] == sorted(picked[:10])  # the first ones, in order
+    grid = np.array(Image.open(io.BytesIO(strip_png(images[picked]))))
+    assert grid.shape == (280, 280)
+    # Image 23 (class 2, third of its row) sits at row 2, column 3.
+    assert (grid[56:84, 84:112] == images[picked[23]]).all()
+
+
+def test_the_viewer_opens_on_the_book_lenet_and_sends_weights(monkeypatch):
+    viewer = TrainedNetworkViewer()
+    assert len(viewer.networks) == 27
+    book = next(n for n in viewer.networks if n["key"] == viewer.selected)
+    assert book["label"].startswith("原书 LeNet，即 5.5.2 训练的网络")
+    assert viewer.weights_url == "../data/lenet-weights/"
+    sent = []
+    monkeypatch.setattr(viewer, "send",
+                        lambda content, buffers: sent.append(
+                            (content, buffers)))
+    viewer._send_weights(viewer, {"type": "weights", "key": book["key"]}, [])
+    viewer._send_weights(viewer, {"type": "weights", "key": "nonsense"}, [])
+    assert sent == [({"type": "weights", "key": book["key"]},
+                     [(WEIGHTS_DIR / book["file"]).read_bytes()])]
+
+
+def test_float16_files_round_trip_and_refuse_a_wrong_size():
+    run = load_sweep()["runs"][0]
+    shapes = [t["shape"] for t in run["weights"]["tensors"]]
+    data = (WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
+    arrays = weights.decode(data, shapes)
+    assert [a.shape for a in arrays] == [tuple(s) for s in shapes]
+    assert weights.encode(list(zip("abcdefghij", arrays))) == data
+    with pytest.raises(ValueError, match="权重文件有"):
+        weights.decode(data[:-2], shapes)

@@ -1,0 +1,471 @@
+// Trained LeNets in the reader's browser (5.5.4), as an anywidget module.
+//
+// Pick one of the sweep's trained networks (the book's LeNet is 5.5.2's
+// run), pick a test image from the strip or draw one, and see the ten class
+// probabilities and the feature maps of both convolution layers, after the
+// activation and after pooling: a forward pass of our own over the weights
+// that training produced (float16 files, see book/lenet/weights.py).
+// tests/test_browser_logic.py compares `forward` with MXNet on every shipped
+// image and every network.
+
+export const IMAGE_SIZE = 28;
+
+/** float16 (little-endian) bytes -> Float32Array. */
+export function decodeFloat16(buffer) {
+  const halves = new Uint16Array(buffer);
+  const out = new Float32Array(halves.length);
+  for (let i = 0; i < halves.length; i++) {
+    const h = halves[i];
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const fraction = h & 0x3ff;
+    out[i] = exponent === 0 ? sign * 2 ** -14 * (fraction / 1024)
+      : exponent === 31 ? (fraction ? NaN : sign * Infinity)
+        : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+  }
+  return out;
+}
+
+/** {name: Float32Array} from the flat numbers and the file's tensor list. */
+export function unpackTensors(numbers, tensors) {
+  const named = {};
+  let start = 0;
+  for (const { name, shape } of tensors) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    named[name] = numbers.subarray(start, start + size);
+    start += size;
+  }
+  if (start !== numbers.length) {
+    throw new Error(`weights file holds ${numbers.length} numbers, ` +
+                    `the tensors ${start}`);
+  }
+  return named;
+}
+
+const ACTIVATIONS = {
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => (x > 0 ? x : 0),
+  tanh: Math.tanh,
+  softrelu: (x) => Math.log1p(Math.exp(x)),
+};
+
+// A valid convolution, stride 1: input (c, n, n), weight (out, c, k, k).
+function conv2d(input, c, n, weight, bias, out, k, activation) {
+  const m = n - k + 1;
+  const result = new Float32Array(out * m * m);
+  for (let o = 0; o < out; o++) {
+    for (let y = 0; y < m; y++) {
+      for (let x = 0; x < m; x++) {
+        let sum = bias[o];
+        for (let i = 0; i < c; i++) {
+          const w0 = ((o * c + i) * k) * k;
+          const in0 = i * n * n;
+          for (let dy = 0; dy < k; dy++) {
+            const row = in0 + (y + dy) * n + x;
+            const wRow = w0 + dy * k;
+            for (let dx = 0; dx < k; dx++) {
+              sum += input[row + dx] * weight[wRow + dx];
+            }
+          }
+        }
+        result[(o * m + y) * m + x] = activation(sum);
+      }
+    }
+  }
+  return { data: result, size: m };
+}
+
+// 2x2 pooling, stride 2, as MXNet's MaxPool2D / AvgPool2D (floor).
+function pool2d(input, c, n, kind) {
+  const m = Math.floor((n - 2) / 2) + 1;
+  const result = new Float32Array(c * m * m);
+  for (let i = 0; i < c; i++) {
+    for (let y = 0; y < m; y++) {
+      for (let x = 0; x < m; x++) {
+        const at = (dy, dx) => input[(i * n + 2 * y + dy) * n + 2 * x + dx];
+        const window = [at(0, 0), at(0, 1), at(1, 0), at(1, 1)];
+        result[(i * m + y) * m + x] = kind === "max" ? Math.max(...window)
+          : (window[0] + window[1] + window[2] + window[3]) / 4;
+      }
+    }
+  }
+  return { data: result, size: m };
+}
+
+function dense(input, weight, bias, activation) {
+  const out = bias.length;
+  const inSize = input.length;
+  const result = new Float32Array(out);
+  for (let o = 0; o < out; o++) {
+    let sum = bias[o];
+    const w0 = o * inSize;
+    for (let i = 0; i < inSize; i++) sum += weight[w0 + i] * input[i];
+    result[o] = activation ? activation(sum) : sum;
+  }
+  return result;
+}
+
+function softmax(logits) {
+  const top = Math.max(...logits);
+  const exps = logits.map((z) => Math.exp(z - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+/** The network's forward pass for one image (784 numbers in [0, 1]).
+ * `network`: {kernel, channels: [c1, c2], activation, pooling, tensors}.
+ * Returns the class probabilities and the feature maps of both
+ * convolution layers, after the activation and after pooling. */
+export function forward(network, image) {
+  const act = ACTIVATIONS[network.activation];
+  const t = network.tensors;
+  const maps = [];
+  let x = image;
+  let channels = 1;
+  let size = IMAGE_SIZE;
+  network.channels.forEach((out, i) => {
+    const conv = conv2d(x, channels, size, t[`conv${i}.weight`],
+                        t[`conv${i}.bias`], out, network.kernel, act);
+    maps.push({ name: `conv${i}`, channels: out, size: conv.size,
+                data: conv.data });
+    const pooled = pool2d(conv.data, out, conv.size, network.pooling);
+    maps.push({ name: `pool${i}`, channels: out, size: pooled.size,
+                data: pooled.data });
+    x = pooled.data;
+    channels = out;
+    size = pooled.size;
+  });
+  let layer = 0;
+  while (t[`dense${layer + 1}.weight`]) {
+    x = dense(x, t[`dense${layer}.weight`], t[`dense${layer}.bias`], act);
+    layer += 1;
+  }
+  const logits = dense(x, t[`dense${layer}.weight`], t[`dense${layer}.bias`]);
+  return { probabilities: softmax(Array.from(logits)), maps };
+}
+
+// --- the widget ------------------------------------------------------------
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+/** Is a kernel behind this page (JupyterLab), or is it the static book? */
+const hasKernel = (model) =>
+  Boolean(model.widget_manager && model.widget_manager.kernel);
+
+/** Gray pixels of `values` (0..1, or scaled to their own range) in a canvas
+ * of `size` x `size` pixels (CSS shows it larger). */
+function drawMap(canvas, values, size, normalise) {
+  if (canvas.width !== size) canvas.width = canvas.height = size;
+  let low = 0;
+  let high = 1;
+  if (normalise) {
+    low = Infinity;
+    high = -Infinity;
+    for (const v of values) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  const range = high - low || 1;
+  const pixels = new ImageData(size, size);
+  for (let i = 0; i < size * size; i++) {
+    const v = Math.round(255 * Math.min(1, Math.max(0, (values[i] - low) / range)));
+    pixels.data.set([v, v, v, 255], 4 * i);
+  }
+  canvas.getContext("2d").putImageData(pixels, 0, 0);
+}
+
+const MAP_TITLES = { conv0: "卷积层1（激活后）", pool0: "池化层1",
+                     conv1: "卷积层2（激活后）", pool1: "池化层2" };
+
+const STYLE = `
+.lenet-viewer { font-size: 0.9rem; }
+.lenet-viewer canvas { image-rendering: pixelated; }
+.lenet-viewer-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; margin: 8px 0; }
+.lenet-viewer-strip { width: 100%; max-width: 420px; cursor: pointer; border: 1px solid #ccc; }
+.lenet-viewer-draw { width: 168px; height: 168px; border: 1px solid #888; touch-action: none; cursor: crosshair; background: #000; }
+.lenet-viewer-bars { min-width: 260px; flex: 1; }
+.lenet-viewer-bar { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+.lenet-viewer-bar span:first-child { width: 9em; }
+.lenet-viewer-bar .fill { height: 12px; background: #1f77b4; }
+.lenet-viewer-bar.top .fill { background: #d62728; }
+.lenet-viewer-bar .value { width: 4.5em; text-align: right; font-variant-numeric: tabular-nums; }
+.lenet-viewer-maps h5 { margin: 8px 0 2px; font-size: 0.85rem; }
+.lenet-viewer-maps canvas { margin: 1px; border: 1px solid #ddd; }
+.lenet-viewer-status { color: #555; }
+`;
+
+function render({ model, el }) {
+  const networks = model.get("networks");
+  const classNames = model.get("class_names");
+  const labels = model.get("strip_labels");
+  const cache = new Map();  // key -> Promise of a network
+  const timings = [];
+  let image = null;  // Float32Array(784) shown now
+  let truth = null;  // its label, when it comes from the strip
+
+  const root = element("div", { class: "lenet-viewer" },
+                       element("style", { text: STYLE }));
+  const picker = element("select", { "aria-label": "训练好的网络" },
+                         ...networks.map((n) => element("option", {
+                           value: n.key, text: n.label })));
+  const status = element("span", { class: "lenet-viewer-status" });
+  const strip = element("canvas", { class: "lenet-viewer-strip",
+                                    "aria-label": "测试图像（点击选一张）" });
+  const draw = element("canvas", { class: "lenet-viewer-draw",
+                                   width: IMAGE_SIZE, height: IMAGE_SIZE,
+                                   "aria-label": "在这里画一张 28×28 的图" });
+  const clear = element("button", { type: "button", text: "清空画板" });
+  const bars = element("div", { class: "lenet-viewer-bars" });
+  const maps = element("div", { class: "lenet-viewer-maps" });
+  root.append(
+    element("div", { class: "lenet-viewer-row" },
+            element("label", {}, "网络 ", picker), status),
+    element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
+    element("div", { class: "lenet-viewer-row" }, strip,
+            element("div", {}, draw, element("br"), clear)),
+    element("div", { class: "lenet-viewer-row" }, bars),
+    maps);
+
+  // The strip: 10 x 10 images of 28 x 28, one class per row.
+  const stripPixels = new Promise((resolve) => {
+    const png = new Blob([model.get("strip_png")], { type: "image/png" });
+    const img = new Image();
+    img.onload = () => {
+      strip.width = img.width;
+      strip.height = img.height;
+      const ctx = strip.getContext("2d");
+      ctx.drawImage(img, 0, 0);
+      resolve(ctx.getImageData(0, 0, img.width, img.height));
+      URL.revokeObjectURL(img.src);
+    };
+    img.src = URL.createObjectURL(png);
+  });
+  const perRow = 10;
+  async function stripImage(index) {
+    const pixels = await stripPixels;
+    const x0 = (index % perRow) * IMAGE_SIZE;
+    const y0 = Math.floor(index / perRow) * IMAGE_SIZE;
+    const values = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+    for (let y = 0; y < IMAGE_SIZE; y++) {
+      for (let x = 0; x < IMAGE_SIZE; x++) {
+        values[y * IMAGE_SIZE + x] =
+          pixels.data[4 * ((y0 + y) * pixels.width + x0 + x)] / 255;
+      }
+    }
+    return values;
+  }
+
+  // Weights: from the kernel in JupyterLab, from the site in the book.
+  const waiting = new Map();
+  model.on("msg:custom", (message, buffers) => {
+    if (message.type === "weights" && waiting.has(message.key)) {
+      const view = buffers[0];  // a DataView into the message
+      waiting.get(message.key)(view.buffer.slice(
+        view.byteOffset, view.byteOffset + view.byteLength));
+      waiting.delete(message.key);
+    }
+  });
+  function weightsBytes(network) {
+    if (hasKernel(model)) {
+      return new Promise((resolve) => {
+        waiting.set(network.key, resolve);
+        model.send({ type: "weights", key: network.key });
+      });
+    }
+    const url = new URL(model.get("weights_url") + network.file,
+                        document.baseURI);
+    return fetch(url).then((response) => {
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+      return response.arrayBuffer();
+    });
+  }
+  function load(key) {
+    if (!cache.has(key)) {
+      const network = networks.find((n) => n.key === key);
+      cache.set(key, weightsBytes(network).then((buffer) => ({
+        ...network,
+        tensors: unpackTensors(decodeFloat16(buffer), network.tensors),
+      })));
+    }
+    return cache.get(key);
+  }
+
+  // Bars and feature-map canvases are made once per layout and then only
+  // updated: rebuilding ~200 elements per image would cost more than the
+  // forward pass itself.
+  const barRows = classNames.map((name, i) => {
+    const row = element("div", { class: "lenet-viewer-bar",
+                                 "data-class": String(i) },
+                        element("span"), element("span", { class: "fill" }),
+                        element("span", { class: "value" }));
+    bars.append(row);
+    return row;
+  });
+  function showBars(probabilities) {
+    const top = probabilities.indexOf(Math.max(...probabilities));
+    probabilities.forEach((p, i) => {
+      const [name, fill, value] = barRows[i].children;
+      barRows[i].classList.toggle("top", i === top);
+      barRows[i].dataset.probability = String(p);
+      name.textContent = classNames[i] + (i === truth ? " ✓" : "");
+      fill.style.width = `${Math.round(p * 200)}px`;
+      value.textContent = `${(100 * p).toFixed(1)}%`;
+    });
+  }
+
+  let mapLayout = "";
+  let mapCanvases = [];
+  function showMaps(featureMaps) {
+    const layout = featureMaps.map((m) => `${m.name}:${m.channels}:${m.size}`)
+      .join(",");
+    if (layout !== mapLayout) {
+      mapLayout = layout;
+      mapCanvases = [];
+      maps.replaceChildren(...featureMaps.map((m) => {
+        const group = element("div", { "data-map": m.name }, element("h5", {
+          text: `${MAP_TITLES[m.name]}：${m.channels} 个通道，各 ${m.size}×${m.size}` }));
+        const shown = `${Math.max(36, 2 * m.size)}px`;
+        const canvases = Array.from({ length: m.channels }, (_, c) => {
+          const canvas = element("canvas", { title: `${m.name} 通道 ${c}` });
+          canvas.style.width = canvas.style.height = shown;
+          group.append(canvas);
+          return canvas;
+        });
+        mapCanvases.push(canvases);
+        return group;
+      }));
+    }
+    featureMaps.forEach((m, layer) => {
+      const area = m.size * m.size;
+      mapCanvases[layer].forEach((canvas, c) => drawMap(
+        canvas, m.data.subarray(c * area, (c + 1) * area), m.size, true));
+    });
+  }
+
+  let pending = 0;
+  async function update() {
+    if (!image) return;
+    const ticket = ++pending;
+    let network;
+    try {
+      network = await load(picker.value);
+    } catch (error) {
+      status.textContent = `无法读取这个网络的权重：${error.message}`;
+      return;
+    }
+    if (ticket !== pending) return;  // a newer request came meanwhile
+    const started = performance.now();
+    const result = forward(network, image);
+    showBars(result.probabilities);
+    showMaps(result.maps);
+    timings.push(performance.now() - started);
+    status.textContent = `测试集准确率 ${network.test_acc.toFixed(4)}；` +
+      `这次前向计算和重绘用了 ${timings.at(-1).toFixed(1)} 毫秒`;
+    root.dataset.updates = String(timings.length);
+  }
+  root.lenetTimings = timings;  // read by the browser test
+  root.lenetShow = async (index) => {  // for the test: one strip image
+    image = await stripImage(index);
+    truth = labels[index];
+    drawMap(draw, image, IMAGE_SIZE, false);
+    await update();
+  };
+
+  strip.addEventListener("click", (event) => {
+    const box = strip.getBoundingClientRect();
+    const column = Math.floor((event.clientX - box.left) / box.width * perRow);
+    const row = Math.floor((event.clientY - box.top) / box.height *
+                           (labels.length / perRow));
+    root.lenetShow(row * perRow + column);
+  });
+
+  // Drawing: white strokes with soft edges on black, like Fashion-MNIST.
+  let drawing = false;
+  const paint = (event) => {
+    const box = draw.getBoundingClientRect();
+    const cx = (event.clientX - box.left) / box.width * IMAGE_SIZE;
+    const cy = (event.clientY - box.top) / box.height * IMAGE_SIZE;
+    if (!image || truth !== null) image = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+    truth = null;
+    for (let y = 0; y < IMAGE_SIZE; y++) {
+      for (let x = 0; x < IMAGE_SIZE; x++) {
+        const d2 = (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2;
+        const i = y * IMAGE_SIZE + x;
+        image[i] = Math.max(image[i], Math.exp(-d2 / 2));
+      }
+    }
+    drawMap(draw, image, IMAGE_SIZE, false);
+  };
+  draw.addEventListener("pointerdown", (event) => {
+    drawing = true;
+    draw.setPointerCapture(event.pointerId);
+    paint(event);
+  });
+  draw.addEventListener("pointermove", (event) => { if (drawing) paint(event); });
+  draw.addEventListener("pointerup", () => { drawing = false; update(); });
+  clear.addEventListener("click", () => {
+    image = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+    truth = null;
+    drawMap(draw, image, IMAGE_SIZE, false);
+    update();
+  });
+
+  picker.value = model.get("selected");
+  picker.addEventListener("change", () => {
+    model.set("selected", picker.value);
+    model.save_changes();
+    update();
+  });
+  model.on("change:selected", () => {
+    picker.value = model.get("selected");
+    update();
+  });
+  // Keys pressed in the panel are the panel's (arrow keys on a slider), not
+  // JupyterLab's notebook shortcuts, which listen as the event bubbles up.
+  root.addEventListener("keydown", (event) => event.stopPropagation());
+  followSweepChart(model, networks);
+
+  el.append(root);
+  root.lenetShow(0);
+}
+
+// In the book, the 5.5.4 sweep chart (vega-embed) announces its view; its
+// three controls pick the network here, and picking here moves them.
+function followSweepChart(model, networks) {
+  const keyOf = (kernel, channels, activation) =>
+    `k${kernel}-c${String(channels).replace(",", "x")}-${activation}`;
+  const connect = (view) => {
+    const fromChart = () => {
+      const key = keyOf(view.signal("kernel"), view.signal("channels"),
+                        view.signal("activation"));
+      if (networks.some((n) => n.key === key) && key !== model.get("selected")) {
+        model.set("selected", key);
+        model.save_changes();
+      }
+    };
+    for (const name of ["kernel", "channels", "activation"]) {
+      view.addSignalListener(name, fromChart);
+    }
+    model.on("change:selected", () => {
+      const n = networks.find((x) => x.key === model.get("selected"));
+      if (keyOf(view.signal("kernel"), view.signal("channels"),
+                view.signal("activation")) === n.key) return;
+      view.signal("kernel", n.kernel).signal("channels", n.channels.join(","))
+        .signal("activation", n.activation).runAsync();
+    });
+  };
+  const chart = document.querySelector(".lenet-sweep-chart");
+  if (chart && chart.lenetSweepView) connect(chart.lenetSweepView);
+  else document.addEventListener("lenet-sweep-view", (e) => connect(e.detail));
+}
+
+export default { render };
