@@ -111,6 +111,11 @@ def test_explorer_architecture_answers_in_the_static_page(browser, site):
     arch.locator("select").first.select_option("改进的LeNet")
     expect(table).to_contain_text("(1, 32, 24, 24)")
     expect(message).to_have_text("")
+    # The preset's training settings reach the code too, with no kernel.
+    arch.locator("button", has_text="Gluon 代码").click()
+    expect(arch.locator("textarea")).to_have_value(
+        re.compile(r"'learning_rate': 0\.05\}"))
+    expect(arch.locator("select").first).to_have_value("改进的LeNet")
     # Training needs Python: its controls are locked, and the page says so.
     expect(arch.locator(".lenet-arch-static-notice")).to_contain_text(
         "需要 Python 内核")

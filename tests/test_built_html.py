@@ -94,3 +94,19 @@ def test_binder_links_follow_the_repository_of_this_checkout():
             assert "mybinder.org" not in text, page.name
         elif page.stem != "references":
             assert repository.binder_url(f"book/{page.stem}.md") in text
+
+
+def test_the_pages_widgets_carry_the_current_javascript():
+    """An anywidget's saved state holds its module as it was when the page
+    ran; an edit to web/js must reach the page (refresh_extra_files.py)."""
+    import json
+
+    page = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
+    state = json.loads(re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">'
+        r'(.*?)</script>', page, re.S).group(1))
+    modules = {model["state"]["_esm"] for model in state["state"].values()
+               if model["model_module"] == "anywidget"}
+    js = HTML_DIR.parents[1] / "web" / "js"
+    assert modules == {(js / name).read_text("utf-8") for name in (
+        "lenet_architecture.js", "lenet_network_viewer.js")}

@@ -252,11 +252,20 @@ function render({ model, el }) {
                          ...[...Object.keys(presets), CUSTOM].map((name) =>
                            element("option", { value: name, text: name })));
   preset.value = model.get("preset");
+  // A preset's fields and its name go to Python in one message; until it is
+  // sent, the fields changing one by one must not turn it into 自定义.
+  let applyingPreset = false;
   preset.addEventListener("change", () => {
     const fields = presets[preset.value];
-    if (fields) for (const f of ARCH_FIELDS) model.set(f, fields[f]);
+    applyingPreset = true;
     model.set("preset", preset.value);
+    if (fields) {
+      for (const f of ARCH_FIELDS) model.set(f, fields[f]);
+      model.set("training", fields.training);
+    }
+    applyingPreset = false;
     model.save_changes();
+    update();
   });
   model.on("change:preset", () => { preset.value = model.get("preset"); });
 
@@ -317,6 +326,7 @@ function render({ model, el }) {
   };
   root.lenetTimings = timings;  // read by the browser test
   const onArchChange = () => {
+    if (applyingPreset) return;
     const current = presets[model.get("preset")];
     if (current && !sameArch(current, archOf(model))) {
       model.set("preset", CUSTOM);
@@ -325,7 +335,7 @@ function render({ model, el }) {
     update();
   };
   for (const f of ARCH_FIELDS) model.on(`change:${f}`, onArchChange);
-  model.on("change:training", update);
+  model.on("change:training", () => { if (!applyingPreset) update(); });
 
   // Keys pressed in the panel are the panel's (arrow keys on a slider), not
   // JupyterLab's notebook shortcuts, which listen as the event bubbles up.
