@@ -1,8 +1,8 @@
-"""How MXNet runs in this book: its thread count and its execution engine.
+"""How MXNet runs in this book: threads, execution engine, memory.
 
-Both are read once, when MXNet starts, so `lenet` sets them on import,
-before anything else imports MXNet, and only where the reader has not set
-them already:
+The first two are read once, when MXNet starts, so `lenet` sets them on
+import, before anything else imports MXNet, and only where the reader has
+not set them already:
 
 * ``OMP_NUM_THREADS=2``: a fixed thread count is what makes training
   bit-identical from run to run (and 2 is what Binder and CI give us).
@@ -16,22 +16,54 @@ them already:
   threads use MXNet, as the explorer's training thread does.  One cost:
   a Gluon ``DataLoader`` with ``num_workers > 0`` hangs under it (its
   forked workers never answer); the book's loader uses no workers.
+
+And one setting of glibc's malloc (``MALLOC_SETTINGS`` below), which makes
+the first epoch in a new process as fast as the later ones.
 """
+import ctypes
+import ctypes.util
 import os
 import re
 import sys
 import tempfile
 
 DEFAULTS = {"OMP_NUM_THREADS": "2", "MXNET_ENGINE_TYPE": "NaiveEngine"}
+# glibc's malloc hands out each block over 128 KiB (a batch of images is
+# 800 KiB) as fresh pages from the kernel and returns them on free, until its
+# threshold has adapted; in a new process the first epoch was 1.3-1.8x slower
+# than the next ones for that alone (bench/train_speed.py --levers).  Keeping
+# blocks up to 64 MiB in the heap, and up to 256 MiB of free heap before
+# giving it back, makes every epoch run at the speed of later ones.
+MALLOC_SETTINGS = {"M_MMAP_THRESHOLD": (-3, 64 << 20),
+                   "M_TRIM_THRESHOLD": (-1, 256 << 20)}
+# Set to 0 to keep glibc's own behaviour (for measuring what this buys).
+MALLOC_SWITCH = "LENET_TUNE_MALLOC"
 # MXNet announces a non-default engine on stderr when it creates it.  In a
 # notebook that line lands, a moment later, in some unrelated cell's output.
 _ENGINE_ANNOUNCEMENT = re.compile(r"MXNet start using engine: \w+")
 
 
+def tune_malloc():
+    """Apply `MALLOC_SETTINGS` with glibc's mallopt, where there is glibc
+    and the reader has not set MALLOC_MMAP_THRESHOLD_ or switched it off.
+    Returns whether it did."""
+    if (os.environ.get(MALLOC_SWITCH) == "0"
+            or "MALLOC_MMAP_THRESHOLD_" in os.environ):
+        return False
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c")).mallopt
+    except (OSError, AttributeError, TypeError):  # not glibc: nothing to do
+        return False
+    return all(mallopt(option, value) == 1
+               for option, value in MALLOC_SETTINGS.values())
+
+
 def configure_mxnet():
-    """Apply `DEFAULTS` (where unset) and start MXNet's engine quietly."""
+    """Apply `DEFAULTS` (where unset) and the malloc settings, and start
+    MXNet's engine quietly."""
     for name, value in DEFAULTS.items():
         os.environ.setdefault(name, value)
+    tune_malloc()
     with tempfile.TemporaryFile(mode="w+b") as captured:
         sys.stderr.flush()
         saved_stderr = os.dup(2)
