@@ -15,6 +15,7 @@ import pytest
 import lenet.data as data
 from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
                    download_fashion_mnist, read_fashion_mnist)
+from lenet import download
 from lenet.download import DownloadError, fetch_verified
 
 from conftest import closed_port_url
@@ -63,7 +64,9 @@ class FixtureHandler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def server(fake_dataset):
+def server(fake_dataset, monkeypatch):
+    # The pause between two tries is real in use, not worth waiting for here.
+    monkeypatch.setattr(download, "RETRY_PAUSE", 0.01)
     srv = FixtureServer(fake_dataset)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()

@@ -61,8 +61,12 @@ def _worth_retrying(err):
                             TimeoutError, ConnectionError))
 
 
+# Seconds between two tries of one URL (the tests make it short).
+RETRY_PAUSE = 1.0
+
+
 def fetch_verified(urls, destination, verify, timeout=30.0, retries=2,
-                   progress=True, retry_pause=1.0):
+                   progress=True, retry_pause=None):
     """Download the first of `urls` whose content passes `verify(path)`.
 
     `verify` raises on bad content.  Each URL is tried up to `retries` times
@@ -88,7 +92,8 @@ def fetch_verified(urls, destination, verify, timeout=30.0, retries=2,
                 if not _worth_retrying(err):
                     break
                 if attempt < retries:
-                    time.sleep(retry_pause)
+                    time.sleep(RETRY_PAUSE if retry_pause is None
+                               else retry_pause)
             finally:
                 # Whatever happened, no partial file is left to be trusted.
                 part_path.unlink(missing_ok=True)
