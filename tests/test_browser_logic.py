@@ -64,13 +64,18 @@ def grid_configs():
             logic.POOLINGS):
         yield logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(c1, c2),
                                    pooling=pooling)
-    for activation, units, dropout, lr, initializer in itertools.product(
-            logic.ACTIVATIONS, [(1, 1), (120, 84), (512, 512)],
-            [0.0, 0.1, 0.3, 0.9], [0.001, 0.05, 0.9, 10.0],
-            logic.INITIALIZERS):
+    for activation, units, dropout, batch_norm, lr, optimizer in (
+            itertools.product(
+                logic.ACTIVATIONS, [(1, 1), (120, 84), (512, 512)],
+                [0.0, 0.1, 0.3, 0.9], [False, True], [0.001, 0.05, 10.0],
+                logic.OPTIMIZERS)):
         yield logic.ExplorerConfig(activation=activation, dense_units=units,
-                                   dropout=dropout, lr=lr,
-                                   initializer=initializer)
+                                   dropout=dropout, batch_norm=batch_norm,
+                                   lr=lr, optimizer=optimizer)
+    for initializer, k1, pooling in itertools.product(
+            logic.INITIALIZERS, KERNELS, logic.POOLINGS):
+        yield logic.ExplorerConfig(initializer=initializer, batch_norm=True,
+                                   kernel_sizes=(k1, 3), pooling=pooling)
 
 
 def test_architecture_panel_computes_what_python_computes(page):
@@ -81,12 +86,15 @@ def test_architecture_panel_computes_what_python_computes(page):
     computed = json.loads(page.evaluate(
         """async (cases) => {
           const m = await import('./lenet_architecture.js');
-          return JSON.stringify(JSON.parse(cases).map(([arch, training]) => {
+          const [list, optimizers] = JSON.parse(cases);
+          return JSON.stringify(list.map(([arch, training]) => {
             const problems = m.validate(arch);
             return problems.length ? {problems}
-              : {rows: m.layerInfos(arch), code: m.gluonCode(arch, training)};
+              : {rows: m.layerInfos(arch),
+                 code: m.gluonCode(arch, training, optimizers)};
           }));
-        }""", json.dumps([[arch_of(c), training_of(c)] for c in configs])))
+        }""", json.dumps([[[arch_of(c), training_of(c)] for c in configs],
+                          logic.OPTIMIZERS])))
     rejected = 0
     for config, js in zip(configs, computed, strict=True):
         problems = logic.validate(config)

@@ -52,27 +52,46 @@ def grid_of_layer_controls():
                                    pooling=pooling)
 
 
-def test_whole_grid_of_layer_controls():
-    """Either a validation message, and MXNet could not build that network
-    either, or MXNet's shapes and counts equal the table's."""
+def check_grid_part(part, parts):
+    """Check every `parts`-th configuration of the grid from `part` on:
+    (configurations checked, rejected, those that did not agree)."""
     checked = rejected = 0
-    for config in grid_of_layer_controls():
+    wrong = []
+    for config in itertools.islice(grid_of_layer_controls(), part, None,
+                                   parts):
         problems = logic.validate(config)
         if problems:
-            assert all(isinstance(p, str) and "层" in p for p in problems)
+            if not all(isinstance(p, str) and "层" in p for p in problems):
+                wrong.append((config, problems))
             try:
                 shapes = [shape for shape, _ in
                           inferred_shapes_and_counts(config)]
             except mx.MXNetError:
                 pass
             else:
-                assert any(0 in shape for shape in shapes), config
+                if not any(0 in shape for shape in shapes):
+                    wrong.append((config, "MXNet built it"))
             rejected += 1
             continue
         table = [(row.output_shape, row.num_params)
                  for row in logic.layer_infos(config)]
-        assert table == inferred_shapes_and_counts(config), config
+        if table != inferred_shapes_and_counts(config):
+            wrong.append((config, table))
         checked += 1
+    return checked, rejected, wrong
+
+
+def test_whole_grid_of_layer_controls():
+    """Either a validation message, and MXNet could not build that network
+    either, or MXNet's shapes and counts equal the table's.  Two processes
+    share the grid (shape inference only: no operator runs in them)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        parts = pool.starmap(check_grid_part, [(0, 2), (1, 2)])
+    checked = sum(part[0] for part in parts)
+    rejected = sum(part[1] for part in parts)
+    assert [w for part in parts for w in part[2]] == []
     assert checked and rejected
     assert checked + rejected == (
         len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * len(logic.POOLINGS))
@@ -128,6 +147,7 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
     ({"dense_units": (120, 84, 10)}, "全连接层输出个数要给两个值"),
     ({"dropout": 1.0}, "丢弃概率"), ({"dropout": -0.1}, "丢弃概率"),
     ({"dropout": float("nan")}, "丢弃概率"),
+    ({"optimizer": "rmsprop"}, "优化算法"), ({"batch_norm": 1}, "批量归一化"),
 ])
 def test_bad_values_get_a_message(change, words):
     problems = logic.validate(logic.ExplorerConfig().replace(**change))
@@ -145,21 +165,37 @@ def test_table_is_instant():
 
 
 @pytest.mark.parametrize("dropout", [0.0, 0.5])
-def test_table_with_and_without_dropout_matches_a_forward_pass(dropout):
-    config = logic.PRESETS["改进的LeNet"].replace(dropout=dropout)
+@pytest.mark.parametrize("batch_norm", [False, True])
+def test_table_with_dropout_and_batch_norm_matches_a_forward_pass(
+        dropout, batch_norm):
+    config = logic.PRESETS["改进的LeNet"].replace(dropout=dropout,
+                                                batch_norm=batch_norm)
     rows = logic.layer_infos(config)
     assert ([(r.output_shape, r.num_params) for r in rows]
             == real_shapes_and_counts(config))
-    # One dropout layer after each hidden dense layer, none otherwise.
-    dense_part = [r.name for r in rows if r.name.startswith("d")]
-    assert dense_part == (
-        ["dense0", "dropout0", "dense1", "dropout1", "dense2"] if dropout
-        else ["dense0", "dense1", "dense2"])
+    # Batch norm and the activation between each hidden layer and what
+    # follows it; one dropout layer after each hidden dense layer.
+    normalised = ["batchnorm", "activation"] if batch_norm else []
+    hidden = normalised + (["dropout"] if dropout else [])
+    kinds = [r.name.rstrip("0123456789") for r in rows]
+    assert kinds == ["conv", *normalised, "pool", "conv", *normalised,
+                     "pool", "dense", *hidden, "dense", *hidden, "dense"]
+
+
+def test_batch_norm_rows_count_all_four_vectors_per_feature():
+    rows = logic.layer_infos(logic.ExplorerConfig(batch_norm=True))
+    norms = [r for r in rows if r.name.startswith("batchnorm")]
+    assert [(r.num_params, r.formula) for r in norms] == [
+        (24, "4×6"), (64, "4×16"), (480, "4×120"), (336, "4×84")]
+    assert norms[0].multiply_adds == 6 * 24 * 24
 
 
 @pytest.mark.parametrize("config", [
     *logic.PRESETS.values(),
-    logic.ExplorerConfig(dropout=0.25, pooling="avg")])
+    logic.ExplorerConfig(dropout=0.25, pooling="avg"),
+    logic.ExplorerConfig(batch_norm=True, optimizer="momentum", lr=0.1),
+    logic.ExplorerConfig(batch_norm=True, dropout=0.5, optimizer="adam",
+                         lr=0.001)])
 def test_generated_code_builds_the_same_network(config):
     namespace = {}
     exec(logic.gluon_code(config), namespace)  # noqa: S102 - our own code
@@ -172,7 +208,12 @@ def test_generated_code_builds_the_same_network(config):
     assert shapes == [r.output_shape for r in logic.layer_infos(config)]
     assert ([type(layer) for layer in net]
             == [type(layer) for layer in logic.build_network(config)])
-    assert namespace["trainer"].learning_rate == config.lr
+    trainer = namespace["trainer"]
+    assert trainer.learning_rate == config.lr
+    gluon_name, settings = logic.OPTIMIZERS[config.optimizer]
+    assert type(trainer._optimizer).__name__.lower() == gluon_name
+    for name, value in settings.items():
+        assert getattr(trainer._optimizer, name) == value
 
 
 def small_run(fake_config=None, **changes):
@@ -240,3 +281,18 @@ def test_feature_maps_and_confusion_matrix(fake_data_dir):
     assert [m.shape for _, m in maps] == [(6, 24, 24), (16, 8, 8)]
     counts = logic.confusion_matrix(result.net, test_iter)
     assert counts.shape == (10, 10) and counts.sum() == SIZES["test"]
+
+
+@pytest.mark.parametrize("optimizer, lr", [("momentum", 0.05),
+                                           ("adam", 0.001)])
+def test_batch_norm_and_each_optimizer_train(fake_data_dir, optimizer, lr):
+    config, train_iter, test_iter = small_run(
+        batch_norm=True, optimizer=optimizer, lr=lr, num_epochs=1)
+    result = logic.train(config, train_iter, test_iter)
+    assert math.isfinite(result.epochs[0].train_loss)
+    assert type(result.net[1]).__name__ == "BatchNorm"
+    # The maps are taken after the activation, just before each pooling.
+    maps = logic.feature_maps(result.net, train_iter.images[0] / 255.0)
+    assert [(name, m.shape) for name, m in maps] == [
+        ("conv0", (6, 24, 24)), ("conv1", (16, 8, 8))]
+    assert (maps[0][1] >= 0).all()  # relu

@@ -29,8 +29,8 @@ def test_opens_on_the_books_lenet(explorer):
     assert explorer.architecture.preset == "原书LeNet"
     assert explorer.config == logic.PRESETS["原书LeNet"]
     assert explorer.architecture.training == {
-        "lr": 0.9, "initializer": "Xavier", "num_epochs": 5,
-        "batch_size": 256, "train_size": 60000}
+        "optimizer": "sgd", "lr": 0.9, "initializer": "Xavier",
+        "num_epochs": 5, "batch_size": 256, "train_size": 60000}
     assert not explorer.training.train_button.disabled
 
 
@@ -67,8 +67,21 @@ def test_presets_set_every_control(explorer):
     assert explorer.config == logic.PRESETS["改进的LeNet"]
     assert explorer.training.lr.value == 0.05
     assert explorer.architecture.training["batch_size"] == 32
+    explorer.architecture.preset = "快速达到0.90"
+    assert explorer.config == logic.PRESETS["快速达到0.90"]
+    assert explorer.architecture.batch_norm
+    assert explorer.training.optimizer.value == "adam"
     explorer.architecture.preset = "原书LeNet"
     assert explorer.config == logic.PRESETS["原书LeNet"]
+    assert explorer.config == logic.ExplorerConfig()  # the book's, exactly
+
+
+def test_the_history_names_optimizer_and_batch_norm():
+    from lenet.panels.history import describe
+
+    fast = describe(logic.PRESETS["快速达到0.90"])
+    assert "批量归一化" in fast and "adam lr 0.001" in fast
+    assert "批量归一化" not in describe(logic.PRESETS["原书LeNet"])
 
 
 def test_a_preset_sent_by_the_javascript_in_one_message(explorer):
@@ -113,12 +126,19 @@ def test_extreme_values_of_every_control_never_raise(explorer):
             pair[index] = value
             setattr(arch, field, pair)
             assert explorer.config is not None
+    for value in (True, False):
+        arch.batch_norm = value
+        assert explorer.config.batch_norm is value
     for control in explorer.training.controls:
         options = getattr(control, "options", None)
-        for value in ((options[0], options[-1]) if options
-                      else (control.min, control.max)):
-            control.value = value
-            assert explorer.config is not None
+        if options:  # first and last choice
+            for index in (0, len(options) - 1):
+                control.index = index
+                assert explorer.config is not None
+        else:
+            for value in (control.min, control.max):
+                control.value = value
+                assert explorer.config is not None
     arch.preset = "原书LeNet"
 
 

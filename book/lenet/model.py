@@ -10,21 +10,35 @@ POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
 
 def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
                 pooling="max", dense_units=(120, 84), num_classes=10,
-                dropout=0.0):
+                dropout=0.0, batch_norm=False, hybrid=False):
     """LeNet of section 5.5.1; the defaults give exactly the book's network.
 
     Blocks of convolution + 2x2 pooling (stride 2), one per kernel size and
     channel count, then dense layers of `dense_units` and a final one of
     `num_classes` outputs.  A `dropout` above 0 puts a dropout layer after
-    each hidden dense layer, as AlexNet (section 5.6) does.
+    each hidden dense layer, as AlexNet (section 5.6) does.  `batch_norm`
+    puts batch normalization between each convolution or hidden dense layer
+    and its activation, as the LeNet of section 5.10 does.  `hybrid` makes
+    it a HybridSequential, which `hybridize()` runs as one compiled graph
+    (section 8.1, 命令式和符号式混合编程).
     """
-    net = nn.Sequential()
+    net = nn.HybridSequential() if hybrid else nn.Sequential()
+
+    def add_with_activation(make_layer, **options):
+        """The layer with its activation, or layer, BatchNorm, activation.
+        (Gluon numbers layers as they are made: make only the ones used.)"""
+        if batch_norm:
+            net.add(make_layer(**options), nn.BatchNorm(),
+                    nn.Activation(activation))
+        else:
+            net.add(make_layer(activation=activation, **options))
+
     for kernel_size, out_channels in zip(kernel_sizes, channels):
-        net.add(nn.Conv2D(channels=out_channels, kernel_size=kernel_size,
-                          activation=activation),
-                POOLINGS[pooling](pool_size=2, strides=2))
+        add_with_activation(nn.Conv2D, channels=out_channels,
+                            kernel_size=kernel_size)
+        net.add(POOLINGS[pooling](pool_size=2, strides=2))
     for units in dense_units:
-        net.add(nn.Dense(units, activation=activation))
+        add_with_activation(nn.Dense, units=units)
         if dropout > 0:
             net.add(nn.Dropout(dropout))
     net.add(nn.Dense(num_classes))
@@ -43,7 +57,10 @@ def _param_formula(layer):
     params = list(layer.collect_params().values())
     if not params:
         return "0"
-    weight = next(p for p in params if p.name.endswith("weight"))
+    weight = next((p for p in params if p.name.endswith("weight")), None)
+    if weight is None:
+        # BatchNorm: γ, β, running mean and variance, one per feature.
+        return f"{len(params)}×{params[0].shape[0]}"
     has_bias = any(p.name.endswith("bias") for p in params)
     outputs, *inputs = weight.shape
     fan_in = "×".join(str(size) for size in reversed(inputs))

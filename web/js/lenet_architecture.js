@@ -37,32 +37,41 @@ export function validate(arch) {
  * their formula, multiply-adds. `arch` must be valid. */
 export function layerInfos(arch) {
   const rows = [];
+  const counts = {};
+  const row = (kind, shape, numParams = 0, formula = "0", multiplyAdds = 0) => {
+    counts[kind] = counts[kind] ?? 0;
+    rows.push({ name: `${kind}${counts[kind]}`, output_shape: shape,
+                num_params: numParams, formula, multiply_adds: multiplyAdds });
+    counts[kind] += 1;
+  };
+  // BatchNorm (γ, β and the running mean and variance of each feature; one
+  // multiply-add per value) and the activation.
+  const normalised = (shape, features) => {
+    if (arch.batch_norm) {
+      row("batchnorm", shape, 4 * features, `4×${features}`,
+          shape.reduce((a, b) => a * b, 1));
+      row("activation", shape);
+    }
+  };
   let size = IMAGE_SIZE;
   let inChannels = 1;
   arch.kernel_sizes.forEach((k, i) => {
     const c = arch.channels[i];
     size = size - k + 1;
-    rows.push({
-      name: `conv${i}`, output_shape: [1, c, size, size],
-      num_params: (k * k * inChannels + 1) * c,
-      formula: `(${k}×${k}×${inChannels}+1)×${c}`,
-      multiply_adds: c * size * size * k * k * inChannels,
-    });
+    row("conv", [1, c, size, size], (k * k * inChannels + 1) * c,
+        `(${k}×${k}×${inChannels}+1)×${c}`, c * size * size * k * k * inChannels);
+    normalised([1, c, size, size], c);
     size = poolOutput(size);
-    rows.push({ name: `pool${i}`, output_shape: [1, c, size, size],
-                num_params: 0, formula: "0", multiply_adds: 0 });
+    row("pool", [1, c, size, size]);
     inChannels = c;
   });
   let features = inChannels * size * size;
   [...arch.dense_units, NUM_CLASSES].forEach((units, i) => {
-    rows.push({
-      name: `dense${i}`, output_shape: [1, units],
-      num_params: (features + 1) * units,
-      formula: `(${features}+1)×${units}`, multiply_adds: features * units,
-    });
-    if (arch.dropout > 0 && i < arch.dense_units.length) {
-      rows.push({ name: `dropout${i}`, output_shape: [1, units],
-                  num_params: 0, formula: "0", multiply_adds: 0 });
+    row("dense", [1, units], (features + 1) * units,
+        `(${features}+1)×${units}`, features * units);
+    if (i < arch.dense_units.length) {
+      normalised([1, units], units);
+      if (arch.dropout > 0) row("dropout", [1, units]);
     }
     features = units;
   });
@@ -74,26 +83,37 @@ const pythonFloat = (x) => (Number.isInteger(x) ? `${x}.0` : `${x}`);
 // Python's format(x, "g") for the dropout slider's tenths.
 const pythonG = (x) => `${Number(x.toPrecision(6))}`;
 
-/** The Gluon code that builds and trains the network, as gluon_code(). */
-export function gluonCode(arch, training) {
+/** The Gluon code that builds and trains the network, as gluon_code().
+ * `optimizers`: name -> [Gluon's optimizer, its settings]. */
+export function gluonCode(arch, training, optimizers) {
   const act = arch.activation;
   const lines = ["from mxnet import gluon, init",
                  "from mxnet.gluon import nn", "",
                  "net = nn.Sequential()", "net.add("];
+  const withActivation = (layer) => {
+    if (arch.batch_norm) {
+      lines.push(`    ${layer}),`, "    nn.BatchNorm(),",
+                 `    nn.Activation('${act}'),`);
+    } else {
+      lines.push(`    ${layer}, activation='${act}'),`);
+    }
+  };
   arch.kernel_sizes.forEach((k, i) => {
-    lines.push(`    nn.Conv2D(channels=${arch.channels[i]}, kernel_size=${k},` +
-               ` activation='${act}'),`);
+    withActivation(`nn.Conv2D(channels=${arch.channels[i]}, kernel_size=${k}`);
     lines.push(`    nn.${POOL_CLASSES[arch.pooling]}(pool_size=2, strides=2),`);
   });
   for (const units of arch.dense_units) {
-    lines.push(`    nn.Dense(${units}, activation='${act}'),`);
+    withActivation(`nn.Dense(${units}`);
     if (arch.dropout > 0) lines.push(`    nn.Dropout(${pythonG(arch.dropout)}),`);
   }
   lines.push(`    nn.Dense(${NUM_CLASSES}))`);
+  const [name, settings] = optimizers[training.optimizer];
+  const items = [`'learning_rate': ${pythonFloat(training.lr)}`,
+                 ...Object.entries(settings).map(([k, v]) => `'${k}': ${v}`)];
   lines.push(
     `net.initialize(init=init.${training.initializer}())`,
-    "trainer = gluon.Trainer(net.collect_params(), 'sgd',",
-    `                        {'learning_rate': ${pythonFloat(training.lr)}})`,
+    `trainer = gluon.Trainer(net.collect_params(), '${name}',`,
+    `                        {${items.join(", ")}})`,
     `# batch_size = ${training.batch_size}, num_epochs =` +
       ` ${training.num_epochs}, 训练样本数 ${training.train_size}`);
   return lines.join("\n");
@@ -102,7 +122,7 @@ export function gluonCode(arch, training) {
 // --- the widget ------------------------------------------------------------
 
 const ARCH_FIELDS = ["kernel_sizes", "channels", "activation", "pooling",
-                     "dense_units", "dropout"];
+                     "dense_units", "dropout", "batch_norm"];
 
 function archOf(model) {
   return Object.fromEntries(ARCH_FIELDS.map((f) => [f, model.get(f)]));
@@ -184,6 +204,18 @@ function select(model, field, index, options, label) {
   return labelled(label, control);
 }
 
+function checkbox(model, field, label) {
+  const input = element("input", { type: "checkbox", "aria-label": label });
+  const show = () => { input.checked = model.get(field); };
+  input.addEventListener("change", () => {
+    model.set(field, input.checked);
+    model.save_changes();
+  });
+  model.on(`change:${field}`, show);
+  show();
+  return labelled(label, input);
+}
+
 function tableOf(rows) {
   const number = (n) => n.toLocaleString("en-US");
   const total = (key) => number(rows.reduce((sum, r) => sum + r[key], 0));
@@ -239,6 +271,7 @@ const STYLE = `
 .lenet-arch-table td.number { text-align: right; }
 .lenet-arch-table tr.total td { border-top: 1px solid #888; font-weight: bold; }
 .lenet-arch-code { width: 100%; height: 17em; font-family: monospace; font-size: 0.85rem; }
+.lenet-arch-pointer { color: #555; font-size: 0.85rem; margin: 2px 0 6px; }
 .lenet-arch-static-notice { background: #fff8e1; border-left: 4px solid #f0ad4e; padding: 6px 10px; margin: 8px 0; }
 .lenet-arch-views button { margin-right: 4px; }
 .lenet-arch-views button[aria-pressed=true] { font-weight: bold; }
@@ -281,7 +314,10 @@ function render({ model, el }) {
     select(model, "channels", 1, options.channel_options, "卷积层2 通道数"),
     slider(model, "dense_units", 1, options.dense_range, "全连接层2 输出", int),
     slider(model, "dropout", null, options.dropout_range, "丢弃概率",
-           (x) => Number(x).toFixed(1)));
+           (x) => Number(x).toFixed(1)),
+    checkbox(model, "batch_norm", "批量归一化"));
+  const pointer = element("div", { class: "lenet-arch-pointer", text:
+    "丢弃法见 3.13 节，批量归一化见 5.10 节（加在每个卷积层和隐藏全连接层与其激活函数之间）。" });
 
   const message = element("div", { class: "lenet-arch-message", role: "alert" });
   const table = element("div", { class: "lenet-arch-table-view" });
@@ -319,7 +355,7 @@ function render({ model, el }) {
       code.value = "";
     } else {
       table.replaceChildren(tableOf(layerInfos(arch)));
-      code.value = gluonCode(arch, model.get("training"));
+      code.value = gluonCode(arch, model.get("training"), options.optimizers);
     }
     timings.push(performance.now() - started);
     root.dataset.updates = String(timings.length);
@@ -340,7 +376,8 @@ function render({ model, el }) {
   // Keys pressed in the panel are the panel's (arrow keys on a slider), not
   // JupyterLab's notebook shortcuts, which listen as the event bubbles up.
   root.addEventListener("keydown", (event) => event.stopPropagation());
-  root.append(labelled("预设", preset), controls, message, views, table, code);
+  root.append(labelled("预设", preset), controls, pointer, message, views,
+              table, code);
   if (hasKernel(model)) {
     model.send({ type: "front end with a kernel" });
   } else {

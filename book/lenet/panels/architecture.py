@@ -14,9 +14,9 @@ from .. import explorer_logic as logic
 
 WEB_JS = Path(__file__).resolve().parents[3] / "web" / "js"
 ARCH_FIELDS = ("kernel_sizes", "channels", "activation", "pooling",
-               "dense_units", "dropout")
-TRAINING_FIELDS = ("lr", "initializer", "num_epochs", "batch_size",
-                   "train_size")
+               "dense_units", "dropout", "batch_norm")
+TRAINING_FIELDS = ("optimizer", "lr", "initializer", "num_epochs",
+                   "batch_size", "train_size")
 CUSTOM = "自定义"
 CHANNEL_OPTIONS = (1, 2, 4, 6, 8, 16, 32, 64)
 KERNEL_RANGE = (1, 11)
@@ -45,6 +45,7 @@ class ArchitecturePanel(anywidget.AnyWidget):
     pooling = traitlets.Unicode().tag(sync=True)
     dense_units = traitlets.List(traitlets.Int()).tag(sync=True)
     dropout = traitlets.Float().tag(sync=True)
+    batch_norm = traitlets.Bool().tag(sync=True)
     preset = traitlets.Unicode().tag(sync=True)
     # Read by the JavaScript only.
     presets = traitlets.Dict().tag(sync=True)
@@ -67,6 +68,8 @@ class ArchitecturePanel(anywidget.AnyWidget):
                 "dropout_range": dict(zip(("min", "max", "step"),
                                           DROPOUT_RANGE)),
                 "channel_options": list(CHANNEL_OPTIONS),
+                "optimizers": {name: list(optimizer) for name, optimizer
+                               in logic.OPTIMIZERS.items()},
                 "activations": list(logic.ACTIVATIONS),
                 "poolings": list(logic.POOLINGS)},
             **arch_of(config))
@@ -89,7 +92,8 @@ class ArchitecturePanel(anywidget.AnyWidget):
                 "activation": self.activation, "pooling": self.pooling,
                 "dense_units": tuple(self.dense_units),
                 # The slider's steps are tenths; drop float noise (0.30…04).
-                "dropout": round(self.dropout, 2)}
+                "dropout": round(self.dropout, 2),
+                "batch_norm": self.batch_norm}
 
     def show(self, config):
         """Set every architecture control to `config`'s values."""

@@ -12,7 +12,8 @@ def describe(config):
     return (f"窗口 {config.kernel_sizes}, 通道 {config.channels},"
             f" {config.activation}, {config.pooling} 池化,"
             f" 全连接 {config.dense_units}, 丢弃 {config.dropout:g},"
-            f" lr {config.lr},"
+            f"{' 批量归一化,' if config.batch_norm else ''}"
+            f" {config.optimizer} lr {config.lr},"
             f" {config.initializer}, 批量 {config.batch_size},"
             f" 样本 {config.train_size}, 种子 {config.seed}")
 

@@ -15,6 +15,8 @@ from .. import explorer_logic as logic
 from .drawing import STYLE, WIDE, curves_png, image_widget, show_png
 
 TRAINING_THREAD_NAME = "lenet-explorer-training"
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD + 动量 0.9",
+                    "adam": "Adam"}
 BATCH_SIZES = (32, 64, 128, 256, 512)
 
 
@@ -35,6 +37,10 @@ class TrainingPanel(widgets.VBox):
         self.blocked_by = []  # problems of the configuration, if any
         self._stop_requested = threading.Event()
         self._thread = None
+        self.optimizer = widgets.Dropdown(
+            options=[(label, name) for name, label in OPTIMIZER_LABELS.items()],
+            value=config.optimizer, description="优化算法", layout=WIDE,
+            style=STYLE)
         self.lr = widgets.FloatLogSlider(
             value=config.lr, base=10, min=-3, max=1, step=0.1,
             description="学习率", continuous_update=False, layout=WIDE,
@@ -55,8 +61,9 @@ class TrainingPanel(widgets.VBox):
         self.seed = widgets.BoundedIntText(
             value=config.seed, min=0, max=2**31 - 1, description="随机种子",
             layout=WIDE, style=STYLE)
-        self.controls = [self.lr, self.initializer, self.num_epochs,
-                         self.batch_size, self.train_size, self.seed]
+        self.controls = [self.optimizer, self.lr, self.initializer,
+                         self.num_epochs, self.batch_size, self.train_size,
+                         self.seed]
         self.train_button = widgets.Button(
             description="训练", button_style="primary", icon="play")
         self.stop_button = widgets.Button(description="停止", icon="stop")
@@ -66,8 +73,12 @@ class TrainingPanel(widgets.VBox):
                                             description="进度")
         self.status = widgets.HTML()
         self.curves = image_widget()
-        self.settings = widgets.HBox([widgets.VBox(self.controls[:3]),
-                                      widgets.VBox(self.controls[3:])])
+        self.settings = widgets.VBox([
+            widgets.HBox([widgets.VBox(self.controls[:4]),
+                          widgets.VBox(self.controls[4:])]),
+            widgets.HTML("<span style='color:#555;font-size:0.85rem'>"
+                         "动量法见 7.4 节，Adam 算法见 7.8 节；学习率要随之调整"
+                         "（Adam 常用 0.001 左右）。</span>")])
         self.run_box = widgets.VBox([
             widgets.HBox([self.train_button, self.stop_button,
                           self.progress]), self.status, self.curves])
@@ -81,7 +92,8 @@ class TrainingPanel(widgets.VBox):
 
     def values(self):
         """The training fields of an ExplorerConfig."""
-        return {"lr": float(f"{self.lr.value:.6g}"),
+        return {"optimizer": self.optimizer.value,
+                "lr": float(f"{self.lr.value:.6g}"),
                 "initializer": self.initializer.value,
                 "num_epochs": self.num_epochs.value,
                 "batch_size": self.batch_size.value,
@@ -89,7 +101,7 @@ class TrainingPanel(widgets.VBox):
 
     def show(self, config):
         for control, field in zip(self.controls, (
-                "lr", "initializer", "num_epochs", "batch_size",
+                "optimizer", "lr", "initializer", "num_epochs", "batch_size",
                 "train_size", "seed")):
             control.value = getattr(config, field)
 
