@@ -5,7 +5,9 @@ learning rate 0.9, Xavier) for `num_epochs` epochs from random seed `seed`
 (the pipelines draw random numbers in different orders, so one seed is not
 the same run in two pipelines) and returns one dict per
 epoch: wall seconds for the epoch (a pass over the 60,000 training images
-plus the test accuracy, as `train_ch5` does it) and the test accuracy.
+plus the test accuracy, as `train_ch5` does it), the CPU seconds of the
+process for it (user + system, all its threads; the reference's DataLoader
+workers are other processes and not counted) and the test accuracy.
 `bench/train_speed.py` runs each in a fresh process.
 
 * reference: what the seed runs: `d2lzh`'s data pipeline (Gluon's
@@ -36,11 +38,29 @@ PIPELINES = {
     "explorer": ("explorer", {}),
     "pytorch": ("pytorch", {}),
 }
-# The same pipelines with one speed lever undone each, to show what it buys
-# (the runner is the name of the pipeline it is compared with).
+GLIBC_MALLOC = {"LENET_TUNE_MALLOC": "0"}  # see lenet.runtime
+# The same pipelines with one kept speed lever undone each, to show what it
+# buys (the runner is the name of the pipeline it is compared with).
 LEVERS_UNDONE = {
     "book, default engine": ("book", DEFAULT_ENGINE),
     "explorer, default engine": ("explorer", DEFAULT_ENGINE),
+    "book, glibc malloc": ("book", GLIBC_MALLOC),
+    "explorer, glibc malloc": ("explorer", GLIBC_MALLOC),
+    "explorer, not hybridized": ("explorer", {"BENCH_NO_HYBRIDIZE": "1"}),
+}
+# Levers tried on the explorer and not kept: each is the explorer's pipeline
+# with one change (BENCH_* variables are read by run_explorer below, the
+# others by MXNet or OpenMP).  Hybridizing was one of them until it paid.
+CANDIDATES = {
+    "explorer, test batch 2000": ("explorer", {"BENCH_TEST_BATCH": "2000"}),
+    "explorer, test batch 256": ("explorer", {"BENCH_TEST_BATCH": "256"}),
+    "explorer, OMP_WAIT_POLICY=ACTIVE": (
+        "explorer", {"OMP_WAIT_POLICY": "ACTIVE"}),
+    "explorer, OMP_PROC_BIND=true": ("explorer", {"OMP_PROC_BIND": "true"}),
+    "explorer, optimizer aggregation 60": (
+        "explorer", {"MXNET_OPTIMIZER_AGGREGATION_SIZE": "60"}),
+    "explorer, one read per batch": ("explorer", {"BENCH_ONE_READ": "1"}),
+    "pytorch, glibc malloc": ("pytorch", GLIBC_MALLOC),
 }
 
 
@@ -95,12 +115,13 @@ def _train_with_d2lzh(train_iter, test_iter, num_epochs, seed):
                             {"learning_rate": LEARNING_RATE})
     epochs = []
     for _ in range(num_epochs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         d2l.train_ch5(net, train_iter, test_iter, BATCH_SIZE, trainer,
                       mx.cpu(), 1)
-        seconds = time.perf_counter() - start
-        epochs.append({"seconds": seconds, "test_acc": d2l.evaluate_accuracy(
-            test_iter, net, mx.cpu())})
+        epochs.append({"seconds": time.perf_counter() - start,
+                       "cpu_seconds": time.process_time() - cpu,
+                       "test_acc": d2l.evaluate_accuracy(
+                           test_iter, net, mx.cpu())})
     return epochs
 
 
@@ -116,13 +137,39 @@ def run_book(num_epochs, seed):
 
 
 def run_explorer(num_epochs, seed):
+    import contextlib
+    import os
+    from unittest import mock
+
+    from lenet import explorer_logic
     from lenet.explorer_logic import ExplorerConfig, data_iters, train
+    from mxnet.gluon import nn
+
     config = ExplorerConfig(num_epochs=num_epochs, seed=seed)
     assert (config.batch_size, config.lr) == (BATCH_SIZE, LEARNING_RATE)
-    train_iter, test_iter = data_iters(config)
-    result = train(config, train_iter, test_iter)
-    return [{"seconds": e.seconds, "test_acc": e.test_acc}
-            for e in result.epochs]
+    train_iter, test_iter = data_iters(config, test_batch_size=int(
+        os.environ.get("BENCH_TEST_BATCH", 1000)))
+    # Undoing a kept lever: the network runs operator by operator.
+    hybridize = (nn.HybridSequential.hybridize
+                 if not os.environ.get("BENCH_NO_HYBRIDIZE")
+                 else lambda *args, **kwargs: None)
+    patches = [mock.patch.object(nn.HybridSequential, "hybridize",
+                                 hybridize)]
+    if os.environ.get("BENCH_ONE_READ"):
+        # The correct count stays an NDArray (0.0 + NDArray is one) and is
+        # read once per epoch: the loss is then the batch's only read.
+        def correct_count(y_hat, y):
+            return (y_hat.argmax(axis=1) == y.astype("float32")).sum()
+        patches += [
+            mock.patch.object(explorer_logic, "_correct_count", correct_count),
+            mock.patch.object(explorer_logic, "_as_number",
+                              lambda count: count.asscalar())]
+    with contextlib.ExitStack() as stack:
+        for patch in patches:
+            stack.enter_context(patch)
+        result = train(config, train_iter, test_iter)
+    return [{"seconds": e.seconds, "cpu_seconds": e.cpu_seconds,
+             "test_acc": e.test_acc} for e in result.epochs]
 
 
 def run_pytorch(num_epochs, seed):
@@ -170,7 +217,7 @@ def run_pytorch(num_epochs, seed):
 
     epochs = []
     for _ in range(num_epochs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         order = torch.randperm(len(train_y))
         # The training loss and accuracy that train_ch5 reports as well.
         loss_sum, correct = torch.zeros(()), torch.zeros(())
@@ -187,6 +234,7 @@ def run_pytorch(num_epochs, seed):
                 correct += (y_hat.argmax(1) == y).sum()
         accuracy = test_accuracy()
         epochs.append({"seconds": time.perf_counter() - start,
+                       "cpu_seconds": time.process_time() - cpu,
                        "test_acc": accuracy})
     return epochs
 

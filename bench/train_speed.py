@@ -1,15 +1,20 @@
 """Training speed: the seed's pipeline, this book's, the explorer's, PyTorch.
 
     bash bench/setup.sh                     # .venv-bench: the book + torch
-    .venv-bench/bin/python bench/train_speed.py [--repeats 5]
+    .venv-bench/bin/python bench/train_speed.py [--repeats 7]
         [--accuracy-epochs 5] [--accuracy-seeds 0 1 2] [--levers]
         [--suite]
 
 Each run is one fresh process training the seed's LeNet (see
 bench/pipelines.py) for one epoch; the pipelines take turns, in a rotating
-order, so that drift in the machine's speed hits all of them alike, and the
-median of the repetitions is reported.  `--levers` adds the book's and the
-explorer's pipelines with one speed lever undone each.  `--accuracy-epochs
+order, so that drift in the machine's speed hits all of them alike; medians
+are reported with their spread, the ratios between pipelines are taken
+within each repetition (min-median-max over repetitions), and the CPU
+seconds (user + system) of each epoch, which a busy neighbour moves less than
+the wall time, are printed beside the wall time.  `--levers` adds the book's and the
+explorer's pipelines with one kept speed lever undone each, `--candidates`
+the levers tried and not kept (bench/pipelines.py names them all), and
+`--pipelines` keeps only some of the four pipelines.  `--accuracy-epochs
 N` trains each pipeline for N epochs once per seed of `--accuracy-seeds`
 and compares the final test accuracies (speed must not cost correctness).
 `--suite` also times a cold `jupyter-book build` and the whole
@@ -28,6 +33,7 @@ import time
 from pathlib import Path
 
 from pipelines import (
+    CANDIDATES,
     LEVERS_UNDONE,
     PIPELINES,
     RUNNERS,
@@ -35,7 +41,7 @@ from pipelines import (
     run_worker,
 )
 
-ALL_RUNS = {**PIPELINES, **LEVERS_UNDONE}
+ALL_RUNS = {**PIPELINES, **LEVERS_UNDONE, **CANDIDATES}
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,35 +64,66 @@ def run(name, num_epochs, seed=0):
                                  "--seed", str(seed)], env)
 
 
+def spread(values, fmt="{:.2f}"):
+    """min-median-max of `values`."""
+    return "-".join(fmt.format(v) for v in (
+        min(values), statistics.median(values), max(values)))
+
+
 def speed(repeats, names):
+    """Each repetition runs every pipeline once, in an order rotated by
+    one each time; ratios are taken within a repetition, so a slow spell of
+    the machine hits both sides of a ratio alike."""
     runs = {name: [] for name in names}
     for repeat in range(repeats):
         shift = repeat % len(names)
         for name in names[shift:] + names[:shift]:
             result = run(name, 1)
-            runs[name].append(result)
-            print(f"  run {repeat + 1}/{repeats} {name:25}"
-                  f" {result['epochs'][0]['seconds']:6.2f} s", flush=True)
+            runs[name].append({**result["epochs"][0],
+                               "peak_rss_mib": result["peak_rss_mib"],
+                               "workers_rss_mib":
+                                   result["workers_peak_rss_mib"]})
+            print(f"  run {repeat + 1}/{repeats} {name:30}"
+                  f" {result['epochs'][0]['seconds']:6.2f} s"
+                  f" ({result['epochs'][0]['cpu_seconds']:5.2f} s CPU)",
+                  flush=True)
     print(f"\none epoch (training pass over {TRAIN_IMAGES:,} images + test"
-          f" accuracy), median of {repeats} runs")
-    print(f"{'':3}{'pipeline':25} {'seconds':>8} {'images/s':>9}"
-          f" {'min-max s':>12} {'peak RSS':>9} {'+workers':>9}")
+          f" accuracy), {repeats} repetitions: wall and CPU seconds"
+          f" (user + system of the process) min-median-max")
+    print(f"{'':4}{'pipeline':30} {'images/s':>9} {'wall s':>17}"
+          f" {'CPU s':>17} {'peak RSS':>9} {'+workers':>9}")
     rate = {}
-    for number, (name, results) in enumerate(runs.items(), 1):
-        seconds = [r["epochs"][0]["seconds"] for r in results]
-        median = statistics.median(seconds)
-        rate[number] = rate[name] = TRAIN_IMAGES / median
-        print(f"{number}. {name:25} {median:8.2f} {rate[number]:9.0f}"
-              f" {min(seconds):5.2f}-{max(seconds):5.2f}"
-              f" {max(r['peak_rss_mib'] for r in results):6.0f}MiB"
-              f" {max(r['workers_peak_rss_mib'] for r in results):6.0f}MiB")
-    for a, b, goal in ((2, 1, 1.5), (3, 1, None), (3, 4, 1.0)):
-        target = f"  (goal ≥ {goal})" if goal else ""
-        print(f"ratio {a}/{b} (images/s): {rate[a] / rate[b]:.2f}{target}")
+    for number, (name, epochs) in enumerate(runs.items(), 1):
+        seconds = [e["seconds"] for e in epochs]
+        rate[name] = [TRAIN_IMAGES / s for s in seconds]
+        print(f"{number:2}. {name:30} {statistics.median(rate[name]):9.0f}"
+              f" {spread(seconds):>17}"
+              f" {spread([e['cpu_seconds'] for e in epochs]):>17}"
+              f" {max(e['peak_rss_mib'] for e in epochs):6.0f}MiB"
+              f" {max(e['workers_rss_mib'] for e in epochs):6.0f}MiB")
+    print("\nratios of images/s, per repetition (min-median-max):")
+    for a, b, goal in (("book", "reference", 1.5),
+                       ("explorer", "reference", None),
+                       ("explorer", "pytorch", 1.0)):
+        if a not in rate or b not in rate:
+            continue
+        ratios = [x / y for x, y in zip(rate[a], rate[b])]
+        target = (f"  goal >= {goal}: met in"
+                  f" {sum(r >= goal for r in ratios)} of {len(ratios)}"
+                  if goal else "")
+        print(f"  {a} / {b}: {spread(ratios)}{target}")
+
+    def compare(label, ours, theirs):
+        ratios = [x / y for x, y in zip(rate[ours], rate[theirs])]
+        print(f"  {label}: {spread(ratios)} (above 1.0 in"
+              f" {sum(r > 1 for r in ratios)} of {len(ratios)})")
+
     for name, (kept, _) in LEVERS_UNDONE.items():
-        if name in rate:
-            print(f"{kept} with its lever vs '{name}':"
-                  f" {rate[kept] / rate[name]:.2f}x")
+        if name in rate and kept in rate:
+            compare(f"{kept} with its lever / '{name}'", kept, name)
+    for name, (base, _) in CANDIDATES.items():
+        if name in rate and base in rate:
+            compare(f"'{name}' / {base}", name, base)
 
 
 def accuracy(num_epochs, seeds, names):
@@ -156,7 +193,7 @@ def suite():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5,
+    parser.add_argument("--repeats", type=int, default=7,
                         help="0 skips the speed table")
     parser.add_argument("--accuracy-epochs", type=int, default=5,
                         help="0 skips the accuracy check")
@@ -164,6 +201,10 @@ def main():
                         default=[0, 1, 2], metavar="SEED")
     parser.add_argument("--levers", action="store_true",
                         help="also time each speed lever undone")
+    parser.add_argument("--candidates", action="store_true",
+                        help="also time each lever tried (CANDIDATES)")
+    parser.add_argument("--pipelines", nargs="+", choices=PIPELINES,
+                        help="only these of the four pipelines")
     parser.add_argument("--suite", action="store_true")
     parser.add_argument("--worker", choices=ALL_RUNS, help=argparse.SUPPRESS)
     parser.add_argument("--epochs", type=int, default=1,
@@ -173,7 +214,9 @@ def main():
     if args.worker:
         return worker(args.worker, args.epochs, args.seed)
     started = time.perf_counter()
-    names = list(PIPELINES) + (list(LEVERS_UNDONE) if args.levers else [])
+    names = (args.pipelines or list(PIPELINES)) + (
+        list(LEVERS_UNDONE) if args.levers else []) + (
+        list(CANDIDATES) if args.candidates else [])
     if args.repeats:
         speed(args.repeats, names)
     if args.accuracy_epochs:
