@@ -1,7 +1,7 @@
 """The book finds the repository it lives in and links Binder to it.
 
 Unit tests of book/_ext/repository_links.py, then real builds of copies of
-this project whose git `origin` is a GitHub (https, ssh) or GitLab remote,
+this project whose git `origin` is a GitHub or GitLab remote,
 no remote, or overridden by BOOK_REPOSITORY_URL.  The builds reuse the
 execution cache of the main build (run `bash ci/build.sh` first), so each
 takes seconds.
@@ -136,15 +136,14 @@ def test_a_url_someone_set_that_is_not_github_or_gitlab_is_an_error(
 
 # -- real builds ---------------------------------------------------------------
 
+# Whole builds, one per kind of origin (an SSH remote of GitHub parses to the
+# same repository as its HTTPS one, test_parse_remote above).  Four builds on
+# two workers take two rounds.
 CASES = {
     # case: (origin remote, extra environment, expected Binder prefix,
     #        expected repository URL)
     "github-https": (
         "https://github.com/d2l-fan/lenet-book.git", {},
-        "https://mybinder.org/v2/gh/d2l-fan/lenet-book/course",
-        "https://github.com/d2l-fan/lenet-book"),
-    "github-ssh": (
-        "git@github.com:d2l-fan/lenet-book.git", {},
         "https://mybinder.org/v2/gh/d2l-fan/lenet-book/course",
         "https://github.com/d2l-fan/lenet-book"),
     "gitlab": (
