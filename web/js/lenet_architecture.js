@@ -149,12 +149,27 @@ function labelled(text, control, readout) {
   return row;
 }
 
+/** A field of the model, or element `index` of a pair field. */
+const getField = (model, field, index) =>
+  (index === null ? model.get(field) : model.get(field)[index]);
+
+/** Set a field (or one element of a pair) and send it to the kernel. */
+function setField(model, field, index, value) {
+  if (index === null) {
+    model.set(field, value);
+  } else {
+    const pair = [...model.get(field)];
+    pair[index] = value;
+    model.set(field, pair);
+  }
+  model.save_changes();
+}
+
 function slider(model, field, index, { min, max, step }, label, format) {
   const input = element("input", { type: "range", min, max, step,
                                     "aria-label": label });
   const readout = element("output", { class: "lenet-arch-readout" });
-  const value = () => (index === null ? model.get(field)
-                                      : model.get(field)[index]);
+  const value = () => getField(model, field, index);
   const show = () => {
     input.value = value();
     readout.textContent = format(value());
@@ -166,14 +181,7 @@ function slider(model, field, index, { min, max, step }, label, format) {
   });
   input.addEventListener("change", () => {
     const number = Number(Number(input.value).toFixed(6));
-    if (index === null) {
-      model.set(field, number);
-    } else {
-      const pair = [...model.get(field)];
-      pair[index] = number;
-      model.set(field, pair);
-    }
-    model.save_changes();
+    setField(model, field, index, number);
   });
   model.on(`change:${field}`, show);
   show();
@@ -184,20 +192,12 @@ function select(model, field, index, options, label) {
   const control = element("select", { "aria-label": label },
                           ...options.map((o) => element("option", {
                             value: String(o), text: String(o) })));
-  const value = () => (index === null ? model.get(field)
-                                      : model.get(field)[index]);
+  const value = () => getField(model, field, index);
   const show = () => { control.value = String(value()); };
   control.addEventListener("change", () => {
     const picked = typeof value() === "number" ? Number(control.value)
                                                : control.value;
-    if (index === null) {
-      model.set(field, picked);
-    } else {
-      const pair = [...model.get(field)];
-      pair[index] = picked;
-      model.set(field, pair);
-    }
-    model.save_changes();
+    setField(model, field, index, picked);
   });
   model.on(`change:${field}`, show);
   show();
