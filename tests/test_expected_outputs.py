@@ -6,23 +6,15 @@ fail when a page and its expected notebook drift apart.
 """
 import subprocess
 import sys
-from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
 
-BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
+from book_pages import BOOK_DIR, PAGES_WITH_CODE
+
 EXPECTED_DIR = BOOK_DIR / "expected"
 REFRESH = "ci/refresh_expected.sh"
-
-
-def has_code(page):
-    return any(cell.cell_type == "code" for cell in jupytext.read(page).cells)
-
-
-PAGES = sorted(BOOK_DIR.glob("*.md"))
-PAGES_WITH_CODE = [page for page in PAGES if has_code(page)]
 
 
 def comparable(cell):

@@ -19,12 +19,11 @@ import pytest
 from sphinx.errors import ConfigError
 
 import repository_links as links
+from book_pages import PAGES_WITH_CODE
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CODE_PAGES = sorted(
-    page.stem for page in (ROOT / "book").glob("*.md")
-    if any(cell.cell_type == "code" for cell in jupytext.read(page).cells))
+CODE_PAGES = [page.stem for page in PAGES_WITH_CODE]
 EXECUTION_CACHE = ROOT / "_build" / ".jupyter_cache"
 
 
