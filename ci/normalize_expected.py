@@ -1,18 +1,26 @@
 """Strip what changes on every run from executed notebooks, so refreshing
 book/expected/ shows only real differences in `git diff`: cell ids become
 their position, per-cell execution timestamps are dropped, and so is the
-saved widget state (random model ids; nbval never compares it).
+saved widget state (random model ids; nbval never compares it).  Records
+the instruction set oneDNN computed with (metadata.lenet.onednn_isa): the
+training numbers depend on it, and a failing comparison should say so.
 
     python ci/normalize_expected.py book/expected/*.ipynb
 """
 import sys
+from pathlib import Path
 
 import nbformat
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 
-def normalize(path):
+from lenet.runtime import onednn_isa  # noqa: E402
+
+
+def normalize(path, isa):
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata.pop("widgets", None)
+    notebook.metadata["lenet"] = {"onednn_isa": isa}
     for index, cell in enumerate(notebook.cells):
         cell.id = f"cell-{index}"
         cell.metadata.pop("execution", None)
@@ -20,5 +28,6 @@ def normalize(path):
 
 
 if __name__ == "__main__":
+    isa = onednn_isa()
     for path in sys.argv[1:]:
-        normalize(path)
+        normalize(path, isa)

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 from lenet import sweep, weights  # noqa: E402
 from lenet.data import read_fashion_mnist, to_unit_float32  # noqa: E402
 from lenet.explorer_logic import data_iters, train  # noqa: E402
+from lenet.runtime import onednn_isa  # noqa: E402
 
 
 def cpu_model():
@@ -50,6 +51,7 @@ def provenance():
             timespec="seconds"),
         "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
+        "onednn_isa": onednn_isa(),
         "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
         "MXNET_ENGINE_TYPE": os.environ.get("MXNET_ENGINE_TYPE"),
         "python": platform.python_version(),

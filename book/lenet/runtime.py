@@ -80,3 +80,32 @@ def configure_mxnet():
             for line in captured.read().decode(errors="replace").splitlines():
                 if not _ENGINE_ANNOUNCEMENT.search(line):
                     print(line, file=sys.stderr)
+
+
+# oneDNN prints this on its first primitive when DNNL_VERBOSE=1.
+_ISA_LINE = re.compile(r"^dnnl_verbose,info,cpu,isa:(.+)$", re.M)
+ISA_LIMIT = "DNNL_MAX_CPU_ISA"
+
+
+def onednn_isa(env=None):
+    """The instruction set oneDNN picks its kernels for, as it names it
+    ("Intel AVX2", "Intel AVX-512 with ..."), under `env` (default: this
+    process's environment, DNNL_MAX_CPU_ISA included).
+
+    Float32 results of training differ between instruction sets, so the
+    sweep file and the expected notebooks record it.  oneDNN reads its
+    settings once per process, hence a new one.
+    """
+    import subprocess
+
+    probe = ("import mxnet as mx; from mxnet.gluon import nn; "
+             "net = nn.Conv2D(1, 3); net.initialize(); "
+             "net(mx.nd.ones((1, 1, 5, 5))).wait_to_read()")
+    env = dict(os.environ if env is None else env, DNNL_VERBOSE="1")
+    result = subprocess.run([sys.executable, "-c", probe], env=env,
+                            capture_output=True, text=True, timeout=120)
+    found = _ISA_LINE.search(result.stdout)
+    if result.returncode != 0 or not found:
+        raise RuntimeError("oneDNN did not report its instruction set: "
+                           + (result.stderr or result.stdout)[-500:])
+    return found.group(1).strip()

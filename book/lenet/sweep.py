@@ -78,6 +78,19 @@ def config_of(run):
     return {config_key(c): c for c in grid_configs()}[run_key(run)]
 
 
+# The run that tests/test_sweep.py trains again, and for how many epochs:
+# nothing in training depends on the number of epochs (no schedule), so the
+# first ones must match the record's first ones.
+RERUN_EPOCHS = 2
+
+
+def rerun_configuration(data):
+    """The cheapest run of the sweep and its configuration, shortened to
+    RERUN_EPOCHS (ci/cpu_spread.py measures how far it moves by CPU)."""
+    cheapest = min(data["runs"], key=lambda run: run["seconds"])
+    return cheapest, config_of(cheapest).replace(num_epochs=RERUN_EPOCHS)
+
+
 def layer_records(config):
     """The per-layer table of `config`, as the sweep file stores it."""
     return [{"name": layer.name, "output_shape": list(layer.output_shape),
@@ -115,7 +128,10 @@ def check(data, weights_dir=WEIGHTS_DIR):
     for key in ("provenance", "settings", "grid", "runs"):
         if key not in data:
             fail(f"缺少 '{key}'")
-    for key in ("date", "cpu", "versions", "seed", "total_seconds"):
+    # onednn_isa: float32 results differ between instruction sets, and a
+    # reader of a failing comparison must see which one made the numbers.
+    for key in ("date", "cpu", "onednn_isa", "versions", "seed",
+                "total_seconds"):
         if key not in data["provenance"]:
             fail(f"provenance 缺少 '{key}'")
     if data["grid"] != GRID or data["settings"] != SETTINGS:
