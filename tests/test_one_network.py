@@ -2,6 +2,7 @@
 5.5.2 (issue 13, part 3).  Real Fashion-MNIST, one epoch each."""
 import contextlib
 import io
+import json
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import jupytext
 import numpy as np
 import pytest
 
+from cpu_bounds import BOOK
 from lenet.explorer_logic import PRESETS, data_iters, train
 
 TRAINING_PAGE = Path(__file__).resolve().parents[1] / "book" / "training.md"
@@ -34,6 +36,9 @@ def run_the_page_for_one_epoch():
     return line.group(0), namespace["net"]
 
 
+@pytest.mark.training
+@pytest.mark.cpu_dependent
+@pytest.mark.usefixtures("real_data_dir")
 def test_the_books_lenet_preset_is_the_run_of_5_5_2():
     """Same printed line and bit-identical weights after one epoch."""
     page_line, page_net = run_the_page_for_one_epoch()
@@ -50,24 +55,33 @@ def test_the_books_lenet_preset_is_the_run_of_5_5_2():
         assert np.array_equal(ours.data().asnumpy(), theirs.data().asnumpy())
 
 
-@pytest.mark.parametrize("field", ["train_loss", "train_acc", "test_acc"])
-def test_the_sweeps_book_point_is_what_5_5_2_printed(field):
-    """The chart's 原书 LeNet is 5.5.2's run: every epoch line of the
-    committed expected notebook matches the committed sweep file."""
-    import json
+def printed_epochs(notebook):
+    """The epoch lines train_ch5 printed in an executed notebook."""
+    printed = "".join(
+        "".join(output.get("text", "")) for cell in notebook["cells"]
+        for output in cell.get("outputs", []))
+    return [{"train_loss": float(loss), "train_acc": float(train_acc),
+             "test_acc": float(test_acc)}
+            for loss, train_acc, test_acc in re.findall(
+                r"^epoch \d+, loss ([\d.]+), train acc ([\d.]+), "
+                r"test acc ([\d.]+)", printed, re.M)]
 
+
+def test_the_sweeps_book_point_is_what_5_5_2_printed():
+    """The chart's 原书 LeNet is 5.5.2's run: every epoch line of the
+    committed expected notebook matches the committed sweep file, within
+    the CPU bound (either file may be refreshed on another machine) plus
+    the rounding of the printed digits."""
     from lenet.sweep import BOOK_LENET, load_sweep, run_key
 
     expected = json.loads((TRAINING_PAGE.parent / "expected" /
                            "training.ipynb").read_text("utf-8"))
-    printed = "".join(
-        "".join(output.get("text", "")) for cell in expected["cells"]
-        for output in cell.get("outputs", []))
-    lines = re.findall(r"^epoch (\d+), loss ([\d.]+), train acc ([\d.]+), "
-                       r"test acc ([\d.]+)", printed, re.M)
-    book = next(run for run in load_sweep()["runs"]
+    sweep = load_sweep()
+    book = next(run for run in sweep["runs"]
                 if run_key(run) == run_key(BOOK_LENET))
-    column = {"train_loss": 1, "train_acc": 2, "test_acc": 3}[field]
-    digits = {"train_loss": 4, "train_acc": 3, "test_acc": 3}[field]
-    assert [f"{e[field]:.{digits}f}" for e in book["epochs"]] == [
-        line[column] for line in lines]
+    differences = BOOK.differences(printed_epochs(expected), book["epochs"],
+                                   rounding=0.0005)
+    assert differences == [], (
+        f"expected notebook from oneDNN"
+        f" {expected['metadata']['lenet']['onednn_isa']}, sweep from"
+        f" {sweep['provenance']['onednn_isa']}: {differences}")
