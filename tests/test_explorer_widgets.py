@@ -8,7 +8,7 @@ import pytest
 
 from lenet import explorer_logic as logic
 from lenet.explorer import CUSTOM, TRAINING_THREAD_NAME, LeNetExplorer
-from lenet.panels.architecture import KERNEL_FRONT_END
+from lenet.panels.architecture import KERNEL_FRONT_END, TRAINING_FIELDS
 
 
 def live_explorer(**options):
@@ -110,9 +110,22 @@ def test_impossible_network_blocks_training(explorer):
     assert not explorer.training.train_button.disabled
 
 
+def assert_consistent(explorer):
+    """训练 is locked exactly when the configuration has a problem, with the
+    problems listed, and the JavaScript was sent the training settings."""
+    config = explorer.config
+    assert explorer.architecture.training == {
+        field: getattr(config, field) for field in TRAINING_FIELDS}
+    problems = logic.validate(config)
+    assert explorer.training.blocked_by == problems
+    assert explorer.training.train_button.disabled == bool(problems)
+    return problems
+
+
 def test_extreme_values_of_every_control_never_raise(explorer):
     arch = explorer.architecture
     options = arch.options
+    blocked = []
     for field, index, values in [
             ("kernel_sizes", 0, (options["kernel_range"]["min"],
                                  options["kernel_range"]["max"])),
@@ -125,7 +138,9 @@ def test_extreme_values_of_every_control_never_raise(explorer):
             pair = list(getattr(arch, field))
             pair[index] = value
             setattr(arch, field, pair)
-            assert explorer.config is not None
+            blocked += assert_consistent(explorer)
+    # Both kernels at 11 cannot be built; the panel must have said so.
+    assert any("卷积层" in problem for problem in blocked)
     for value in (True, False):
         arch.batch_norm = value
         assert explorer.config.batch_norm is value
@@ -134,12 +149,13 @@ def test_extreme_values_of_every_control_never_raise(explorer):
         if options:  # first and last choice
             for index in (0, len(options) - 1):
                 control.index = index
-                assert explorer.config is not None
+                assert_consistent(explorer)
         else:
             for value in (control.min, control.max):
                 control.value = value
-                assert explorer.config is not None
+                assert_consistent(explorer)
     arch.preset = "原书LeNet"
+    assert assert_consistent(explorer) == []
 
 
 def small_training(explorer, **values):

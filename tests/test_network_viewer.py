@@ -2,6 +2,8 @@
 sends the page.  The page's forward pass is compared with MXNet in
 tests/test_browser_logic.py."""
 import io
+import urllib.parse
+from pathlib import Path
 
 import d2lzh as d2l
 import numpy as np
@@ -13,6 +15,9 @@ from lenet.data import read_fashion_mnist
 from lenet.network_viewer import (CHINESE_LABELS, TrainedNetworkViewer,
                                   class_names, strip_indices, strip_png)
 from lenet.sweep import WEIGHTS_DIR, load_sweep
+
+pytestmark = pytest.mark.usefixtures("real_data_dir")
+WEB = Path(__file__).resolve().parents[1] / "web"
 
 
 def test_class_names_are_the_books_with_d2lzhs_labels():
@@ -41,7 +46,10 @@ def test_the_viewer_opens_on_the_book_lenet_and_sends_weights(monkeypatch):
     assert len(viewer.networks) == 27
     book = next(n for n in viewer.networks if n["key"] == viewer.selected)
     assert book["label"].startswith("原书 LeNet，即 5.5.2 训练的网络")
-    assert viewer.weights_url == "../data/lenet-weights/"
+    # The page book/exercises.html resolves the URL in the site, where the
+    # build copies web/ to the root: it must land on the weights folder.
+    site_path = urllib.parse.urljoin("book/exercises.html", viewer.weights_url)
+    assert (WEB / site_path).resolve() == WEIGHTS_DIR.resolve()
     sent = []
     monkeypatch.setattr(viewer, "send",
                         lambda content, buffers: sent.append(

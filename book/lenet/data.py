@@ -283,6 +283,13 @@ def to_unit_float32(pixels):
     return pixels
 
 
+def _check_batch_size(batch_size):
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(
+            f"batch_size 必须是正整数，收到 {batch_size!r}"
+            f" / batch_size must be a positive integer, got {batch_size!r}.")
+
+
 class FashionMNISTBatches:
     """An iterable of (X, y) NDArray mini-batches, reshuffled every pass.
 
@@ -292,11 +299,7 @@ class FashionMNISTBatches:
     """
 
     def __init__(self, images, labels, batch_size, shuffle, resize=None):
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(
-                f"batch_size 必须是正整数，收到 {batch_size!r}"
-                f" / batch_size must be a positive integer, got"
-                f" {batch_size!r}.")
+        _check_batch_size(batch_size)
         self.images, self.labels = images, labels
         self.batch_size, self.shuffle = batch_size, shuffle
         self.resize = resize
@@ -329,6 +332,7 @@ def load_data_fashion_mnist(batch_size, resize=None, root=None):
     without it MXNet's cache folder and Debian's `dataset-fashion-mnist`
     folder are searched.  `resize` resizes images as d2lzh does.
     """
+    _check_batch_size(batch_size)  # before any search or download
     train = read_fashion_mnist("train", root)
     test = read_fashion_mnist("test", root)
     return (FashionMNISTBatches(*train, batch_size, True, resize),
