@@ -1,4 +1,4 @@
-"""Fixtures shared by the loader tests."""
+"""Fixtures shared by the tests: the real data set, and fakes of it."""
 import gzip
 import socket
 
@@ -6,6 +6,14 @@ import pytest
 
 import lenet.data as data
 from idx_fixtures import checksums_of, synthetic_files, write_gz_files
+from prerequisites import require_fashion_mnist
+
+
+@pytest.fixture(scope="session")
+def real_data_dir():
+    """Where the real Fashion-MNIST is; without it the test is skipped,
+    saying how to get it (or fails, under CI=true)."""
+    return require_fashion_mnist()
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGES = ["index", "lenet_model", "training", "summary", "exercises",
          "references"]
 
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
 require_or_skip((HTML_DIR / "book" / "index.html").exists(),
                 "no built book: run `bash ci/build.sh` first")
 

@@ -27,6 +27,9 @@ from lenet.panels.architecture import (CHANNEL_OPTIONS, KERNEL_RANGE,
                                        arch_of, training_of)
 from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
 
+pytestmark = [pytest.mark.browser,
+              pytest.mark.usefixtures("real_data_dir")]
+
 WEB = Path(__file__).resolve().parents[1] / "web"
 KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
 # Float32 arithmetic in MXNet, float64 in JavaScript, on the same float16

@@ -5,6 +5,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from prerequisites import require_or_skip
+
 HTML_DIR = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = sorted(HTML_DIR.glob("book/*.html"))
 # Tags whose URL the browser fetches while loading the page.
@@ -12,8 +14,9 @@ FETCHED = re.compile(
     r'<(?:script|img|iframe)\b[^>]*\bsrc="([^"]+)"'
     r'|<link\b[^>]*\bhref="([^"]+)"[^>]*>')
 
-pytestmark = pytest.mark.skipif(
-    not PAGES, reason="no built book: run `bash ci/build.sh` first")
+pytestmark = pytest.mark.build
+
+require_or_skip(PAGES, "no built book: run `bash ci/build.sh` first")
 
 
 def fetched_urls(page):

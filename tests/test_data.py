@@ -16,14 +16,10 @@ from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
 from idx_fixtures import idx_bytes
 
 
-# Where the real files are, found before any test hides them.
-REAL_DATA_DIR = data.find_data_dir(download=False)
-
-
-def copy_real_files(folder, decompress=False):
+def copy_real_files(real_data_dir, folder, decompress=False):
     folder.mkdir(parents=True, exist_ok=True)
     for name in data.KNOWN_SHA256:
-        source = data._find_file(REAL_DATA_DIR, name)
+        source = data._find_file(real_data_dir, name)
         if decompress and source.suffix == ".gz":
             with gzip.open(source) as f:
                 (folder / name).write_bytes(f.read())
@@ -32,6 +28,7 @@ def copy_real_files(folder, decompress=False):
     return folder
 
 
+@pytest.mark.usefixtures("real_data_dir")
 def test_batches_look_like_d2lzh():
     train_iter, test_iter = load_data_fashion_mnist(256)
     assert (len(train_iter), len(test_iter)) == (235, 40)
@@ -43,16 +40,17 @@ def test_batches_look_like_d2lzh():
     assert sum(sizes) == 10000 and sizes[-1] == 10000 - 39 * 256
 
 
+@pytest.mark.usefixtures("real_data_dir")
 def test_every_class_has_6000_training_images():
     _, labels = read_fashion_mnist("train")
     assert np.bincount(labels).tolist() == [6000] * 10
 
 
-def test_pixels_equal_gluons_to_tensor():
+def test_pixels_equal_gluons_to_tensor(real_data_dir):
     _, test_iter = load_data_fashion_mnist(8)
     features = next(iter(test_iter))[0].asnumpy()
     raw = data.parse_idx(
-        data._read_bytes(data._find_file(REAL_DATA_DIR,
+        data._read_bytes(data._find_file(real_data_dir,
                                          "t10k-images-idx3-ubyte")),
         data.IMAGES_MAGIC)
     to_tensor = mx.gluon.data.vision.transforms.ToTensor()
@@ -61,6 +59,7 @@ def test_pixels_equal_gluons_to_tensor():
         assert np.array_equal(features[i], expected.asnumpy())
 
 
+@pytest.mark.usefixtures("real_data_dir")
 def test_training_order_is_reshuffled_each_pass_and_seeded():
     from lenet import set_seed
     train_iter, _ = load_data_fashion_mnist(1000)
@@ -73,6 +72,7 @@ def test_training_order_is_reshuffled_each_pass_and_seeded():
     assert np.array_equal(first, again)
 
 
+@pytest.mark.usefixtures("real_data_dir")
 def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
     _, test_iter = load_data_fashion_mnist(500)
     net = nn.Dense(10)
@@ -81,6 +81,7 @@ def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
     assert d2l.evaluate_accuracy(test_iter, net, mx.cpu()) == 0.1
 
 
+@pytest.mark.usefixtures("real_data_dir")
 def test_resize_matches_d2lzhs_transform_per_batch():
     _, test_iter = load_data_fashion_mnist(3, resize=32)
     X, _ = next(iter(test_iter))
@@ -112,23 +113,25 @@ def test_explicit_root_without_files_is_an_error_not_a_fallback(tmp_path):
     assert "t10k-labels-idx1-ubyte" in str(err.value)
 
 
-def test_env_var_folder_with_decompressed_files(tmp_path, monkeypatch,
-                                                no_data_anywhere):
-    folder = copy_real_files(tmp_path / "plain", decompress=True)
+def test_env_var_folder_with_decompressed_files(
+        real_data_dir, tmp_path, monkeypatch, no_data_anywhere):
+    folder = copy_real_files(real_data_dir, tmp_path / "plain",
+                             decompress=True)
     monkeypatch.setenv(data.DATA_DIR_ENV_VAR, str(folder))
     assert data.find_data_dir() == folder
     features, labels = read_fashion_mnist("test")
     assert features.shape == (10000, 1, 28, 28) and labels.shape == (10000,)
 
 
-def test_mxnet_cache_folder_is_used(tmp_path, no_data_anywhere):
-    cache = copy_real_files(tmp_path / "mxnet-home" / "datasets"
-                            / "fashion-mnist")
+def test_mxnet_cache_folder_is_used(real_data_dir, tmp_path,
+                                    no_data_anywhere):
+    cache = copy_real_files(
+        real_data_dir, tmp_path / "mxnet-home" / "datasets" / "fashion-mnist")
     assert data.find_data_dir() == cache
 
 
-def test_wrong_content_is_reported_by_checksum(tmp_path):
-    folder = copy_real_files(tmp_path / "bad")
+def test_wrong_content_is_reported_by_checksum(real_data_dir, tmp_path):
+    folder = copy_real_files(real_data_dir, tmp_path / "bad")
     labels = np.zeros(10000, dtype=np.uint8)
     with gzip.open(folder / "t10k-labels-idx1-ubyte.gz", "wb") as f:
         f.write(idx_bytes(data.LABELS_MAGIC, labels))
@@ -138,8 +141,8 @@ def test_wrong_content_is_reported_by_checksum(tmp_path):
     assert "sha256" in str(err.value)
 
 
-def test_corrupt_gzip_is_reported(tmp_path):
-    folder = copy_real_files(tmp_path / "corrupt")
+def test_corrupt_gzip_is_reported(real_data_dir, tmp_path):
+    folder = copy_real_files(real_data_dir, tmp_path / "corrupt")
     (folder / "t10k-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
     with pytest.raises(FashionMNISTFormatError, match="corrupt or truncated"):
         read_fashion_mnist("test", root=folder)
@@ -169,6 +172,7 @@ def test_bad_batch_size_says_what_to_do(batch_size):
         load_data_fashion_mnist(batch_size)
 
 
+@pytest.mark.usefixtures("real_data_dir")
 def test_d2lzh_show_fashion_mnist_draws_our_batches():
     import matplotlib
     matplotlib.use("Agg")

@@ -20,6 +20,7 @@ from sphinx.errors import ConfigError
 
 import repository_links as links
 from book_pages import PAGES_WITH_CODE
+from prerequisites import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -189,8 +190,8 @@ def build_copy(folder, remote, environ):
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory):
-    if not EXECUTION_CACHE.is_dir():
-        pytest.skip("no execution cache: run `bash ci/build.sh` first")
+    require_or_skip(EXECUTION_CACHE.is_dir(),
+                    "no execution cache: run `bash ci/build.sh` first")
     # Every page must be in the cache, or five builds execute every page.
     from jupyter_cache import get_cache
 
@@ -215,6 +216,7 @@ def binder_links(page):
                           page.read_text("utf-8")))
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("case", [c for c in CASES if CASES[c][2]])
 def test_every_code_page_launches_itself_on_binder(builds, case):
     html, log = builds[case]
@@ -236,6 +238,7 @@ def test_every_code_page_launches_itself_on_binder(builds, case):
     assert "都指向仓库" in index and repository_url in index
 
 
+@pytest.mark.build
 def test_no_repository_means_no_binder_link_anywhere(builds):
     html, log = builds["no-remote"]
     assert f"[repository] {links.HOW_TO_GET_BUTTONS}" in log

