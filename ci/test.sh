@@ -14,7 +14,7 @@ bash ci/build.sh
 # The Binder environment, rebuilt from binder/ alone (see the README).
 bash ci/binder_check.sh
 
-echo "[test] python -m pytest --nbval $* (oneDNN: ${DNNL_MAX_CPU_ISA:-this CPU's own instruction set})"
+echo "[test] python -m pytest --nbval $* (oneDNN: ${DNNL_MAX_CPU_ISA:-what this CPU offers})"
 # pytest exits 5 when it collected no test; set -e makes that a failure too.
 python -m pytest --nbval --junitxml=_build/logs/pytest.xml "$@"
 
