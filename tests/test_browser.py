@@ -86,45 +86,65 @@ def test_formulas_are_typeset_and_the_figure_loads(browser, site):
     page.close()
 
 
-def test_explorer_architecture_answers_in_the_static_page(browser, site):
-    """No kernel: the architecture panel's JavaScript answers every control,
-    and the training settings say they need Python."""
+def test_explorer_answers_in_the_static_page(browser, site):
+    """No kernel: the explorer's JavaScript answers every control of the
+    network and of training (the code follows both), a preset sets both,
+    and 训练 is locked, saying why."""
     from playwright.sync_api import expect
 
     page, _, errors, _ = open_page(browser, f"{site}/book/exercises.html")
-    arch = page.locator(".lenet-arch")
-    table = arch.locator(".lenet-arch-table")
+    explorer = page.locator(".lenet-explorer")
+    table = explorer.locator(".lenet-arch-table")
     expect(table).to_contain_text("(1, 6, 24, 24)", timeout=15000)
     expect(table).to_contain_text("44,426")
-    kernel = arch.locator("input[type=range]").first
+    kernel = explorer.get_by_label("卷积层1 窗口")
     kernel.focus()
     page.keyboard.press("ArrowRight")
     expect(table).to_contain_text("(1, 6, 23, 23)")
-    arch.locator("button", has_text="Gluon 代码").click()
-    expect(arch.locator("textarea")).to_have_value(
+    expect(kernel).to_have_attribute("aria-valuetext", "6")
+    code = explorer.locator("textarea.lenet-code")
+    explorer.locator("button", has_text="Gluon 代码").click()
+    expect(code).to_have_value(
         re.compile(r"nn.Conv2D\(channels=6, kernel_size=6,"))
-    arch.locator("button", has_text="各层形状与参数").click()
-    for handle in arch.locator("input[type=range]").all()[:2]:
-        handle.focus()
+    explorer.locator("button", has_text="各层形状与参数").click()
+    for label in ("卷积层1 窗口", "卷积层2 窗口"):
+        explorer.get_by_label(label).focus()
         page.keyboard.press("End")
-    message = arch.locator(".lenet-arch-message")
+    message = explorer.locator(".lenet-message")
     expect(message).to_contain_text("这个配置无法构造")
     expect(message).to_contain_text("第 2 个卷积层")
-    arch.locator("select").first.select_option("改进的LeNet")
+    preset = explorer.get_by_label("预设")
+    expect(preset).to_have_value("自定义")
+    preset.select_option("快速达到0.90")
     expect(table).to_contain_text("(1, 32, 24, 24)")
     expect(message).to_have_text("")
-    # The preset's training settings reach the code too, with no kernel.
-    arch.locator("button", has_text="Gluon 代码").click()
-    expect(arch.locator("textarea")).to_have_value(
-        re.compile(r"'learning_rate': 0\.05\}"))
-    expect(arch.locator("select").first).to_have_value("改进的LeNet")
-    # Training needs Python: its controls are locked, and the page says so.
-    expect(arch.locator(".lenet-arch-static-notice")).to_contain_text(
+    # The preset's training settings are shown, and reach the code.
+    expect(explorer.get_by_label("优化算法")).to_have_value("adam")
+    expect(explorer.get_by_label("学习率")).to_have_attribute(
+        "aria-valuetext", "0.001")
+    expect(explorer.get_by_label("批量大小")).to_have_value("128")
+    expect(explorer.get_by_label("迭代周期")).to_have_attribute(
+        "aria-valuetext", "3")
+    explorer.locator("button", has_text="Gluon 代码").click()
+    expect(code).to_have_value(re.compile(r"'adam',\s+\{'learning_rate': 0\.001\}"))
+    # A training setting changed here changes the code and the preset's name.
+    explorer.get_by_label("批量大小").select_option("64")
+    expect(code).to_have_value(re.compile(r"batch_size = 64"))
+    expect(preset).to_have_value("自定义")
+    # Training needs Python: 训练 is locked and says why; the tabs say what
+    # will appear in them.
+    train = explorer.locator("button.lenet-train")
+    expect(train).to_be_disabled()
+    reason = page.locator("#" + train.get_attribute("aria-describedby"))
+    expect(reason).to_contain_text("没有 Python 内核")
+    expect(explorer.locator(".lenet-static-notice")).to_contain_text(
         "需要 Python 内核")
-    assert page.locator(".widget-button", has_text="训练").is_disabled()
-    lr = page.locator(".widget-hslider", has_text="学习率")
-    assert lr.locator(".noUi-target").get_attribute("disabled") is not None
-    page.screenshot(path=str(SCREENSHOTS / "exercises-architecture.png"))
+    explorer.get_by_role("tab", name="历次运行").click()
+    expect(explorer.locator(".lenet-empty").first).to_contain_text(
+        "每次训练结束后")
+    explorer.get_by_role("tab", name="特征图与混淆矩阵").click()
+    expect(explorer.get_by_role("tabpanel")).to_contain_text("训练结束后")
+    page.screenshot(path=str(SCREENSHOTS / "exercises-explorer.png"))
     assert errors == []
     page.close()
 
@@ -177,6 +197,7 @@ def test_trained_networks_run_in_the_static_page(browser, site):
     assert maps.count() == 6 + 6 + 16 + 16
     # The chart picks the network...
     chart = page.locator(".lenet-sweep-chart")
+    chart.scroll_into_view_if_needed()
     chart.locator("select").first.select_option("3")
     chart.locator("input[type=radio][value=relu]").check()
     expect(viewer.locator("select")).to_have_value("k3-c6x16-relu")
@@ -226,6 +247,7 @@ def test_sweep_chart_answers_its_controls(browser, site):
     runs = {run_key(r): r for r in load_sweep()["runs"]}
     page, *_ = open_page(browser, f"{site}/book/exercises.html")
     chart = page.locator(".lenet-sweep-chart")
+    chart.scroll_into_view_if_needed()  # Vega loads when it comes near
     headline = chart.locator("svg text", has_text="训练用时")
     headline.wait_for(timeout=15000)
     book_lenet = runs[(5, (6, 16), "sigmoid")]

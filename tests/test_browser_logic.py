@@ -23,8 +23,8 @@ from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_viewer import strip_indices
-from lenet.panels.architecture import (CHANNEL_OPTIONS, KERNEL_RANGE,
-                                       arch_of, training_of)
+from lenet.contract import (CHANNEL_OPTIONS, KERNEL_RANGE, arch_of,
+                            training_of)
 from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
 
 pytestmark = [pytest.mark.browser,

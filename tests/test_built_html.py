@@ -44,26 +44,37 @@ def test_page_fetches_only_files_of_the_book(page):
         assert Path(local).is_file(), f"{page.name}: {url} is missing"
 
 
-def test_math_and_widgets_come_from_the_vendored_copies():
+def test_math_and_widgets_come_from_the_books_own_files():
     exercises = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
     model = (HTML_DIR / "book" / "lenet_model.html").read_text("utf-8")
     assert "vendor/mathjax/tex-chtml.js" in model
-    assert "vendor/require/require.js" in exercises
-    assert "vendor/html-manager/embed-amd.js" in exercises
+    # Every widget is an anywidget, drawn by the book's own small module:
+    # no RequireJS, no widget manager.
+    assert re.search(r'<script[^>]*type="module"[^>]*js/static_widgets\.js',
+                     exercises)
+    assert "require.js" not in exercises and "embed-amd" not in exercises
     assert "application/vnd.jupyter.widget-state+json" in exercises
-    # The sweep chart loads vega-embed through RequireJS, from web/vendor.
-    assert 'require(["vega-embed"]' in exercises
-    config = (HTML_DIR / "js" / "require-config.js").read_text("utf-8")
-    for module in ("vega.min", "vega-lite.min", "vega-embed.min"):
-        assert f'"../vendor/vega/{module}"' in config
-        assert (HTML_DIR / "vendor" / "vega" / f"{module}.js").is_file()
-    # The explorer's panels that compute in the browser are anywidgets.
-    assert '"anywidget": "../vendor/anywidget/index"' in config
-    assert (HTML_DIR / "vendor" / "anywidget" / "index.js").is_file()
-    assert '"model_module": "anywidget"' in exercises
-    # Their weights files are on the site, for the viewer to fetch.
+    state = widget_state(exercises)
+    shown = re.findall(r'<script type="application/vnd\.jupyter\.widget-view'
+                       r'\+json">\s*\{[^}]*"model_id": "(\w+)"', exercises)
+    assert len(shown) == 3  # explorer, viewer, the short run's chart
+    assert {state[model_id]["model_module"] for model_id in shown} == {
+        "anywidget"}
+    # The sweep chart loads Vega from web/vendor when it comes near.
+    for module in ("vega", "vega-lite", "vega-embed"):
+        assert (HTML_DIR / "vendor" / "vega" / f"{module}.min.js").is_file()
+    assert 'VEGA_URL' not in exercises and '"../vendor/vega/"' in exercises
+    # The weights files are on the site, for the viewer to fetch.
     assert (HTML_DIR / "data" / "lenet-weights" / "k5-c6x16-sigmoid.bin"
             ).is_file()
+
+
+def widget_state(page_text):
+    import json
+
+    return json.loads(re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">'
+        r'(.*?)</script>', page_text, re.S).group(1))["state"]
 
 
 @pytest.mark.parametrize("name", ["lenet_model", "training", "exercises"])
@@ -102,14 +113,12 @@ def test_binder_links_follow_the_repository_of_this_checkout():
 def test_the_pages_widgets_carry_the_current_javascript():
     """An anywidget's saved state holds its module as it was when the page
     ran; an edit to web/js must reach the page (refresh_extra_files.py)."""
-    import json
+    from lenet.contract import widget_esm
 
     page = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
-    state = json.loads(re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json">'
-        r'(.*?)</script>', page, re.S).group(1))
-    modules = {model["state"]["_esm"] for model in state["state"].values()
+    modules = {model["state"]["_esm"] for model in widget_state(page).values()
                if model["model_module"] == "anywidget"}
-    js = HTML_DIR.parents[1] / "web" / "js"
-    assert modules == {(js / name).read_text("utf-8") for name in (
-        "lenet_architecture.js", "lenet_network_viewer.js")}
+    assert modules == {
+        widget_esm("lenet_architecture.js", "lenet_explorer.js"),
+        widget_esm("lenet_network_viewer.js"),
+        widget_esm("lenet_run_chart.js")}

@@ -7,7 +7,7 @@ import pytest
 from mxnet import init, nd
 
 from lenet import explorer_logic as logic
-from lenet.explorer import CHANNEL_OPTIONS, KERNEL_RANGE
+from lenet.contract import CHANNEL_OPTIONS, KERNEL_RANGE
 from lenet.model import build_lenet, layer_table
 
 from idx_fixtures import SIZES

@@ -1,23 +1,38 @@
-"""The explorer's widgets, driven as ipywidgets' own tests do: set `.value`
-(or the architecture panel's traits, as its JavaScript does), call
-`.click()`, and look at the state. No browser: what the browser draws is
-tested in tests/test_browser*.py and tests/test_jupyterlab.py."""
+"""The explorer widget's Python side, driven as its JavaScript drives it: set
+the `config` trait, send the messages the page sends (`train`, `stop`,
+`feature_maps`), look at the traits it sends back (`run`, `history`,
+`inspection`) and at its replies.  No browser: what the page draws from them
+is tested in tests/test_browser.py and tests/test_jupyterlab.py."""
 import threading
 
+import numpy as np
 import pytest
 
+from idx_fixtures import SIZES
+from lenet import contract
 from lenet import explorer_logic as logic
-from lenet.explorer import CUSTOM, TRAINING_THREAD_NAME, LeNetExplorer
-from lenet.panels.architecture import KERNEL_FRONT_END, TRAINING_FIELDS
+from lenet.explorer import TRAINING_THREAD_NAME, LeNetExplorer, describe
 
 
 def live_explorer(**options):
     """An explorer as JupyterLab shows it: its JavaScript has reported a
     kernel behind the page."""
     explorer = LeNetExplorer(run_in_thread=False, **options)
-    explorer.architecture._on_front_end_message(
-        None, {"type": KERNEL_FRONT_END}, [])
+    page_says(explorer, {"type": contract.KERNEL_FRONT_END})
     return explorer
+
+
+def page_says(explorer, content, buffers=()):
+    """A message from the page's JavaScript, as the comm delivers it."""
+    explorer._handle_custom_msg(content, list(buffers))
+
+
+def set_fields(explorer, **changes):
+    """What a control of the page does: the whole config, one field
+    changed."""
+    explorer.config = {**explorer.config, **{
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in changes.items()}}
 
 
 @pytest.fixture
@@ -26,190 +41,155 @@ def explorer():
 
 
 def test_opens_on_the_books_lenet(explorer):
-    assert explorer.architecture.preset == "原书LeNet"
-    assert explorer.config == logic.PRESETS["原书LeNet"]
-    assert explorer.architecture.training == {
-        "optimizer": "sgd", "lr": 0.9, "initializer": "Xavier",
-        "num_epochs": 5, "batch_size": 256, "train_size": 60000}
-    assert not explorer.training.train_button.disabled
+    assert explorer.preset == "原书LeNet"
+    assert explorer.explorer_config == logic.PRESETS["原书LeNet"]
+    assert explorer.has_kernel_front_end
+    assert explorer.run["state"] == "idle"
+    assert explorer.history == [] and not explorer.inspection["ready"]
 
 
-def test_training_is_locked_until_a_front_end_with_a_kernel_reports():
-    """What the static book keeps: the state before any front end spoke."""
-    explorer = LeNetExplorer(run_in_thread=False)
-    panel = explorer.training
-    assert panel.train_button.disabled
-    assert all(control.disabled for control in panel.controls)
-    panel.train_button.click()
-    assert panel.status.value == ""  # nothing started
-    explorer.architecture._on_front_end_message(
-        None, {"type": KERNEL_FRONT_END}, [])
-    assert not panel.train_button.disabled
-    assert not any(control.disabled for control in panel.controls)
+def test_every_preset_is_reachable_by_the_controls():
+    """The JavaScript's sliders and selects stop at the contract's values:
+    each preset must be one of them, or it could not be shown."""
+    options = contract.for_browser()["options"]
+    for name, preset in contract.for_browser()["presets"].items():
+        assert preset["lr"] in options["learning_rates"], name
+        assert preset["batch_size"] in options["batch_sizes"], name
+        assert set(preset["channels"]) <= set(options["channel_options"])
+        low, high = contract.EPOCHS_RANGE
+        assert low <= preset["num_epochs"] <= high, name
+        low, high, step = contract.TRAIN_SIZE_RANGE
+        assert low <= preset["train_size"] <= high, name
+        assert preset["train_size"] % step == 0, name
 
 
-def test_changing_the_architecture_changes_the_config(explorer):
-    explorer.architecture.kernel_sizes = [3, 5]
-    assert explorer.config.kernel_sizes == (3, 5)
-    assert explorer.architecture.preset == CUSTOM
-    explorer.architecture.pooling = "avg"
-    assert explorer.config.pooling == "avg"
+def test_the_config_round_trips_through_its_json(explorer):
+    for preset in logic.PRESETS.values():
+        assert contract.config_from_json(
+            contract.config_json(preset)) == preset
+    # A dropout slider's float noise is dropped, as the slider shows tenths.
+    set_fields(explorer, dropout=0.1 + 0.2)
+    assert explorer.explorer_config.dropout == 0.3
+    assert explorer.preset == contract.CUSTOM
 
 
-def test_dropout_from_the_slider_is_rounded(explorer):
-    explorer.architecture.dropout = 0.1 + 0.2  # a float a drag can produce
-    assert explorer.config.dropout == 0.3  # not 0.30000000000000004
-    assert explorer.architecture.preset == CUSTOM
-
-
-def test_presets_set_every_control(explorer):
-    explorer.architecture.preset = "改进的LeNet"
-    assert explorer.config == logic.PRESETS["改进的LeNet"]
-    assert explorer.training.lr.value == 0.05
-    assert explorer.architecture.training["batch_size"] == 32
-    explorer.architecture.preset = "快速达到0.90"
-    assert explorer.config == logic.PRESETS["快速达到0.90"]
-    assert explorer.architecture.batch_norm
-    assert explorer.training.optimizer.value == "adam"
-    explorer.architecture.preset = "原书LeNet"
-    assert explorer.config == logic.PRESETS["原书LeNet"]
-    assert explorer.config == logic.ExplorerConfig()  # the book's, exactly
+def test_the_preset_is_named_by_the_config_alone(explorer):
+    set_fields(explorer, **contract.config_json(logic.PRESETS["改进的LeNet"]))
+    assert explorer.preset == "改进的LeNet"
+    set_fields(explorer, seed=1)
+    assert explorer.preset == contract.CUSTOM
+    set_fields(explorer, seed=0)
+    assert explorer.preset == "改进的LeNet"
 
 
 def test_the_history_names_optimizer_and_batch_norm():
-    from lenet.panels.history import describe
-
     fast = describe(logic.PRESETS["快速达到0.90"])
     assert "批量归一化" in fast and "adam lr 0.001" in fast
     assert "批量归一化" not in describe(logic.PRESETS["原书LeNet"])
 
 
-def test_a_preset_sent_by_the_javascript_in_one_message(explorer):
-    """The JavaScript sends the preset's architecture and name together;
-    the training settings follow in Python, and it stays that preset."""
-    preset = logic.PRESETS["改进的LeNet"]
-    explorer.architecture.set_state({
-        "kernel_sizes": list(preset.kernel_sizes),
-        "channels": list(preset.channels), "activation": preset.activation,
-        "dense_units": list(preset.dense_units), "preset": "改进的LeNet"})
-    assert explorer.architecture.preset == "改进的LeNet"
-    assert explorer.config == preset
+def test_an_impossible_network_is_refused_with_its_reason(explorer):
+    set_fields(explorer, kernel_sizes=(11, 11))
+    page_says(explorer, {"type": "train"})
+    assert explorer.run["state"] == "refused"
+    assert "第 2 个卷积层" in explorer.run["message"]
+    assert explorer.history == []
 
 
-def test_a_training_setting_makes_it_custom(explorer):
-    explorer.training.lr.value = 0.1
-    assert explorer.architecture.preset == CUSTOM
-    assert explorer.architecture.training["lr"] == 0.1
+def test_a_config_that_cannot_be_read_is_refused(explorer):
+    explorer.config = {**explorer.config, "kernel_sizes": "five"}
+    page_says(explorer, {"type": "train"})
+    assert explorer.run["state"] == "refused"
+    assert "卷积窗口大小" in explorer.run["message"]
 
 
-def test_impossible_network_blocks_training(explorer):
-    explorer.architecture.kernel_sizes = [11, 11]
-    assert explorer.training.train_button.disabled
-    assert "第 2 个卷积层" in explorer.training.blocked_by[0]
-    explorer.architecture.kernel_sizes = [11, 5]
-    assert not explorer.training.train_button.disabled
+def small_training(explorer, **changes):
+    set_fields(explorer, **{"activation": "relu", "lr": 0.1,
+                            "batch_size": 32, "num_epochs": 2, **changes})
 
 
-def assert_consistent(explorer):
-    """训练 is locked exactly when the configuration has a problem, with the
-    problems listed, and the JavaScript was sent the training settings."""
-    config = explorer.config
-    assert explorer.architecture.training == {
-        field: getattr(config, field) for field in TRAINING_FIELDS}
-    problems = logic.validate(config)
-    assert explorer.training.blocked_by == problems
-    assert explorer.training.train_button.disabled == bool(problems)
-    return problems
-
-
-def test_extreme_values_of_every_control_never_raise(explorer):
-    arch = explorer.architecture
-    options = arch.options
-    blocked = []
-    for field, index, values in [
-            ("kernel_sizes", 0, (options["kernel_range"]["min"],
-                                 options["kernel_range"]["max"])),
-            ("kernel_sizes", 1, (options["kernel_range"]["min"],
-                                 options["kernel_range"]["max"])),
-            ("channels", 0, options["channel_options"][::7]),
-            ("channels", 1, options["channel_options"][::7]),
-            ("dense_units", 0, (1, 512)), ("dense_units", 1, (1, 512))]:
-        for value in values:
-            pair = list(getattr(arch, field))
-            pair[index] = value
-            setattr(arch, field, pair)
-            blocked += assert_consistent(explorer)
-    # Both kernels at 11 cannot be built; the panel must have said so.
-    assert any("卷积层" in problem for problem in blocked)
-    for value in (True, False):
-        arch.batch_norm = value
-        assert explorer.config.batch_norm is value
-    for control in explorer.training.controls:
-        options = getattr(control, "options", None)
-        if options:  # first and last choice
-            for index in (0, len(options) - 1):
-                control.index = index
-                assert_consistent(explorer)
-        else:
-            for value in (control.min, control.max):
-                control.value = value
-                assert_consistent(explorer)
-    arch.preset = "原书LeNet"
-    assert assert_consistent(explorer) == []
-
-
-def small_training(explorer, **values):
-    explorer.architecture.activation = "relu"
-    panel = explorer.training
-    panel.lr.value = 0.1
-    panel.batch_size.value = 32
-    panel.num_epochs.value = 2
-    for name, value in values.items():
-        getattr(panel, name).value = value
-
-
-def test_a_training_run_fills_progress_curves_history(fake_data_dir):
-    explorer = live_explorer()
+def test_a_training_run_fills_progress_curves_history(
+        fake_data_dir, explorer):
     small_training(explorer)
-    panel = explorer.training
-    panel.train_button.click()
-    assert panel.progress.value == panel.progress.max > 0
-    assert "最终测试准确率" in panel.status.value
-    assert panel.curves.value.tobytes().startswith(b"\x89PNG")
-    assert len(explorer.history.runs) == 1 and "<td>1</td>" in (
-        explorer.history.table.value)
-    assert explorer.history.curves.value.tobytes().startswith(b"\x89PNG")
-    maps = explorer.feature_maps
-    assert maps.feature_map_image.value.tobytes().startswith(b"\x89PNG")
-    assert maps.confusion_image.value.tobytes().startswith(b"\x89PNG")
-    maps.image_index.value = 3
-    assert maps.feature_map_image.value.tobytes().startswith(b"\x89PNG")
-    assert not panel.train_button.disabled and panel.stop_button.disabled
-    panel.train_button.click()
-    assert len(explorer.history.runs) == 2
+    page_says(explorer, {"type": "train"})
+    run = explorer.run
+    assert run["state"] == "done" and run["done"] == run["total"] > 0
+    assert "最终测试准确率" in run["message"]
+    assert [e["epoch"] for e in run["epochs"]] == [1, 2]
+    assert len(explorer.history) == 1
+    first = explorer.history[0]
+    assert first["number"] == 1 and first["epochs"] == run["epochs"]
+    assert first["config"] == explorer.config
+    counts = np.array(explorer.inspection["confusion"])
+    assert explorer.inspection["ready"] and counts.shape == (10, 10)
+    assert counts.sum() == SIZES["test"]  # the synthetic test set
+    page_says(explorer, {"type": "train"})
+    assert [r["number"] for r in explorer.history] == [1, 2]
 
 
-def test_stop_button_stops_within_one_batch(fake_data_dir):
-    explorer = live_explorer()
+def test_the_message_of_the_page_carries_the_config_it_shows(
+        fake_data_dir, explorer):
+    """The page sends what it shows with 训练, so a change that had not
+    reached Python yet is still what trains."""
     small_training(explorer)
-    panel = explorer.training
-    panel.progress.observe(
-        lambda change: panel.stop_button.click() if change.new == 1
-        else None, "value")
-    panel.train_button.click()
-    assert panel.progress.value == 1
-    assert "停止" in panel.status.value
-    assert explorer.history.runs == []
+    page_says(explorer, {"type": "train",
+                         "config": {**explorer.config, "num_epochs": 1}})
+    assert [e["epoch"] for e in explorer.run["epochs"]] == [1]
 
 
-def test_exploding_loss_shows_advice(fake_data_dir, monkeypatch):
-    explorer = live_explorer()
+def test_feature_maps_are_sent_as_float32_buffers(fake_data_dir, explorer):
+    sent = []
+    explorer.send = lambda content, buffers: sent.append((content, buffers))
+    page_says(explorer, {"type": "feature_maps", "image": 3})
+    assert sent == []  # nothing trained yet
+    small_training(explorer, num_epochs=1)
+    page_says(explorer, {"type": "train"})
+    page_says(explorer, {"type": "feature_maps", "image": 3})
+    (content, buffers), = sent
+    assert content["image"] == 3 and content["label"] == 3 % 10
+    assert [(layer["name"], layer["channels"], layer["size"])
+            for layer in content["layers"]] == [("conv0", 6, 24),
+                                                ("conv1", 16, 8)]
+    image = np.frombuffer(buffers[0], dtype="<f4")
+    label, expected_image, maps = explorer.feature_maps(3)
+    assert np.array_equal(image, expected_image.reshape(-1))
+    assert np.array_equal(np.frombuffer(buffers[2], dtype="<f4"),
+                          maps[1][1].reshape(-1))
+
+
+def test_stop_takes_effect_within_one_batch(fake_data_dir, explorer,
+                                            monkeypatch):
     small_training(explorer)
-    explorer.training.lr.value = explorer.training.lr.max
+    monkeypatch.setattr("lenet.explorer.PROGRESS_INTERVAL", 0.0)
+    batches = []
+
+    def on_run(change):
+        if change.new.get("done") and not batches:
+            batches.append(change.new["done"])
+            page_says(explorer, {"type": "stop"})
+
+    explorer.observe(on_run, "run")
+    page_says(explorer, {"type": "train"})
+    assert batches == [1]
+    assert explorer.run["state"] == "stopped"
+    assert "停止" in explorer.run["message"]
+    assert explorer.history == []
+
+
+def test_exploding_loss_shows_advice(fake_data_dir, explorer, monkeypatch):
+    small_training(explorer, lr=10.0)
     monkeypatch.setattr(logic, "EXPLODED_LOSS", 1.0)
-    explorer.training.train_button.click()
-    assert "学习率" in explorer.training.status.value
-    assert not explorer.training.train_button.disabled
+    page_says(explorer, {"type": "train"})
+    assert explorer.run["state"] == "diverged"
+    assert "学习率" in explorer.run["message"]
+
+
+def test_a_failure_is_shown_not_raised(explorer, tmp_path, monkeypatch):
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(tmp_path))  # no files there
+    page_says(explorer, {"type": "train"})
+    assert explorer.run["state"] == "failed"
+    assert "训练没有完成" in explorer.run["message"]
+    assert "FASHION_MNIST_DIR" in explorer.run["message"]
 
 
 def test_a_new_explorer_stops_the_run_of_the_one_it_replaces(fake_data_dir):
@@ -220,10 +200,10 @@ def test_a_new_explorer_stops_the_run_of_the_one_it_replaces(fake_data_dir):
                 if t.name == TRAINING_THREAD_NAME]
 
     old = live_explorer()
-    old.training.run_in_thread = True
+    old.run_in_thread = True
     small_training(old, num_epochs=20)
-    old.training.train_button.click()
-    assert training_threads() and old.training.train_button.disabled
+    page_says(old, {"type": "train"})
+    assert training_threads() and old.running
     LeNetExplorer()
     assert training_threads() == []
-    assert "停止" in old.training.status.value
+    assert old.run["state"] == "stopped"

@@ -231,7 +231,7 @@ class RanPages:
         started = run_all(page)
         seconds_to_controls = None
         if name == "exercises":
-            page.wait_for_selector(".lenet-arch input[type=range]",
+            page.wait_for_selector(".lenet-explorer input[type=range]",
                                    timeout=120000)
             seconds_to_controls = round(time.perf_counter() - started, 2)
         state = wait_until_all_ran(page)
@@ -320,27 +320,36 @@ def explorer_part(page, selector, has_text=None):
 
 
 def choose_preset(page, name):
-    explorer_part(page, "select").select_option(name)
+    explorer_part(page, ".lenet-explorer select").select_option(name)
 
 
 def click_tab(page, title):
-    explorer_part(page, ".lm-TabBar-tab", title).click()
+    explorer_part(page, ".lenet-tabs [role=tab]", title).click()
 
 
-def progress_bar(page):
-    return explorer_part(page, ".widget-hprogress .progress-bar")
+def progress(page):
+    """How far the run has come, 0 to 1, as the progress bar shows it."""
+    return explorer_part(page, "progress.lenet-progress").evaluate(
+        "bar => bar.value / bar.max")
+
+
+def wait_for_progress(page, timeout_ms=120000):
+    page.wait_for_function(
+        "() => { const bar = document.querySelector("
+        "'.jp-OutputArea progress.lenet-progress');"
+        " return bar && bar.value > 0; }", timeout=timeout_ms)
 
 
 def train_button(page):
-    return explorer_part(page, "button.jupyter-button", "训练")
+    return explorer_part(page, "button.lenet-train")
 
 
 def history_rows(page):
     """Finished runs listed under 历次运行 (the table appears with the
     first one)."""
-    table = explorer_part(page, ".widget-html table")
+    table = explorer_part(page, "table.lenet-history")
     return max(table.locator("tr").count() - 1, 0) if page.locator(
-        ".jp-OutputArea .widget-html table").count() else 0
+        ".jp-OutputArea table.lenet-history").count() else 0
 
 
 def test_keyboard_on_the_first_kernel_slider_changes_the_table(explorer):
@@ -348,24 +357,24 @@ def test_keyboard_on_the_first_kernel_slider_changes_the_table(explorer):
     choose_preset(page, "原书LeNet")
     table = explorer_part(page, ".lenet-arch-table")
     expect(table).to_contain_text("(1, 6, 24, 24)")
-    kernel = explorer_part(page, ".lenet-arch input[type=range]")
+    kernel = explorer_part(page, ".lenet-explorer input[type=range]")
     kernel.focus()
     page.keyboard.press("ArrowRight")
     expect(table).to_contain_text("(1, 6, 23, 23)")
-    assert kernel.input_value() == "6"
+    assert kernel.get_attribute("aria-valuetext") == "6"
     # With a kernel behind the page, training is unlocked and no notice
     # about the static book is shown.
     expect(train_button(page)).to_be_enabled()
-    assert page.locator(".lenet-arch-static-notice").count() == 0
+    assert page.locator(".lenet-static-notice").count() == 0
 
 
 def test_an_impossible_network_is_explained_and_blocks_training(explorer):
     page = explorer
     for kernel in page.locator(
-            ".jp-OutputArea .lenet-arch input[type=range]").all()[:2]:
+            ".jp-OutputArea .lenet-explorer input[type=range]").all()[:2]:
         kernel.focus()
         page.keyboard.press("End")
-    message = explorer_part(page, ".lenet-arch-message")
+    message = explorer_part(page, ".lenet-message")
     expect(message).to_contain_text("这个配置无法构造")
     expect(message).to_contain_text("第 2 个卷积层")
     click_tab(page, "训练")
@@ -382,20 +391,25 @@ def test_the_quick_preset_trains_to_the_end(explorer):
     choose_preset(page, "快速试跑")
     click_tab(page, "训练")
     train_button(page).click()
-    done = explorer_part(page, ".widget-html", "完成：最终测试准确率")
+    done = explorer_part(page, ".lenet-status", "完成：最终测试准确率")
     expect(done).to_be_visible(timeout=180000)
-    expect(progress_bar(page)).to_have_attribute(
-        "style", re.compile(r"width: 100%"))
-    curves = explorer_part(page, ".widget-image")
-    assert curves.evaluate("img => img.complete && img.naturalWidth") > 0
+    assert progress(page) == 1
+    curves = explorer_part(page, ".lenet-curves svg")
+    assert curves.locator("path").count() == 3  # loss, train and test acc
     curves.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "lab-explorer-trained.png"))
     click_tab(page, "历次运行")
     assert history_rows(page) == runs_before + 1
     # The preset's settings reached Python: relu, 3 epochs, 6000 images.
-    run = explorer_part(page, ".widget-html table").locator(
+    run = explorer_part(page, "table.lenet-history").locator(
         "tr").last.inner_text()
     assert "relu" in run and "样本 6000" in run and "\t3\t" in run, run
+    # The trained network's feature maps (the image, 6 and 16 channels) and
+    # its confusion matrix, from the kernel.
+    click_tab(page, "特征图与混淆矩阵")
+    expect(explorer_part(page, ".lenet-maps").locator("canvas")).to_have_count(
+        1 + 6 + 16, timeout=60000)
+    expect(explorer_part(page, "table.lenet-confusion")).to_be_visible()
 
 
 def test_a_second_run_can_be_stopped(explorer):
@@ -403,10 +417,9 @@ def test_a_second_run_can_be_stopped(explorer):
     choose_preset(page, "原书LeNet")  # long enough to stop midway
     click_tab(page, "训练")
     train_button(page).click()
-    expect(progress_bar(page)).to_have_attribute(
-        "style", re.compile(r"width: [1-9]"), timeout=120000)
-    explorer_part(page, "button.jupyter-button", "停止").click()
-    expect(explorer_part(page, ".widget-html", "中途停止")).to_be_visible(
+    wait_for_progress(page)
+    explorer_part(page, "button.lenet-stop").click()
+    expect(explorer_part(page, ".lenet-status", "中途停止")).to_be_visible(
         timeout=60000)
     expect(train_button(page)).to_be_enabled()
 
@@ -445,12 +458,11 @@ def test_running_the_explorer_cell_again_leaves_no_training_behind(explorer):
     choose_preset(page, "原书LeNet")
     click_tab(page, "训练")
     train_button(page).click()
-    expect(progress_bar(page)).to_have_attribute(
-        "style", re.compile(r"width: [1-9]"), timeout=120000)
+    wait_for_progress(page)
     explorer_cell = page.locator(".jp-CodeCell", has_text="LeNetExplorer()")
     explorer_cell.locator(".jp-InputArea-prompt").click()
     page.keyboard.press("Control+Enter")
-    page.wait_for_selector(".lenet-arch input[type=range]", timeout=60000)
+    page.wait_for_selector(".lenet-explorer input[type=range]", timeout=60000)
     printed = run_code_in_a_new_cell(
         page, "import threading\nprint('threads:', sorted(t.name for t in "
               "threading.enumerate()))")

@@ -1,121 +1,248 @@
-"""The 5.5.4 exercise as widgets: change LeNet, see the effect, train it.
+"""The 5.5.4 exercise as one widget: change LeNet, see the effect, train it.
 
-Panels over `lenet.explorer_logic` (see `lenet.panels`); on a page it is
-one line:
+An anywidget: its JavaScript (web/js/lenet_explorer.js) draws every control,
+the layer table and the code, the progress, the curves, the history and the
+feature maps, in JupyterLab and in the static book alike.  This side holds
+the configuration and trains it with MXNet (`lenet.explorer_logic.train`)
+when the page asks; on a page it is one line:
 
     from lenet.explorer import LeNetExplorer
     LeNetExplorer()
-
-The architecture panel computes in the browser, so it answers in the static
-book too; training needs a kernel and unlocks when a front end with one has
-drawn the explorer.
 """
+import threading
+import time
 import weakref
 
-import ipywidgets as widgets
-from IPython.display import Image
+import anywidget
+import numpy as np
+import traitlets
 
+from . import contract
 from . import explorer_logic as logic
-from .panels.architecture import (  # noqa: F401 - the controls' ranges
-    ARCH_FIELDS, CHANNEL_OPTIONS, CUSTOM, KERNEL_RANGE, TRAINING_FIELDS,
-    ArchitecturePanel)
-from .panels.drawing import curves_png
-from .panels.feature_maps import FeatureMapPanel
-from .panels.history import HistoryPanel
-from .panels.training import TRAINING_THREAD_NAME, TrainingPanel  # noqa: F401
+from .data import read_fashion_mnist, to_unit_float32
+
+TRAINING_THREAD_NAME = "lenet-explorer-training"
+# Progress is sent at most this often (seconds): one message per batch
+# would be 235 per epoch of the book's LeNet.
+PROGRESS_INTERVAL = 0.2
+MAP_TITLES = {"conv0": "卷积层1（激活后）", "conv1": "卷积层2（激活后）"}
 
 
-class LeNetExplorer(widgets.VBox):
-    """The architecture, training, history and feature-map panels.
+def describe(config):
+    """One line for a run's configuration."""
+    return (f"窗口 {config.kernel_sizes}, 通道 {config.channels},"
+            f" {config.activation}, {config.pooling} 池化,"
+            f" 全连接 {config.dense_units}, 丢弃 {config.dropout:g},"
+            f"{' 批量归一化,' if config.batch_norm else ''}"
+            f" {config.optimizer} lr {config.lr},"
+            f" {config.initializer}, 批量 {config.batch_size},"
+            f" 样本 {config.train_size}, 种子 {config.seed}")
 
-    A new explorer stops the training runs of earlier ones: the cell that
-    shows the explorer was run again, and the old one is out of sight.
-    """
+
+def epoch_record(epoch):
+    return {"epoch": epoch.epoch, "train_loss": epoch.train_loss,
+            "train_acc": epoch.train_acc, "test_acc": epoch.test_acc,
+            "seconds": epoch.seconds}
+
+
+IDLE = {"state": "idle", "done": 0, "total": 0, "epochs": [],
+        "num_epochs": 0, "message": ""}
+
+
+class LeNetExplorer(anywidget.AnyWidget):
+    """The explorer.  A new one stops the training runs of earlier ones:
+    the cell that shows it was run again, and the old one is out of
+    sight."""
+
+    _esm = traitlets.Unicode().tag(sync=True)
+    config = traitlets.Dict().tag(sync=True)
+    contract = traitlets.Dict().tag(sync=True)
+    # The run in progress, or the last one (IDLE before any).
+    run = traitlets.Dict().tag(sync=True)
+    history = traitlets.List().tag(sync=True)
+    # {"ready": bool, "confusion": 10x10 counts} of the last run's network.
+    inspection = traitlets.Dict().tag(sync=True)
+    # Set once the JavaScript is drawn in a front end with a kernel.
+    has_kernel_front_end = traitlets.Bool(False)
 
     _instances = weakref.WeakSet()
 
     def __init__(self, preset="原书LeNet", run_in_thread=True, root=None):
         for earlier in list(LeNetExplorer._instances):
-            earlier.training.stop()
+            earlier.stop()
         LeNetExplorer._instances.add(self)
-        config = logic.PRESETS[preset]
-        self.architecture = ArchitecturePanel(preset)
-        self.training = TrainingPanel(
-            config, lambda: self.config, run_in_thread, root,
-            on_finished=self._on_run_finished)
-        self.history = HistoryPanel()
-        self.feature_maps = FeatureMapPanel(root)
+        super().__init__(
+            _esm=contract.widget_esm("lenet_architecture.js",
+                                     "lenet_explorer.js"),
+            config=contract.config_json(logic.PRESETS[preset]),
+            contract=contract.for_browser(), run=dict(IDLE), history=[],
+            inspection={"ready": False})
+        self.run_in_thread, self.root = run_in_thread, root
         self.last_run = None
-        self._applying_preset = False
-        self.tabs = widgets.Tab([self.training.run_box, self.history,
-                                 self.feature_maps])
-        for index, title in enumerate(["训练", "历次运行", "特征图与混淆矩阵"]):
-            self.tabs.set_title(index, title)
-        super().__init__([widgets.HTML("<b>网络结构</b>"), self.architecture,
-                          widgets.HTML("<b>训练设置</b>"), self.training,
-                          self.tabs])
-        self.architecture.observe(self._on_architecture_change,
-                                  list(ARCH_FIELDS))
-        self.architecture.observe(self._on_preset_change, "preset")
-        self.architecture.observe(
-            lambda change: self.training.set_available(change.new),
-            "has_kernel_front_end")
-        for control in self.training.controls:
-            control.observe(self._on_training_change, "value")
-        self.refresh()
+        self._test_iter = None
+        self._stop_requested = threading.Event()
+        self._thread = None
+        self.on_msg(self._on_front_end_message)
+
+    def __repr__(self):
+        # Without it: the object's address, which nbval would compare.
+        return f"LeNetExplorer(preset={self.preset!r})"
 
     @property
-    def config(self):
-        return logic.ExplorerConfig(**self.architecture.arch_values(),
-                                    **self.training.values())
+    def explorer_config(self):
+        return contract.config_from_json(self.config)
 
-    # -- presets: the architecture panel names them ---------------------------
-    def _on_preset_change(self, change):
-        if change.new == CUSTOM:
+    @property
+    def preset(self):
+        return contract.preset_of(self.explorer_config)
+
+    @property
+    def running(self):
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- what the page asks ----------------------------------------------------
+    def _on_front_end_message(self, _widget, content, _buffers):
+        kind = content.get("type")
+        if kind == contract.KERNEL_FRONT_END:
+            self.has_kernel_front_end = True
+        elif kind == "train":
+            if "config" in content:
+                self.config = content["config"]
+            self.train()
+        elif kind == "stop":
+            self._stop_requested.set()
+        elif kind == "feature_maps":
+            self.send_feature_maps(int(content.get("image", 0)))
+
+    # -- a run -------------------------------------------------------------------
+    def train(self):
+        """Train the configuration shown (in a thread of its own unless
+        `run_in_thread` is false).  Refused with the problems listed if the
+        configuration is invalid or a run is in progress."""
+        if self.running:
             return
-        preset = logic.PRESETS[change.new]
-        self._applying_preset = True
         try:
-            self.architecture.show(preset)
-            self.training.show(preset)
-        finally:
-            self._applying_preset = False
-        self.refresh()
+            config = self.explorer_config
+        except (TypeError, ValueError) as err:
+            self.run = {**IDLE, "state": "refused",
+                        "message": f"这个配置无法读取：{err}"}
+            return
+        problems = logic.validate(config)
+        if problems:
+            self.run = {**IDLE, "state": "refused",
+                        "message": "不能训练：" + " ".join(problems)}
+            return
+        self._stop_requested.clear()
+        self.run = {**IDLE, "state": "loading",
+                    "num_epochs": config.num_epochs}
+        if self.run_in_thread:
+            self._thread = threading.Thread(
+                target=self._train, args=(config,), daemon=True,
+                name=TRAINING_THREAD_NAME)
+            self._thread.start()
+        else:
+            self._train(config)
 
-    def _mark_custom_unless_preset_has(self, fields):
-        """Name the preset 自定义 once one of `fields` leaves its value.
-        Each side compares its own fields: the JavaScript sends a preset's
-        name with its architecture, before Python sets the training."""
-        preset = logic.PRESETS.get(self.architecture.preset)
-        config = self.config
-        if not self._applying_preset and preset and any(
-                getattr(config, f) != getattr(preset, f) for f in fields):
-            self.architecture.preset = CUSTOM
+    def stop(self, timeout=60):
+        """Ask a run in progress to stop, and wait until it has (it checks
+        between two batches)."""
+        self._stop_requested.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
 
-    def _on_architecture_change(self, _change):
-        self._mark_custom_unless_preset_has(ARCH_FIELDS)
-        self.refresh()
+    def _train(self, config):
+        epochs, sent = [], [0.0]
+        base = {**IDLE, "num_epochs": config.num_epochs}
+        try:
+            train_iter, test_iter = logic.data_iters(config, self.root)
+            total = len(train_iter) * config.num_epochs
+            self.run = {**base, "state": "training", "total": total}
 
-    def _on_training_change(self, _change):
-        self._mark_custom_unless_preset_has((*TRAINING_FIELDS, "seed"))
-        self.architecture.training = {
-            f: getattr(self.config, f) for f in TRAINING_FIELDS}
-        self.refresh()
+            def on_batch(done, total):
+                now = time.perf_counter()
+                if now - sent[0] >= PROGRESS_INTERVAL or done == total:
+                    sent[0] = now
+                    self.run = {**self.run, "done": done}
 
-    def refresh(self):
-        """Training is allowed only for a network that can be built."""
-        self.training.block(logic.validate(self.config))
+            def on_epoch(epoch):
+                epochs.append(epoch_record(epoch))
+                self.run = {**self.run, "epochs": list(epochs), "message": (
+                    f"第 {epoch.epoch}/{config.num_epochs} 个迭代周期："
+                    f"训练损失 {epoch.train_loss:.4f}，训练准确率"
+                    f" {epoch.train_acc:.3f}，测试准确率"
+                    f" {epoch.test_acc:.3f}，用时 {epoch.seconds:.1f} 秒")}
 
-    def frontend_connected(self):
-        """What the architecture panel's JavaScript reports in JupyterLab."""
-        self.architecture.has_kernel_front_end = True
+            result = logic.train(config, train_iter, test_iter,
+                                 on_batch=on_batch, on_epoch=on_epoch,
+                                 should_stop=self._stop_requested.is_set)
+        except Exception as err:  # noqa: BLE001 - shown to the reader
+            self.run = {**self.run, "state": "failed",
+                        "message": f"训练没有完成：{err}"}
+            return
+        if result.diverged:
+            state = "diverged"
+        elif result.stopped:
+            state = "stopped"
+        else:
+            state = "done"
+        self.run = {**self.run, "state": state, "message": result.message or (
+            f"完成：最终测试准确率 {result.final_test_acc:.3f}，"
+            f"共用时 {result.seconds:.1f} 秒。")}
+        if result.epochs:
+            self._finished(result, test_iter)
 
-    def _on_run_finished(self, result, test_iter):
-        self.last_run = result
-        self.history.add(result)
-        self.feature_maps.show(result, test_iter)
+    def _finished(self, result, test_iter):
+        self.last_run, self._test_iter = result, test_iter
+        self.history = [*self.history, {
+            "number": len(self.history) + 1,
+            "description": describe(result.config),
+            "config": contract.config_json(result.config),
+            "epochs": [epoch_record(e) for e in result.epochs],
+            "num_epochs": result.config.num_epochs,
+            "final_test_acc": result.final_test_acc,
+            "seconds": result.seconds, "stopped": result.stopped}]
+        counts = logic.confusion_matrix(result.net, test_iter)
+        self.inspection = {"ready": True, "confusion": counts.tolist()}
+
+    # -- inspection --------------------------------------------------------------
+    def feature_maps(self, index):
+        """The last run's feature maps of test image `index`: (label, the
+        image, [(name, maps of shape (channels, h, w))])."""
+        images, labels = read_fashion_mnist("test", self.root)
+        image = to_unit_float32(images[index])
+        return (int(labels[index]), image,
+                logic.feature_maps(self.last_run.net, image))
+
+    def send_feature_maps(self, index):
+        if self.last_run is None or not 0 <= index < 10000:
+            return
+        label, image, maps = self.feature_maps(index)
+        layers = [{"name": name, "title": MAP_TITLES.get(name, name),
+                   "channels": int(m.shape[0]), "size": int(m.shape[1])}
+                  for name, m in maps]
+        buffers = [np.ascontiguousarray(a, dtype="<f4").tobytes()
+                   for a in [image, *(m for _, m in maps)]]
+        self.send({"type": "feature_maps", "image": index, "label": label,
+                   "layers": layers}, buffers)
+
+
+class RunChart(anywidget.AnyWidget):
+    """The per-epoch curves of one finished run, drawn by the same
+    JavaScript as the explorer's, with the book's words."""
+
+    _esm = traitlets.Unicode().tag(sync=True)
+    epochs = traitlets.List().tag(sync=True)
+    num_epochs = traitlets.Int().tag(sync=True)
+
+    def __init__(self, result):
+        super().__init__(_esm=contract.widget_esm("lenet_run_chart.js"),
+                         epochs=[epoch_record(e) for e in result.epochs],
+                         num_epochs=result.config.num_epochs)
+
+    def __repr__(self):
+        return f"RunChart({len(self.epochs)} epochs)"
 
 
 def plot_run(result):
     """The curves of a finished run, for a notebook cell to display."""
-    return Image(curves_png(result.epochs, result.config.num_epochs))
+    return RunChart(result)

@@ -10,28 +10,16 @@ JupyterLab this kernel sends them.
 import io
 
 import anywidget
-import d2lzh as d2l
 import numpy as np
 import traitlets
 from PIL import Image
 
+from .contract import (CHINESE_LABELS, WEIGHTS_DIR, WEIGHTS_URL,  # noqa: F401
+                       class_names, widget_esm)
 from .data import read_fashion_mnist
-from .panels.architecture import WEB_JS
-from .sweep import BOOK_LENET, WEIGHTS_DIR, load_sweep, run_key
+from .sweep import BOOK_LENET, load_sweep, run_key
 
-# Chinese names as the book gives them beside d2lzh's English labels (3.5).
-CHINESE_LABELS = ("T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫",
-                  "运动鞋", "包", "短靴")
 IMAGES_PER_CLASS = 10
-# The page book/exercises.html fetches the site's data/lenet-weights/ (the
-# book copies web/ to the site's root).
-WEIGHTS_URL = "../data/lenet-weights/"
-
-
-def class_names():
-    """“T恤（t-shirt）”, … : the book's Chinese and d2lzh's English."""
-    return [f"{zh}（{en}）" for zh, en in
-            zip(CHINESE_LABELS, d2l.get_fashion_mnist_labels(range(10)))]
 
 
 def strip_indices(labels, per_class=IMAGES_PER_CLASS):
@@ -72,7 +60,8 @@ def network_records(sweep):
 
 
 class TrainedNetworkViewer(anywidget.AnyWidget):
-    _esm = WEB_JS / "lenet_network_viewer.js"
+    _esm = traitlets.Unicode(widget_esm("lenet_network_viewer.js")).tag(
+        sync=True)
     networks = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected = traitlets.Unicode().tag(sync=True)
     weights_url = traitlets.Unicode(WEIGHTS_URL).tag(sync=True)

@@ -13,15 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
+from .contract import REPOSITORY, WEIGHTS_DIR
 from .explorer_logic import ExplorerConfig, layer_infos
 from .model import format_table
 
-DATA_PATH = Path(__file__).resolve().parents[1] / "data" / "lenet_sweep.json"
+DATA_PATH = REPOSITORY / "book" / "data" / "lenet_sweep.json"
 PARTIAL_PATH = DATA_PATH.with_name("lenet_sweep.partial.json")
-# The trained networks, one file each (`lenet.weights`), which the static
-# page fetches from the site's data/lenet-weights/ (web/ is copied there).
-WEIGHTS_DIR = (Path(__file__).resolve().parents[2] / "web" / "data"
-               / "lenet-weights")
 SEED = 0
 GRID = {
     "kernel_size": [3, 5, 7],

@@ -6,8 +6,8 @@ the chart answers with no kernel and no network: every number it shows is
 in the page, from `lenet.sweep.DATA_PATH`.
 
 In Jupyter the chart is rendered by JupyterLab's own Vega-Lite renderer; in
-the built book by vega-embed, loaded through RequireJS from the book's own
-copy (web/vendor, paths in web/js/require-config.js).
+the built book by vega-embed from the book's own copy (web/vendor/vega),
+loaded when the chart comes near the screen.
 """
 import hashlib
 import json
@@ -20,6 +20,8 @@ ACCURACY_NAMES = {"train_acc": "训练准确率", "test_acc": "测试准确率"}
 LOSS_NAME = "训练损失"
 ACTIVATION_COLORS = {"sigmoid": "#1f77b4", "relu": "#d62728",
                      "tanh": "#2ca02c"}
+# From the pages in book/, the site's copy of Vega (web/vendor/vega).
+VEGA_URL = "../vendor/vega/"
 FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei',"
         " sans-serif")
 
@@ -166,23 +168,37 @@ class SweepChart:
             f"<style>#{element_id} {{display: flex; flex-direction: column}}"
             f" #{element_id} .vega-bindings {{order: -1; margin-bottom: 1em}}"
             "</style>\n"
-            f'<div id="{element_id}" class="lenet-sweep-chart"></div>\n'
+            f'<div class="lenet-sweep-scroll"><div id="{element_id}"'
+            ' class="lenet-sweep-chart"></div></div>\n'
             "<script>\n(function () {\n"
             f"  var spec = {text};\n"
+            f'  var chart = document.getElementById("{element_id}");\n'
+            # Vega (0.28 MB compressed) comes when the chart is near the
+            # screen, after the text and the explorer on a slow line.
+            "  function script(name) {\n"
+            "    return new Promise(function (resolve, reject) {\n"
+            '      var tag = document.createElement("script");\n'
+            f'      tag.src = "{VEGA_URL}" + name + ".min.js";\n'
+            "      tag.onload = resolve; tag.onerror = reject;\n"
+            "      document.head.appendChild(tag);\n    });\n  }\n"
             "  function draw() {\n"
-            '    require(["vega-embed"], function (vegaEmbed) {\n'
-            f'      vegaEmbed("#{element_id}", spec,'
-            ' {renderer: "svg", actions: false}).then(function (result) {\n'
+            '    script("vega").then(function () { return script("vega-lite"); })\n'
+            '      .then(function () { return script("vega-embed"); })\n'
+            "      .then(function () {\n"
+            "        return vegaEmbed(chart, spec,"
+            ' {renderer: "svg", actions: false});\n'
+            "      }).then(function (result) {\n"
             # The trained-network viewer follows the chart's controls.
-            f'        var chart = document.getElementById("{element_id}");\n'
             "        chart.lenetSweepView = result.view;\n"
             "        document.dispatchEvent(new CustomEvent("
             '"lenet-sweep-view", {detail: result.view}));\n'
-            "      });\n"
-            "    });\n  }\n"
-            '  if (document.readyState === "loading") {\n'
-            '    document.addEventListener("DOMContentLoaded", draw);\n'
-            "  } else {\n    draw();\n  }\n})();\n</script>")
+            "      });\n  }\n"
+            '  if (!("IntersectionObserver" in window)) { draw(); return; }\n'
+            "  var seen = new IntersectionObserver(function (entries) {\n"
+            "    if (entries.some(function (e) { return e.isIntersecting; })) {\n"
+            "      seen.disconnect(); draw();\n    }\n"
+            '  }, {rootMargin: "800px"});\n'
+            "  seen.observe(chart);\n})();\n</script>")
         major = alt.SCHEMA_VERSION.split(".")[0]
         return {f"application/vnd.vegalite.{major}+json": self.spec,
                 "text/html": html,

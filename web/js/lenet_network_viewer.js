@@ -1,4 +1,5 @@
-// Trained LeNets in the reader's browser (5.5.4), as an anywidget module.
+// Trained LeNets in the reader's browser (5.5.4), as an anywidget module
+// (loaded after lenet_shared.js).
 //
 // Pick one of the sweep's trained networks (the book's LeNet is 5.5.2's
 // run), pick a test image from the strip or draw one, and see the ten class
@@ -145,49 +146,16 @@ export function forward(network, image) {
 }
 
 // --- the widget ------------------------------------------------------------
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (name === "text") node.textContent = value;
-    else node.setAttribute(name, value);
-  }
-  node.append(...children);
-  return node;
-}
-
-/** Is a kernel behind this page (JupyterLab), or is it the static book? */
-const hasKernel = (model) =>
-  Boolean(model.widget_manager && model.widget_manager.kernel);
-
-/** Gray pixels of `values` (0..1, or scaled to their own range) in a canvas
- * of `size` x `size` pixels (CSS shows it larger). */
-function drawMap(canvas, values, size, normalise) {
-  if (canvas.width !== size) canvas.width = canvas.height = size;
-  let low = 0;
-  let high = 1;
-  if (normalise) {
-    low = Infinity;
-    high = -Infinity;
-    for (const v of values) {
-      if (v < low) low = v;
-      if (v > high) high = v;
-    }
-  }
-  const range = high - low || 1;
-  const pixels = new ImageData(size, size);
-  for (let i = 0; i < size * size; i++) {
-    const v = Math.round(255 * Math.min(1, Math.max(0, (values[i] - low) / range)));
-    pixels.data.set([v, v, v, 255], 4 * i);
-  }
-  canvas.getContext("2d").putImageData(pixels, 0, 0);
-}
+// element(), hasKernel(), drawMap(), keepKeys() and SHARED_STYLE come from
+// lenet_shared.js, which Python puts in front of this file.
 
 const MAP_TITLES = { conv0: "卷积层1（激活后）", pool0: "池化层1",
                      conv1: "卷积层2（激活后）", pool1: "池化层2" };
 
 const STYLE = `
-.lenet-viewer { font-size: 0.9rem; }
+.lenet-viewer { font-size: 0.9rem; max-width: 100%; }
+.lenet-viewer select { max-width: 100%; min-width: 0; }
+.lenet-viewer-pick { display: flex; align-items: center; gap: 6px; max-width: 100%; min-width: 0; }
 .lenet-viewer canvas { image-rendering: pixelated; }
 .lenet-viewer-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; margin: 8px 0; }
 .lenet-viewer-strip { width: 100%; max-width: 420px; cursor: pointer; border: 1px solid #ccc; }
@@ -228,7 +196,7 @@ function render({ model, el }) {
   const maps = element("div", { class: "lenet-viewer-maps" });
   root.append(
     element("div", { class: "lenet-viewer-row" },
-            element("label", {}, "网络 ", picker), status),
+            element("label", { class: "lenet-viewer-pick" }, "网络", picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
     element("div", { class: "lenet-viewer-row" }, strip,
             element("div", {}, draw, element("br"), clear)),
@@ -429,9 +397,7 @@ function render({ model, el }) {
     picker.value = model.get("selected");
     update();
   });
-  // Keys pressed in the panel are the panel's (arrow keys on a slider), not
-  // JupyterLab's notebook shortcuts, which listen as the event bubbles up.
-  root.addEventListener("keydown", (event) => event.stopPropagation());
+  keepKeys(root);
   followSweepChart(model, networks);
 
   el.append(root);

@@ -1,0 +1,163 @@
+"""What the explorer's Python and its JavaScript agree on, in one place.
+
+The fields of a configuration and what each control may hold, the presets,
+the words the page shows, the names of the browser modules and where the
+book's web files are.  The JavaScript gets all of it from `for_browser()`
+(the explorer's `contract` trait) instead of repeating it, and each widget's
+module from `widget_esm`, which puts the shared helpers in front of it.
+"""
+from pathlib import Path
+
+from . import explorer_logic as logic
+
+# -- where things are ---------------------------------------------------------
+REPOSITORY = Path(__file__).resolve().parents[2]
+WEB = REPOSITORY / "web"
+WEB_JS = WEB / "js"
+# The sweep's trained networks, one file each (`lenet.weights`); the static
+# page fetches them from the site's data/lenet-weights/ (the build copies
+# web/ to the site's root, and the pages live in book/).
+WEIGHTS_DIR = WEB / "data" / "lenet-weights"
+WEIGHTS_URL = "../data/lenet-weights/"
+# Loaded in front of every widget module (element(), drawMap(), charts).
+SHARED_JS = "lenet_shared.js"
+
+
+def widget_esm(*names):
+    """The text of one anywidget module: the shared helpers, then the
+    files `names` of web/js/ in order (the last one has the widget's
+    `export default`)."""
+    return "\n".join((WEB_JS / name).read_text(encoding="utf-8")
+                     for name in (SHARED_JS, *names))
+
+
+# -- the configuration and its controls ---------------------------------------
+ARCH_FIELDS = ("kernel_sizes", "channels", "activation", "pooling",
+               "dense_units", "dropout", "batch_norm")
+TRAINING_FIELDS = ("optimizer", "lr", "initializer", "num_epochs",
+                   "batch_size", "train_size", "seed")
+CUSTOM = "自定义"
+CHANNEL_OPTIONS = (1, 2, 4, 6, 8, 16, 32, 64)
+KERNEL_RANGE = (1, 11)
+DENSE_RANGE = (1, 512)
+DROPOUT_RANGE = (0.0, 0.9, 0.1)
+# The learning-rate slider's stops: every preset's rate is one of them.
+LEARNING_RATES = (0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1,
+                  0.2, 0.3, 0.5, 0.9, 1.0, 2.0, 3.0, 5.0, 10.0)
+EPOCHS_RANGE = (1, 20)
+TRAIN_SIZE_RANGE = (1000, logic.TRAIN_SET_SIZE, 1000)
+BATCH_SIZES = (32, 64, 128, 256, 512)
+SEED_RANGE = (0, 2**31 - 1)
+OPTIMIZER_LABELS = {"sgd": "小批量随机梯度下降", "momentum": "动量法（动量 0.9）",
+                    "adam": "Adam"}
+POOLING_LABELS = {"max": "最大池化", "avg": "平均池化"}
+# What the JavaScript says once it is drawn with a kernel behind it.
+KERNEL_FRONT_END = "front end with a kernel"
+
+# Chinese names as the book gives them beside d2lzh's English labels (3.5).
+CHINESE_LABELS = ("T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫",
+                  "运动鞋", "包", "短靴")
+
+WORDS = {
+    "arch_pointer": "丢弃法见 3.13 节，批量归一化见 5.10 节（加在每个卷积层和"
+                    "隐藏全连接层与其激活函数之间）。",
+    "training_pointer": "动量法见 7.4 节，Adam 算法见 7.8 节；换优化算法时，"
+                        "学习率也要随之调整（Adam 常用 0.001）。",
+    "no_engine": "网页版里没有 Python 内核，这里不能训练（见下面的说明）。",
+    "static_notice": "网页版里没有运行中的 Python：上面的网络结构、参数表和代码"
+                     "都由浏览器直接计算，训练设置也可以改（代码会随之变化），"
+                     "但“训练”需要 Python 内核。",
+    "run_yourself": "按仓库 README 中“Running the pages yourself”一节在自己的"
+                    "电脑上运行本页。",
+    "history_empty": "还没有训练过。每次训练结束后，这里会列出它的配置、最终测试"
+                     "准确率和用时，并把各次的测试准确率曲线画在一起。",
+    "maps_empty": "还没有训练好的网络。训练结束后，这里会显示任选一张测试图像在"
+                  "两个卷积层上的特征图，以及整个测试集的混淆矩阵。",
+    "run_states": {
+        "idle": "还没有开始训练。选好结构和训练设置后，点击“训练”。",
+        "loading": "正在读取数据……",
+        "training": "正在训练……",
+    },
+}
+ENGINES = {"kernel": "Python 内核里的 MXNet"}
+
+
+def arch_of(config):
+    """The architecture fields of an ExplorerConfig, as JSON values."""
+    return {field: _json(getattr(config, field)) for field in ARCH_FIELDS}
+
+
+def training_of(config):
+    return {field: getattr(config, field) for field in TRAINING_FIELDS}
+
+
+def _json(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def config_json(config):
+    """Every field of an ExplorerConfig as the JavaScript holds it."""
+    return {**arch_of(config), **training_of(config)}
+
+
+def config_from_json(values):
+    """The ExplorerConfig of the JavaScript's values (pairs as tuples;
+    the dropout slider's tenths without float noise)."""
+    fields = {field: tuple(value) if isinstance(value, list) else value
+              for field, value in values.items()
+              if field in ARCH_FIELDS + TRAINING_FIELDS}
+    if isinstance(fields.get("dropout"), float):
+        fields["dropout"] = round(fields["dropout"], 2)
+    return logic.ExplorerConfig().replace(**fields)
+
+
+def preset_of(config):
+    """The name of the preset `config` is, or CUSTOM (the JavaScript's
+    presetOf names the same)."""
+    return next((name for name, preset in logic.PRESETS.items()
+                 if preset == config), CUSTOM)
+
+
+def class_names():
+    """“T恤（t-shirt）”, … : the book's Chinese and d2lzh's English."""
+    import d2lzh as d2l
+
+    return [f"{zh}（{en}）" for zh, en in
+            zip(CHINESE_LABELS, d2l.get_fashion_mnist_labels(range(10)))]
+
+
+def _range(low, high, step=1):
+    return {"min": low, "max": high, "step": step}
+
+
+def for_browser():
+    """The contract as the explorer's JavaScript reads it."""
+    return {
+        "arch_fields": list(ARCH_FIELDS),
+        "training_fields": list(TRAINING_FIELDS),
+        "custom": CUSTOM,
+        "kernel_front_end": KERNEL_FRONT_END,
+        "presets": {name: config_json(config)
+                    for name, config in logic.PRESETS.items()},
+        "options": {
+            "kernel_range": _range(*KERNEL_RANGE),
+            "dense_range": _range(*DENSE_RANGE),
+            "dropout_range": _range(*DROPOUT_RANGE),
+            "channel_options": list(CHANNEL_OPTIONS),
+            "activations": list(logic.ACTIVATIONS),
+            "poolings": list(logic.POOLINGS),
+            "pooling_labels": POOLING_LABELS,
+            "optimizers": {name: list(optimizer) for name, optimizer
+                           in logic.OPTIMIZERS.items()},
+            "optimizer_labels": OPTIMIZER_LABELS,
+            "initializers": list(logic.INITIALIZERS),
+            "learning_rates": list(LEARNING_RATES),
+            "epochs_range": _range(*EPOCHS_RANGE),
+            "batch_sizes": list(BATCH_SIZES),
+            "train_size_range": _range(*TRAIN_SIZE_RANGE),
+            "seed_range": _range(*SEED_RANGE),
+        },
+        "class_names": class_names(),
+        "words": WORDS,
+        "engines": ENGINES,
+    }
