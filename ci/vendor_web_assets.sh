@@ -3,31 +3,28 @@
 # book itself instead of public CDNs (readers behind slow or blocked networks).
 # Pinned versions come from the npm registry; each package's licence is kept.
 # The files are committed, so building the book needs no npm.
-#   require.js   - RequireJS, which the widget manager loads through
-#   html-manager - @jupyter-widgets/html-manager 1.x (ipywidgets 8), dist/
-#                  embed-amd.js and the icon fonts it loads from beside it
 #   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
 #   vega         - vega, vega-lite and vega-embed for the 5.5.4 sweep chart;
 #                  vega-lite's major version matches Altair's (requirements.txt)
-#   anywidget    - the front end of anywidget (an AMD module the widget
-#                  manager loads), the version of the PyPI package
+#   icons        - the theme's icons as one small stylesheet, from Font Awesome
+#                  Free's SVGs (ci/make_icon_css.py), instead of its 1.5 MB
+#                  script (book/_ext/page_weight.py drops that one)
+# The book's widgets need no widget manager: they are anywidgets, which
+# web/js/static_widgets.js draws in the static pages.
 # Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
 # Jupyter Book does not add these files to every page.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-REQUIREJS=requirejs@2.3.8
-HTML_MANAGER=@jupyter-widgets/html-manager@1.0.13
 MATHJAX=mathjax@3.2.2
 VEGA=vega@5.33.1
 VEGA_LITE=vega-lite@5.20.1
 VEGA_EMBED=vega-embed@6.29.0
-ANYWIDGET=anywidget@0.11.0
+FONTAWESOME=@fortawesome/fontawesome-free@6.7.2
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-packages=("$REQUIREJS" "$HTML_MANAGER" "$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"
-          "$ANYWIDGET")
+packages=("$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED" "$FONTAWESOME")
 echo "[vendor] npm pack ${packages[*]}"
 (cd "$work" && npm pack --silent "${packages[@]}" >/dev/null)
 for tarball in "$work"/*.tgz; do
@@ -35,17 +32,10 @@ for tarball in "$work"/*.tgz; do
 done
 # Where npm pack unpacked a package: @scope/name@1.0 -> scope-name-1.0.
 unpacked() { local p="${1#@}"; p="${p//\//-}"; echo "$work/${p/@/-}/package"; }
-requirejs="$(unpacked "$REQUIREJS")"
-manager="$(unpacked "$HTML_MANAGER")"
 mathjax="$(unpacked "$MATHJAX")"
 
 out=web/vendor
-rm -rf "$out.new" && mkdir -p "$out.new"/{require,html-manager,mathjax,vega,anywidget}
-cp "$requirejs/require.js" "$out.new/require/"
-# MIT: the licence is in require.js's header and in package.json.
-cp "$requirejs/package.json" "$out.new/require/"
-cp "$manager/dist/embed-amd.js" "$manager/dist/embed.js.LICENSE.txt" \
-   "$manager/LICENSE" "$manager"/dist/*.{woff2,woff,ttf,eot} "$out.new/html-manager/"
+rm -rf "$out.new" && mkdir -p "$out.new"/{mathjax,vega}
 cp "$mathjax/LICENSE" "$mathjax/es5/tex-chtml.js" "$out.new/mathjax/"
 mkdir -p "$out.new/mathjax/output/chtml/fonts" "$out.new/mathjax/input/tex"
 cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" "$out.new/mathjax/output/chtml/fonts/"
@@ -57,9 +47,7 @@ for package in "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"; do
   cp "$dir/package.json" "$out.new/vega/$name.package.json"
   if [ -f "$dir/LICENSE" ]; then cp "$dir/LICENSE" "$out.new/vega/$name.LICENSE"; fi
 done
-anywidget="$(unpacked "$ANYWIDGET")"
-cp "$anywidget/dist/index.js" "$anywidget/LICENSE" "$anywidget/package.json" \
-   "$out.new/anywidget/"
+python3 ci/make_icon_css.py "$(unpacked "$FONTAWESOME")" "$out.new/icons"
 printf '%s\n' "${packages[@]}" > "$out.new/VERSIONS"
 # Replace the old copy only once the new one is complete.
 rm -rf "$out" && mv "$out.new" "$out"
