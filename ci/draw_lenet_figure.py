@@ -1,13 +1,18 @@
-"""Draw book/figures/lenet.svg, the architecture figure of 5.5.1.
+"""Draw the architecture figure of 5.5.1: book/figures/lenet.svg, left to
+right for wide screens, and web/figures/lenet-narrow.svg, top to bottom,
+which web/css/book.css shows instead on a phone (its labels stay at least
+10 CSS px tall down to a 320 px screen).
 
 Run `python ci/draw_lenet_figure.py` after changing a coordinate or label;
-the SVG is committed, so the book build does not need this script.
+the SVGs are committed, so the book build does not need this script.
 Map sizes are drawn at 3 px per pixel (28 -> 84 px); stacks of 16 channels
 show 8 maps so that they stay legible.
 """
 from pathlib import Path
 
-OUTPUT = Path(__file__).resolve().parents[1] / "book" / "figures" / "lenet.svg"
+ROOT = Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "book" / "figures" / "lenet.svg"
+NARROW_OUTPUT = ROOT / "web" / "figures" / "lenet-narrow.svg"
 
 
 def stack(cls, x, y, size, count, step=5):
@@ -68,7 +73,8 @@ parts.append('  <text class="block" x="418" y="40">卷积层块 convolutional bl
 parts.append('  <path class="brace" d="M 741 40 L 741 30 L 937 30 L 937 40"/>')
 parts.append('  <text class="block" x="839" y="20">全连接层块 dense block</text>')
 
-head = '''<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="280" viewBox="0 0 1080 280"
+def head(width, height, op, shape, block):
+    return f'''<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"
      font-family="DejaVu Sans, Helvetica, Arial, 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif"
      font-size="13" role="img" aria-labelledby="title desc">
   <title id="title">LeNet</title>
@@ -81,17 +87,80 @@ head = '''<svg xmlns="http://www.w3.org/2000/svg" width="1080" height="280" view
       <path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/>
     </marker>
     <style>
-      .map { fill: #dbe9f6; stroke: #2b5d8a; stroke-width: 1.2; }
-      .pool { fill: #e6f4e1; stroke: #3c7a2f; stroke-width: 1.2; }
-      .dense { fill: #fbe6d4; stroke: #a4561b; stroke-width: 1.2; }
-      .input { fill: #eeeeee; stroke: #555; stroke-width: 1.2; }
-      .edge { stroke: #444; stroke-width: 1.4; fill: none; marker-end: url(#arrow); }
-      .op { font-size: 11px; fill: #333; text-anchor: middle; }
-      .shape { font-size: 12px; fill: #111; text-anchor: middle; font-weight: bold; }
-      .block { font-size: 14px; fill: #333; text-anchor: middle; }
-      .brace { stroke: #777; stroke-width: 1.2; fill: none; }
+      .map {{ fill: #dbe9f6; stroke: #2b5d8a; stroke-width: 1.2; }}
+      .pool {{ fill: #e6f4e1; stroke: #3c7a2f; stroke-width: 1.2; }}
+      .dense {{ fill: #fbe6d4; stroke: #a4561b; stroke-width: 1.2; }}
+      .input {{ fill: #eeeeee; stroke: #555; stroke-width: 1.2; }}
+      .edge {{ stroke: #444; stroke-width: 1.4; fill: none; marker-end: url(#arrow); }}
+      .op {{ font-size: {op}px; fill: #333; text-anchor: middle; }}
+      .shape {{ font-size: {shape}px; fill: #111; text-anchor: middle; font-weight: bold; }}
+      .block {{ font-size: {block}px; fill: #333; text-anchor: middle; }}
+      .brace {{ stroke: #777; stroke-width: 1.2; fill: none; }}
     </style>
   </defs>
 '''
-OUTPUT.write_text(head + "\n".join(parts) + "\n</svg>\n", encoding="utf-8")
+OUTPUT.write_text(head(1080, 280, 11, 12, 14) + "\n".join(parts)
+                  + "\n</svg>\n", encoding="utf-8")
 print(f"wrote {OUTPUT}")
+
+
+def narrow_figure():
+    """The same network top to bottom, 300 units wide: on a 320 px phone
+    (about 290 px of text width) its 12 px labels are drawn at 11 px."""
+    out, y, cx = [], 26, 120
+
+    def down(y1, y2, top, bottom=None):
+        out.append(f'  <path class="edge" d="M {cx} {y1} L {cx} {y2}"/>')
+        out.append(f'  <text class="op" x="{cx + 12}" y="{(y1 + y2) / 2 + 4:g}"'
+                   f' style="text-anchor: start">{top}'
+                   + (f'；{bottom}' if bottom else "") + "</text>")
+
+    out.append(f'  <rect class="input" x="{cx - 28}" y="{y}" width="56" height="56"/>')
+    out.append(f'  <text class="shape" x="{cx + 40}" y="{y + 32}" style="text-anchor: start">1@28×28 输入</text>')
+    y += 56
+    blocks = [("conv 5×5，sigmoid", "map", 48, 6, "6@24×24"),
+              ("max pool 2×2，步幅 2", "pool", 24, 6, "6@12×12"),
+              ("conv 5×5，sigmoid", "map", 16, 8, "16@8×8"),
+              ("max pool 2×2，步幅 2", "pool", 8, 8, "16@4×4")]
+    conv_top = y + 8
+    for operation, kind, size, count, shape in blocks:
+        down(y + 4, y + 40, operation)
+        y += 46
+        out.append(stack(kind, cx - size // 2 - 4 * count // 2, y, size, count,
+                         step=4))
+        out.append(f'  <text class="shape" x="{cx + 50}" y="{y + size / 2 + 8:g}"'
+                   f' style="text-anchor: start">{shape}</text>')
+        y += size + 4 * count
+    conv_bottom = y
+    down(y + 4, y + 40, "flatten 16·4·4")
+    y += 46
+    dense_top = y
+    # Each bar, and the layer that leads from it to the next one.
+    for width, units, next_layer in [(256, "256", "dense，sigmoid"),
+                                     (120, "120", "dense，sigmoid"),
+                                     (84, "84", "dense"), (10, "10", None)]:
+        bar = width * 0.6
+        out.append(f'  <rect class="dense" x="{cx - bar / 2:g}" y="{y}"'
+                   f' width="{bar:g}" height="12"/>')
+        out.append(f'  <text class="shape" x="{cx + max(bar / 2, 20) + 8:g}"'
+                   f' y="{y + 11}" style="text-anchor: start">{units}</text>')
+        y += 12
+        if next_layer:
+            down(y + 4, y + 34, next_layer)
+            y += 40
+    out.append(f'  <text class="op" x="{cx}" y="{y + 24}">10 个类别 class scores</text>')
+    dense_bottom = y + 12
+    for top, bottom, words in [(conv_top, conv_bottom, "卷积层块"),
+                               (dense_top, dense_bottom, "全连接层块")]:
+        out.append(f'  <path class="brace" d="M 282 {top} L 292 {top} L 292 {bottom}'
+                   f' L 282 {bottom}"/>')
+        middle = (top + bottom) / 2
+        out.append(f'  <text class="block" x="0" y="0" transform="translate(306 {middle:g})'
+                   f' rotate(90)">{words}</text>')
+    height = y + 40
+    return head(320, height, 12, 13, 14) + "\n".join(out) + "\n</svg>\n"
+
+
+NARROW_OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+NARROW_OUTPUT.write_text(narrow_figure(), encoding="utf-8")
+print(f"wrote {NARROW_OUTPUT}")
