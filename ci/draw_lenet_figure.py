@@ -1,7 +1,8 @@
-"""Draw the architecture figure of 5.5.1: book/figures/lenet.svg, left to
-right for wide screens, and web/figures/lenet-narrow.svg, top to bottom,
-which web/css/book.css shows instead on a phone (its labels stay at least
-10 CSS px tall down to a 320 px screen).
+"""Draw the architecture figure of 5.5.1: book/figures/lenet.svg, in two
+rows of 700 units for wide screens (its 12-unit labels are 11 px or more
+wherever it is shown, from 641 px wide up), and web/figures/lenet-narrow.svg,
+top to bottom, which web/css/book.css shows instead on a phone (its labels
+stay at least 10 CSS px tall down to a 320 px screen).
 
 Run `python ci/draw_lenet_figure.py` after changing a coordinate or label;
 the SVGs are committed, so the book build does not need this script.
@@ -55,23 +56,26 @@ for (x1, x2, operation, kind, x, y, size, count, label_x, label_y, shape,
     parts.append(arrow(x1, x2, *operation))
     parts.append(stack(kind, x, y, size, count))
     parts.append(label(label_x, label_y, shape, note))
-parts.append(arrow(676, 736, "flatten", "16·4·4"))
-parts.append('  <rect class="input" x="741" y="60" width="16" height="160"/>')
-parts.append(label(749, 240, "256"))
-# Dense layers: bars centred on y=140, height roughly following the width.
-for x, height, units in [(801, 80, 120), (861, 56, 84), (921, 16, 10)]:
-    parts.append(f'  <path class="edge" d="M {x - 40} 140 L {x - 4} 140"/>')
-    parts.append(f'  <rect class="dense" x="{x}" y="{140 - height // 2}"'
+# Row 2, the dense block, below: pool2's maps are flattened on the way
+# there (an arrow down, back to the left, and down again).
+parts.append('  <path class="edge" d="M 676 140 L 692 140 L 692 258 L 36 258'
+             ' L 36 296"/>')
+parts.append('  <text class="op" x="364" y="250">flatten 16·4·4</text>')
+parts.append('  <text class="block" x="200" y="292">全连接层块 dense block</text>')
+parts.append('  <rect class="input" x="28" y="304" width="16" height="100"/>')
+parts.append(label(36, 424, "256"))
+# Dense layers: bars centred on y=354, height roughly following the width.
+for x, height, units in [(96, 60, 120), (164, 42, 84), (232, 12, 10)]:
+    parts.append(f'  <path class="edge" d="M {x - 44} 354 L {x - 6} 354"/>')
+    parts.append(f'  <rect class="dense" x="{x}" y="{354 - height // 2}"'
                  f' width="16" height="{height}"/>')
-    parts.append(label(x + 8, 140 + height // 2 + 20, str(units)))
-parts.append('  <text class="op" x="869" y="262">dense: 120, 84 (sigmoid); 10</text>')
-parts.append('  <path class="edge" d="M 941 140 L 977 140"/>')
-parts.append('  <text class="op" x="1025" y="136">10 个类别</text>')
-parts.append('  <text class="op" x="1025" y="150">class scores</text>')
+    parts.append(label(x + 8, 354 + height // 2 + 20, str(units)))
+parts.append('  <text class="op" x="150" y="448">dense: 120, 84 (sigmoid); 10</text>')
+parts.append('  <path class="edge" d="M 254 354 L 296 354"/>')
+parts.append('  <text class="op" x="346" y="350">10 个类别</text>')
+parts.append('  <text class="op" x="346" y="366">class scores</text>')
 parts.append('  <path class="brace" d="M 168 60 L 168 50 L 668 50 L 668 60"/>')
 parts.append('  <text class="block" x="418" y="40">卷积层块 convolutional block</text>')
-parts.append('  <path class="brace" d="M 741 40 L 741 30 L 937 30 L 937 40"/>')
-parts.append('  <text class="block" x="839" y="20">全连接层块 dense block</text>')
 
 def head(width, height, op, shape, block):
     return f'''<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"
@@ -99,7 +103,7 @@ def head(width, height, op, shape, block):
     </style>
   </defs>
 '''
-OUTPUT.write_text(head(1080, 280, 11, 12, 14) + "\n".join(parts)
+OUTPUT.write_text(head(700, 460, 12, 13, 14) + "\n".join(parts)
                   + "\n</svg>\n", encoding="utf-8")
 print(f"wrote {OUTPUT}")
 

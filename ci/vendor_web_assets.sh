@@ -6,9 +6,6 @@
 #   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
 #   vega         - vega, vega-lite and vega-embed for the 5.5.4 sweep chart;
 #                  vega-lite's major version matches Altair's (requirements.txt)
-#   icons        - the theme's icons as one small stylesheet, from Font Awesome
-#                  Free's SVGs (ci/make_icon_css.py), instead of its 1.5 MB
-#                  script (book/_ext/page_weight.py drops that one)
 # The book's widgets need no widget manager: they are anywidgets, which
 # web/js/static_widgets.js draws in the static pages.
 # Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
@@ -20,11 +17,10 @@ MATHJAX=mathjax@3.2.2
 VEGA=vega@5.33.1
 VEGA_LITE=vega-lite@5.20.1
 VEGA_EMBED=vega-embed@6.29.0
-FONTAWESOME=@fortawesome/fontawesome-free@6.7.2
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-packages=("$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED" "$FONTAWESOME")
+packages=("$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED")
 echo "[vendor] npm pack ${packages[*]}"
 (cd "$work" && npm pack --silent "${packages[@]}" >/dev/null)
 for tarball in "$work"/*.tgz; do
@@ -47,7 +43,6 @@ for package in "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"; do
   cp "$dir/package.json" "$out.new/vega/$name.package.json"
   if [ -f "$dir/LICENSE" ]; then cp "$dir/LICENSE" "$out.new/vega/$name.LICENSE"; fi
 done
-python3 ci/make_icon_css.py "$(unpacked "$FONTAWESOME")" "$out.new/icons"
 printf '%s\n' "${packages[@]}" > "$out.new/VERSIONS"
 # Replace the old copy only once the new one is complete.
 rm -rf "$out" && mv "$out.new" "$out"

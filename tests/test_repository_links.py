@@ -233,6 +233,12 @@ def test_every_code_page_launches_itself_on_binder(builds, case):
         assert f'href="{repository_url}"' in text, "repository button"
         assert f'href="{repository_url}/' in text and "issues/new" in text, (
             "open-issue button")
+    # A page of text alone gets no Binder button: a launch would cost
+    # minutes for nothing to run.
+    for page in sorted((html / "book").glob("*.html")):
+        if page.stem not in CODE_PAGES:
+            assert binder_links(page) == set(), page.name
+            assert "launch-buttons" not in page.read_text("utf-8"), page.name
     # The front page names the repository in a sentence.
     index = (html / "book" / "index.html").read_text("utf-8")
     assert "都指向仓库" in index and repository_url in index

@@ -124,7 +124,7 @@ def test_writing_replaces_the_file_whole(tmp_path, data):
 def test_chart_has_the_three_controls_and_every_run(data):
     bundle = SweepChart(data)._repr_mimebundle_()
     spec = bundle["application/vnd.vegalite.v5+json"]
-    bound = {p["name"]: p["bind"] for p in spec["params"]}
+    bound = {p["name"]: p["bind"] for p in spec["params"] if "bind" in p}
     assert bound["kernel"]["options"] == sweep.GRID["kernel_size"]
     assert bound["channels"]["options"] == ["6,16", "16,32", "32,64"]
     assert bound["activation"]["options"] == sweep.GRID["activation"]
@@ -133,7 +133,12 @@ def test_chart_has_the_three_controls_and_every_run(data):
     for run in data["runs"]:
         assert repr(run["final_test_acc"]) in text or json.dumps(
             run["final_test_acc"]) in text
+    # A click on the scatter is a selection of the three fields, which the
+    # page's script turns into the three controls' values.
+    pick = next(p for p in spec["params"] if p["name"] == "pick")
+    assert pick["select"]["fields"] == ["kernel", "channels", "activation"]
     html = bundle["text/html"]
+    assert 'addSignalListener("pick"' in html
     # Vega comes from the book's copy, and only once the chart is near.
     assert '"../vendor/vega/" + name + ".min.js"' in html
     assert "IntersectionObserver" in html

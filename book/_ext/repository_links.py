@@ -8,9 +8,10 @@ to.  At build time this extension finds it, in this order:
 3. ``git remote get-url origin``, when it is a github.com or gitlab.com
    repository (https or ssh form); the branch is the checked-out one.
 
-With a repository, every page that is a notebook gets the Binder launch
-button (JupyterLab, opening the page's ``.md``), the repository button and
-the open-issue button.  With none, the build prints one line saying how to
+With a repository, every page with code gets the Binder launch button
+(JupyterLab, opening the page's ``.md``; a page of text alone would cost a
+reader minutes of Binder's start for nothing), and every page the
+repository button and the open-issue button.  With none, the build prints one line saying how to
 get them and no page carries a launch link.  The ``{repository-note}`` and
 ``{run-this-page}`` directives tell the reader which case this build is.
 """
@@ -163,12 +164,33 @@ def repository_of(config):
         else None
 
 
+def page_has_code(source):
+    """Whether the page at `source` (a MyST notebook) has a code cell."""
+    import jupytext
+
+    return any(cell.cell_type == "code"
+               for cell in jupytext.read(source).cells)
+
+
+def _has_code(app, pagename):
+    source = Path(app.env.doc2path(pagename))
+    return source.suffix == ".md" and "kernelspec" in app.env.metadata.get(
+        pagename, {}) and page_has_code(source)
+
+
+def _no_launch_without_code(app, pagename, templatename, context, doctree):
+    """Take the theme's launch buttons off a page with no code."""
+    if "header_buttons" in context and not _has_code(app, pagename):
+        context["header_buttons"] = [
+            button for button in context["header_buttons"]
+            if button.get("label") != "launch-buttons"]
+
+
 def _add_binder_meta_tag(app, pagename, templatename, context, doctree):
     """<meta name="book-binder-url">: the page's Binder link, for scripts
     on the page (the 5.5.4 explorer points readers there to train)."""
     repository = repository_of(app.config)
-    if repository is None or "kernelspec" not in (
-            app.env.metadata.get(pagename, {})):
+    if repository is None or not _has_code(app, pagename):
         return
     url = html.escape(repository.binder_url(
         Path(app.env.doc2path(pagename, False)).as_posix()), quote=True)
@@ -241,6 +263,8 @@ def setup(app):
     # Before sphinx-book-theme's header buttons (priority 501) read it.
     app.connect("html-page-context", _offer_notebook_download, priority=500)
     app.connect("html-page-context", _add_binder_meta_tag)
+    # After sphinx-book-theme's launch buttons (priority 501).
+    app.connect("html-page-context", _no_launch_without_code, priority=502)
     app.add_directive("repository-note", RepositoryNote)
     app.add_directive("run-this-page", RunThisPage)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

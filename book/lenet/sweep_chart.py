@@ -85,16 +85,19 @@ def sweep_chart(data=None):
         point=True).encode(
         x=epochs,
         y=alt.Y("value:Q", title="准确率", scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("curve:N", title=None,
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=["curve:N", "epoch:O", alt.Tooltip("value:Q", format=".4f")],
+        color=alt.Color("curve:N", title="曲线",
+                        legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=[alt.Tooltip("curve:N", title="曲线"),
+                 alt.Tooltip("epoch:O", title="迭代周期"),
+                 alt.Tooltip("value:Q", format=".4f", title="数值")],
     ).properties(width=260, height=180, title="准确率")
     loss = alt.Chart(curves).transform_filter(
         picked).transform_filter(alt.datum.curve == LOSS_NAME).mark_line(
         point=True, color="#555").encode(
         x=epochs,
         y=alt.Y("value:Q", title=LOSS_NAME, scale=alt.Scale(zero=True)),
-        tooltip=["epoch:O", alt.Tooltip("value:Q", format=".4f")],
+        tooltip=[alt.Tooltip("epoch:O", title="迭代周期"),
+                 alt.Tooltip("value:Q", format=".4f", title=LOSS_NAME)],
     ).properties(width=200, height=180, title=LOSS_NAME)
 
     headline = alt.Chart(summary).transform_filter(
@@ -118,7 +121,12 @@ def sweep_chart(data=None):
             ("num_params", "参数个数", 90, ","))], spacing=4)
 
     everything = alt.Chart(summary)
-    scatter = everything.mark_point(filled=True, size=70, opacity=0.8).encode(
+    # A click on a point picks its configuration (the page's script sets the
+    # three controls from this selection).
+    pick = alt.selection_point(name="pick", on="click", clear=False,
+                               fields=["kernel", "channels", "activation"])
+    scatter = everything.mark_point(filled=True, size=70, opacity=0.8,
+                                    cursor="pointer").encode(
         x=alt.X("num_params:Q", title="参数个数（对数坐标）",
                 scale=alt.Scale(type="log")),
         y=alt.Y("final_test_acc:Q", title="最终测试准确率",
@@ -127,11 +135,19 @@ def sweep_chart(data=None):
             domain=list(ACTIVATION_COLORS),
             range=list(ACTIVATION_COLORS.values()))),
         shape=alt.Shape("kernel:N", title="卷积窗口"),
-        tooltip=["kernel:N", "channels:N", "activation:N", "lr:Q",
-                 alt.Tooltip("final_test_acc:Q", format=".4f"),
-                 alt.Tooltip("seconds:Q", format=".0f", title="秒"),
-                 alt.Tooltip("num_params:Q", format=",")],
-    )
+        tooltip=[alt.Tooltip("kernel:N", title="卷积窗口"),
+                 alt.Tooltip("channels:N", title="两层的输出通道数"),
+                 alt.Tooltip("activation:N", title="激活函数"),
+                 alt.Tooltip("lr:Q", title="学习率"),
+                 alt.Tooltip("final_test_acc:Q", format=".4f",
+                             title="最终测试准确率"),
+                 alt.Tooltip("seconds:Q", format=".0f",
+                             title="训练用时（秒）"),
+                 alt.Tooltip("num_params:Q", format=",", title="参数个数")],
+    ).add_params(pick).properties(
+        # A fixed view name: Altair would number it per chart made in the
+        # process, and the page's output must be the same on every run.
+        name="sweep_scatter")
     ring = everything.transform_filter(picked).mark_point(
         size=400, color="black", strokeWidth=2).encode(
         x="num_params:Q", y="final_test_acc:Q")
@@ -163,6 +179,7 @@ class SweepChart:
         text = json.dumps(self.spec, ensure_ascii=False, sort_keys=True)
         element_id = "lenet-sweep-" + hashlib.sha256(
             text.encode()).hexdigest()[:12]
+        inline = text.replace("</", "<\\/")  # no "</script>" inside
         html = (
             # vega-embed puts the controls after the chart; show them first.
             f"<style>#{element_id} {{display: flex; flex-direction: column}}"
@@ -170,9 +187,19 @@ class SweepChart:
             "</style>\n"
             f'<div class="lenet-sweep-scroll"><div id="{element_id}"'
             ' class="lenet-sweep-chart"></div></div>\n'
+            # The data as JSON of its own: the site may serve it as a file
+            # beside the page, fetched only when the chart is drawn
+            # (book/_ext/page_weight.py moves large JSON blocks out).
+            f'<script type="application/json" id="{element_id}-spec">'
+            f"{inline}</script>\n"
             "<script>\n(function () {\n"
-            f"  var spec = {text};\n"
             f'  var chart = document.getElementById("{element_id}");\n'
+            f'  var data = document.getElementById("{element_id}-spec");\n'
+            "  function spec() {\n"
+            "    return data.dataset.src\n"
+            "      ? fetch(new URL(data.dataset.src, document.baseURI))\n"
+            "          .then(function (r) { return r.json(); })\n"
+            "      : Promise.resolve(JSON.parse(data.textContent));\n  }\n"
             # Vega (0.28 MB compressed) comes when the chart is near the
             # screen, after the text and the explorer on a slow line.
             "  function script(name) {\n"
@@ -184,10 +211,17 @@ class SweepChart:
             "  function draw() {\n"
             '    script("vega").then(function () { return script("vega-lite"); })\n'
             '      .then(function () { return script("vega-embed"); })\n'
-            "      .then(function () {\n"
+            "      .then(spec).then(function (spec) {\n"
             "        return vegaEmbed(chart, spec,"
             ' {renderer: "svg", actions: false});\n'
             "      }).then(function (result) {\n"
+            # A click on the scatter picks that point's configuration.
+            '        result.view.addSignalListener("pick", function (_, v) {\n'
+            "          if (!v || !v.kernel) return;\n"
+            '          result.view.signal("kernel", v.kernel[0])\n'
+            '            .signal("channels", v.channels[0])\n'
+            '            .signal("activation", v.activation[0]).runAsync();\n'
+            "        });\n"
             # The trained-network viewer follows the chart's controls.
             "        chart.lenetSweepView = result.view;\n"
             "        document.dispatchEvent(new CustomEvent("

@@ -33,7 +33,7 @@ function withField(config, field, index, value) {
 
 const EXPLORER_STYLE = `
 .lenet-explorer { font-size: 0.9rem; max-width: 100%; }
-.lenet-explorer h4 { font-size: 1rem; margin: 12px 0 4px; }
+.lenet-explorer h3.lenet-section { font-size: 1rem; margin: 12px 0 4px; }
 .lenet-controls { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 290px), 1fr)); gap: 4px 16px; margin: 6px 0; }
 .lenet-control { display: flex; align-items: center; gap: 8px; margin: 0; min-width: 0; }
 .lenet-control-label { width: 7.5em; flex: none; text-align: right; }
@@ -59,7 +59,7 @@ const EXPLORER_STYLE = `
 .lenet-status.problem { color: #b00020; }
 .lenet-empty { color: #444; font-style: italic; }
 .lenet-maps canvas { image-rendering: pixelated; margin: 1px; border: 1px solid #ddd; }
-.lenet-maps h5 { margin: 8px 0 2px; font-size: 0.85rem; }
+.lenet-maps h4, .lenet-explorer h4 { margin: 8px 0 2px; font-size: 0.85rem; }
 .lenet-confusion td, .lenet-confusion th { padding: 1px 5px; text-align: right; font-size: 0.8rem; }
 `;
 
@@ -384,11 +384,11 @@ function render({ model, el }) {
     const image = element("canvas", { "aria-label": `测试图像 ${content.image}：${contract.class_names[content.label]}` });
     drawMap(image, arrays[0], 28, false);
     image.style.width = image.style.height = "84px";
-    maps.replaceChildren(element("h5", {
+    maps.replaceChildren(element("h4", {
       text: `测试图像 #${content.image}（${contract.class_names[content.label]}）` }), image);
     content.layers.forEach((layer, i) => {
       const area = layer.size * layer.size;
-      const group = element("div", {}, element("h5", {
+      const group = element("div", {}, element("h4", {
         text: `${layer.title}：${layer.channels} 个通道，各 ${layer.size}×${layer.size}` }));
       for (let c = 0; c < layer.channels; c++) {
         const canvas = element("canvas", { title: `${layer.name} 通道 ${c}` });
@@ -412,10 +412,10 @@ function render({ model, el }) {
   model.on("change:inspection", updateInspection);
   keepKeys(root);
   root.append(
-    element("h4", { text: "网络结构" }), labelled("预设", preset), architecture,
+    element("h3", { class: "lenet-section", text: "网络结构" }), labelled("预设", preset), architecture,
     element("div", { class: "lenet-pointer", text: contract.words.arch_pointer }),
     message, views, table, code,
-    element("h4", { text: "训练设置" }), training,
+    element("h3", { class: "lenet-section", text: "训练设置" }), training,
     element("div", { class: "lenet-pointer", text: contract.words.training_pointer }),
     element("div", { class: "lenet-run-buttons" }, trainButton, stopButton, why));
   if (!engineName) root.append(staticNotice(contract));
@@ -461,7 +461,7 @@ function confusionTable(counts, classNames) {
       if (shade > 0.5) cell.style.color = "#fff";
       return cell;
     })));
-  return element("div", {}, element("h5", { text: "整个测试集上的混淆矩阵（行：真实类别，列：预测类别）" }),
+  return element("div", {}, element("h4", { text: "整个测试集上的混淆矩阵（行：真实类别，列：预测类别）" }),
                  scrollBox(element("table", { class: "lenet-table lenet-confusion" }, head, ...rows),
                            "混淆矩阵"));
 }

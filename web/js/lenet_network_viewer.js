@@ -158,7 +158,10 @@ const STYLE = `
 .lenet-viewer-pick { display: flex; align-items: center; gap: 6px; max-width: 100%; min-width: 0; }
 .lenet-viewer canvas { image-rendering: pixelated; }
 .lenet-viewer-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; margin: 8px 0; }
-.lenet-viewer-strip { width: 100%; max-width: 420px; cursor: pointer; border: 1px solid #ccc; }
+.lenet-viewer-strip-box { width: 100%; max-width: 420px; }
+.lenet-viewer-strip { width: 100%; cursor: pointer; border: 1px solid #ccc; }
+.lenet-viewer-strip:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
+.lenet-viewer-picked { font-size: 0.85rem; color: #444; min-height: 1.2em; }
 .lenet-viewer-draw { width: 168px; height: 168px; border: 1px solid #888; touch-action: none; cursor: crosshair; background: #000; }
 .lenet-viewer-bars { min-width: 260px; flex: 1; }
 .lenet-viewer-bar { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
@@ -166,7 +169,7 @@ const STYLE = `
 .lenet-viewer-bar .fill { height: 12px; background: #1f77b4; }
 .lenet-viewer-bar.top .fill { background: #d62728; }
 .lenet-viewer-bar .value { width: 4.5em; text-align: right; font-variant-numeric: tabular-nums; }
-.lenet-viewer-maps h5 { margin: 8px 0 2px; font-size: 0.85rem; }
+.lenet-viewer-maps h3 { margin: 8px 0 2px; font-size: 0.85rem; }
 .lenet-viewer-maps canvas { margin: 1px; border: 1px solid #ddd; }
 .lenet-viewer-status { color: #555; }
 `;
@@ -186,11 +189,17 @@ function render({ model, el }) {
                          ...networks.map((n) => element("option", {
                            value: n.key, text: n.label })));
   const status = element("span", { class: "lenet-viewer-status" });
-  const strip = element("canvas", { class: "lenet-viewer-strip",
-                                    "aria-label": "测试图像（点击选一张）" });
+  // The strip takes the keyboard too: arrow keys move the choice (up and
+  // down by a row, that is a class), and it says which image is chosen.
+  const strip = element("canvas", {
+    class: "lenet-viewer-strip", tabindex: "0", role: "img",
+    "aria-label": "100 张测试图像，每行一类：点击一张，或用方向键选择" });
+  const picked = element("div", { class: "lenet-viewer-picked",
+                                  "aria-live": "polite" });
   const draw = element("canvas", { class: "lenet-viewer-draw",
                                    width: IMAGE_SIZE, height: IMAGE_SIZE,
-                                   "aria-label": "在这里画一张 28×28 的图" });
+                                   role: "img",
+                                   "aria-label": "黑色画板：用鼠标或手指画一件衣物（28×28）" });
   const clear = element("button", { type: "button", text: "清空画板" });
   const bars = element("div", { class: "lenet-viewer-bars" });
   const maps = element("div", { class: "lenet-viewer-maps" });
@@ -198,7 +207,8 @@ function render({ model, el }) {
     element("div", { class: "lenet-viewer-row" },
             element("label", { class: "lenet-viewer-pick" }, "网络", picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
-    element("div", { class: "lenet-viewer-row" }, strip,
+    element("div", { class: "lenet-viewer-row" },
+            element("div", { class: "lenet-viewer-strip-box" }, strip, picked),
             element("div", {}, draw, element("br"), clear)),
     element("div", { class: "lenet-viewer-row" }, bars),
     maps);
@@ -214,10 +224,24 @@ function render({ model, el }) {
       ctx.drawImage(img, 0, 0);
       resolve(ctx.getImageData(0, 0, img.width, img.height));
       URL.revokeObjectURL(img.src);
+      markChoice();
     };
     img.src = URL.createObjectURL(png);
   });
   const perRow = 10;
+  let choice = null;  // the strip image shown now, or null for a drawing
+  // The chosen image gets a frame; the strip is redrawn from its pixels.
+  async function markChoice() {
+    const pixels = await stripPixels;
+    const ctx = strip.getContext("2d");
+    ctx.putImageData(pixels, 0, 0);
+    if (choice === null) return;
+    ctx.strokeStyle = "#ff3b30";
+    ctx.lineWidth = 2;
+    ctx.strokeRect((choice % perRow) * IMAGE_SIZE + 1,
+                   Math.floor(choice / perRow) * IMAGE_SIZE + 1,
+                   IMAGE_SIZE - 2, IMAGE_SIZE - 2);
+  }
   async function stripImage(index) {
     const pixels = await stripPixels;
     const x0 = (index % perRow) * IMAGE_SIZE;
@@ -279,6 +303,17 @@ function render({ model, el }) {
     return row;
   });
   function showBars(probabilities) {
+    if (probabilities === null) {  // no image: no bars, no top class
+      barRows.forEach((row, i) => {
+        const [name, fill, value] = row.children;
+        row.classList.remove("top");
+        delete row.dataset.probability;
+        name.textContent = classNames[i];
+        fill.style.width = "0px";
+        value.textContent = "–";
+      });
+      return;
+    }
     const top = probabilities.indexOf(Math.max(...probabilities));
     probabilities.forEach((p, i) => {
       const [name, fill, value] = barRows[i].children;
@@ -299,7 +334,7 @@ function render({ model, el }) {
       mapLayout = layout;
       mapCanvases = [];
       maps.replaceChildren(...featureMaps.map((m) => {
-        const group = element("div", { "data-map": m.name }, element("h5", {
+        const group = element("div", { "data-map": m.name }, element("h3", {
           text: `${MAP_TITLES[m.name]}：${m.channels} 个通道，各 ${m.size}×${m.size}` }));
         const shown = `${Math.max(36, 2 * m.size)}px`;
         const canvases = Array.from({ length: m.channels }, (_, c) => {
@@ -320,8 +355,17 @@ function render({ model, el }) {
   }
 
   let pending = 0;
+  const isEmpty = (values) => values.every((v) => v === 0);
   async function update() {
     if (!image) return;
+    if (isEmpty(image)) {  // nothing to classify: no prediction at all
+      ++pending;
+      showBars(null);
+      maps.replaceChildren();
+      mapLayout = "";
+      status.textContent = "画板是空的：画一件衣物，或选一张测试图像。";
+      return;
+    }
     const ticket = ++pending;
     let network;
     try {
@@ -341,12 +385,27 @@ function render({ model, el }) {
     root.dataset.updates = String(timings.length);
   }
   root.lenetTimings = timings;  // read by the browser test
-  root.lenetShow = async (index) => {  // for the test: one strip image
+  root.lenetShow = async (index) => {  // also for the test
     image = await stripImage(index);
     truth = labels[index];
+    choice = index;
+    markChoice();
+    picked.textContent = `已选第 ${index + 1} 张测试图像：${classNames[truth]}`;
     drawMap(draw, image, IMAGE_SIZE, false);
     await update();
   };
+  strip.addEventListener("keydown", (event) => {
+    const step = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -perRow,
+                   ArrowDown: perRow }[event.key];
+    const last = labels.length - 1;
+    let next = null;
+    if (step !== undefined) next = Math.min(last, Math.max(0, (choice ?? 0) + step));
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = last;
+    if (next === null) return;
+    event.preventDefault();
+    root.lenetShow(next);
+  });
 
   strip.addEventListener("click", (event) => {
     const box = strip.getBoundingClientRect();
@@ -364,6 +423,11 @@ function render({ model, el }) {
     const cy = (event.clientY - box.top) / box.height * IMAGE_SIZE;
     if (!image || truth !== null) image = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
     truth = null;
+    if (choice !== null) {
+      choice = null;
+      markChoice();
+      picked.textContent = "现在显示的是画板上的图";
+    }
     for (let y = 0; y < IMAGE_SIZE; y++) {
       for (let x = 0; x < IMAGE_SIZE; x++) {
         const d2 = (x + 0.5 - cx) ** 2 + (y + 0.5 - cy) ** 2;
@@ -383,6 +447,9 @@ function render({ model, el }) {
   clear.addEventListener("click", () => {
     image = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
     truth = null;
+    choice = null;
+    markChoice();
+    picked.textContent = "画板已清空";
     drawMap(draw, image, IMAGE_SIZE, false);
     update();
   });

@@ -89,10 +89,16 @@ async function draw(view, models) {
   }
 }
 
+// The state is in the page, or (book/_ext/page_weight.py) in a file beside
+// it that the block names.
 const stateScript = document.querySelector(`script[type="${STATE}"]`);
 if (stateScript) {
-  const models = JSON.parse(stateScript.textContent).state;
-  for (const view of document.querySelectorAll(`script[type="${VIEW}"]`)) {
-    draw(view, models);
-  }
+  const saved = stateScript.dataset.src
+    ? fetch(new URL(stateScript.dataset.src, document.baseURI)).then((r) => r.json())
+    : Promise.resolve(JSON.parse(stateScript.textContent));
+  saved.then(({ state: models }) => {
+    for (const view of document.querySelectorAll(`script[type="${VIEW}"]`)) {
+      draw(view, models);
+    }
+  });
 }

@@ -1,0 +1,185 @@
+"""A reader on a slow line, in Chromium: the built site served from
+127.0.0.1 as a static server with or without precompressed files, and
+Chromium's own network emulation (1.6 Mbps down, 150 ms latency).
+
+`measure(context, urls)` loads pages with the cache off, each in a tab with
+a slow line of its own, and returns what the reader waits for: the first
+text (first contentful paint), the formulas (MathJax done and its fonts
+in), the 5.5.4 explorer's controls, the bytes on the wire and the number
+of requests.  Used by tests/test_slow_line.py, which asserts the goals
+(all pages at once, to keep the test short), and printable on its own,
+one page after another:
+
+    python tests/slow_line.py             # after bash ci/build.sh
+    python tests/slow_line.py --together  # as the test loads them
+"""
+import functools
+import http.server
+import mimetypes
+import os
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML_DIR = ROOT / "_build" / "html"
+# 1.6 Mbps down, 0.75 Mbps up, 150 ms each way round: a slow mobile line.
+SLOW_LINE = {"offline": False, "latency": 150,
+             "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
+PAGES = ["index", "lenet_model", "training", "summary", "exercises",
+         "references"]
+
+# Recorded in the page from its very start: when the formulas are done and
+# when the explorer's first slider appears.
+MARKS = """
+window.__slowLine = {};
+(() => {
+  const mark = (name) => {
+    if (!(name in window.__slowLine)) window.__slowLine[name] = performance.now();
+  };
+  const watch = () => {
+    if (document.querySelector('.lenet-explorer input[type=range]')) mark('controls');
+    if (document.querySelector('mjx-container')) mark('first_formula');
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise && !window.__mathWatched) {
+      window.__mathWatched = true;
+      MathJax.startup.promise.then(() => document.fonts.ready).then(() => mark('formulas'));
+    }
+  };
+  new MutationObserver(watch).observe(document, {childList: true, subtree: true});
+})();
+"""
+
+
+class StaticServer(http.server.SimpleHTTPRequestHandler):
+    """A static file server; with `precompressed`, as nginx with
+    `gzip_static on; brotli_static on;`: NAME.br or NAME.gz when it exists
+    and the browser accepts it."""
+
+    precompressed = False
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        accepted = self.headers.get("Accept-Encoding", "")
+        if self.precompressed and path.is_file():
+            for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+                packed = path.with_name(path.name + suffix)
+                if encoding in accepted and packed.is_file():
+                    handle = packed.open("rb")
+                    self.send_response(200)
+                    self.send_header("Content-Type", mimetypes.guess_type(
+                        path.name)[0] or "application/octet-stream")
+                    self.send_header("Content-Encoding", encoding)
+                    self.send_header("Content-Length",
+                                     str(os.fstat(handle.fileno()).st_size))
+                    self.send_header("Vary", "Accept-Encoding")
+                    self.end_headers()
+                    return handle
+        return super().send_head()
+
+
+def serve(precompressed):
+    """Start a server on 127.0.0.1; return (base URL, stop function)."""
+    handler = functools.partial(
+        type("Handler", (StaticServer,), {"precompressed": precompressed}),
+        directory=str(HTML_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+    return f"http://127.0.0.1:{server.server_address[1]}", stop
+
+
+TIMES = """() => {
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  const marks = window.__slowLine || {};
+  return {first_text: paint ? paint.startTime : null,
+          formulas: marks.formulas ?? null, controls: marks.controls ?? null,
+          has_math: document.querySelector('.math, mjx-container') !== null,
+          has_explorer: document.querySelector(
+            'script[type="application/vnd.jupyter.widget-view+json"]') !== null};
+}"""
+
+
+def open_on_slow_line(context, url):
+    """A new tab on its own emulated slow line, cache off, loading `url`;
+    returns the tab and the bytes of each finished request."""
+    page = context.new_page()
+    page.add_init_script(MARKS)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW_LINE)
+    wire = {}
+    cdp.on("Network.loadingFinished", lambda event: wire.__setitem__(
+        event["requestId"], event["encodedDataLength"]))
+    page.goto(url, wait_until="commit")
+    return page, wire
+
+
+def measure(context, urls, wait_for=("first_text",), timeout_s=60):
+    """Load every page of `urls` at once, each in a tab with a slow line of
+    its own; return per URL the seconds to first_text, formulas (if the
+    page has any) and controls (5.5.4), and the bytes and requests so far,
+    once everything in `wait_for` happened (or `timeout_s` passed)."""
+    tabs = {url: open_on_slow_line(context, url) for url in urls}
+    results, deadline = {}, time.monotonic() + timeout_s
+    while len(results) < len(tabs):
+        for url, (page, wire) in tabs.items():
+            if url in results:
+                continue
+            times = page.evaluate(TIMES)
+            needed = [name for name in wait_for
+                      if not (name == "formulas" and not times["has_math"])
+                      and not (name == "controls"
+                               and not times["has_explorer"])]
+            if (all(times[name] is not None for name in needed)
+                    or time.monotonic() > deadline):
+                results[url] = {
+                    **{name: None if times[name] is None
+                       else times[name] / 1000
+                       for name in ("first_text", "formulas", "controls")},
+                    "bytes": sum(wire.values()), "requests": len(wire),
+                    "has_math": times["has_math"],
+                    "has_explorer": times["has_explorer"]}
+                page.close()
+        time.sleep(0.05)
+    return results
+
+
+def table(rows):
+    lines = [f"{'page':<12} {'server':<11} {'first text':>10} {'formulas':>9}"
+             f" {'controls':>9} {'bytes':>11} {'requests':>8}"]
+    fmt = lambda x: "-" if x is None else f"{x:.2f} s"  # noqa: E731
+    for (name, server), r in rows:
+        lines.append(f"{name:<12} {server:<11} {fmt(r['first_text']):>10}"
+                     f" {fmt(r['formulas']):>9} {fmt(r['controls']):>9}"
+                     f" {r['bytes']:>11,} {r['requests']:>8}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+    import tempfile
+
+    from browser_support import launch_chromium, only_this_host
+
+    # One page at a time unless --together (as tests/test_slow_line.py).
+    together = "--together" in sys.argv
+    rows = []
+    with launch_chromium(tempfile.mkdtemp()) as context:
+        only_this_host(context)
+        for precompressed in (True, False):
+            base, stop = serve(precompressed)
+            urls = [f"{base}/book/{name}.html" for name in PAGES]
+            wait = ("first_text", "formulas", "controls")
+            found = (measure(context, urls, wait, 120) if together else {
+                url: measure(context, [url], wait, 120)[url] for url in urls})
+            rows += [((name, "compressed" if precompressed else "plain"),
+                      found[url]) for name, url in zip(PAGES, urls)]
+            stop()
+    print(table(rows))

@@ -1,0 +1,255 @@
+"""Every reader, not only one at a desk: the built pages on a phone, with a
+keyboard and under axe-core, in Debian's Chromium (served on 127.0.0.1,
+every other host blocked).  Phone screenshots of every page go to
+_build/screenshots/phone-*.png.
+"""
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from browser_support import launch_chromium, only_this_host
+from prerequisites import require_or_skip
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML_DIR = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = ["book/index", "book/lenet_model", "book/training", "book/summary",
+         "book/exercises", "book/references", "search", "genindex"]
+PHONE = {"width": 360, "height": 780}
+CUT_OFF = (ROOT / "tests" / "phone_layout.js").read_text("utf-8")
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+require_or_skip((HTML_DIR / "book" / "index.html").exists(),
+                "no built book: run `bash ci/build.sh` first")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site():
+    handler = functools.partial(QuietHandler, directory=str(HTML_DIR))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    with launch_chromium(tmp_path_factory.mktemp("readers")) as context:
+        blocked = only_this_host(context)
+        yield context
+        assert blocked == []
+
+
+def open_page(browser, url, viewport=None, seen=None):
+    """Load `url` (at `viewport`) until its widgets and chart are drawn;
+    `seen`, a dict, collects the console's errors and every request."""
+    page = browser.new_page()
+    if viewport:
+        page.set_viewport_size(viewport)
+    if seen is not None:
+        seen.update(errors=[], requests=[])
+        page.on("console", lambda message: seen["errors"].append(
+            message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+        page.on("request", lambda request: seen["requests"].append(
+            request.url))
+    response = page.goto(url, wait_until="networkidle")
+    if seen is not None:
+        seen["status"] = response.status
+    # The sweep chart draws when it comes near the screen: bring it there.
+    chart = page.locator(".lenet-sweep-chart")
+    if chart.count():
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => document.querySelector('.lenet-sweep-chart').lenetSweepView",
+            timeout=15000)
+        page.evaluate("() => window.scrollTo(0, 0)")
+    if page.locator(".lenet-explorer, .lenet-viewer").count():
+        page.locator(".lenet-viewer-bar").first.wait_for(timeout=15000)
+    return page
+
+
+# -- a phone, and axe-core -------------------------------------------------------
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document)).violations
+      .map(v => ({id: v.id, impact: v.impact,
+                  nodes: v.nodes.map(n => n.target.join(' '))}))""")
+
+
+@pytest.fixture(scope="module")
+def checked(browser, site):
+    """Each page loaded once, at a desktop's width: its status, console
+    errors and requests, a screenshot (_build/screenshots/NAME.png) and
+    axe-core; then the same page narrowed to a phone's, checked for content
+    cut off and drawn again (phone-NAME.png)."""
+    require_or_skip(AXE.is_file(), "axe-core is not installed: run"
+                    " `bash ci/setup.sh` (npm ci in tests/)")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name in PAGES:
+        seen = {}
+        page = open_page(browser, f"{site}/{name}.html",
+                         {"width": 1280, "height": 900}, seen)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}.png"),
+                        full_page=True)
+        violations = axe_violations(page)
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(300)  # the layout and scroll cues settle
+        page.screenshot(path=str(SCREENSHOTS / f"phone-{Path(name).name}.png"),
+                        full_page=True)
+        results[name] = {"axe": violations, "phone": page.evaluate(CUT_OFF),
+                         **seen}
+        page.close()
+    return results
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_cleanly_from_this_host_only(checked, site, name):
+    found = checked[name]
+    assert found["status"] == 200
+    assert found["errors"] == []
+    assert [url for url in found["requests"] if not url.startswith(
+        (site, "blob:", "data:"))] == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_is_cut_off_on_a_phone(checked, name):
+    found = checked[name]["phone"]
+    assert not found["pageScrollsSideways"], found["cut"][:5]
+    assert found["cut"] == []
+
+
+def test_axe_report(checked, capsys):
+    counts = {name: {impact: sum(len(v["nodes"]) for v in found["axe"]
+                                 if v["impact"] == impact)
+                     for impact in ("critical", "serious", "moderate",
+                                    "minor")}
+              for name, found in checked.items()}
+    with capsys.disabled():
+        print("\n[axe-core 4.14.1] violating elements per page: "
+              + json.dumps(counts, ensure_ascii=False))
+    assert set(counts) == set(PAGES)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_nothing_critical_or_serious(checked, name):
+    bad = [v for v in checked[name]["axe"]
+           if v["impact"] in ("critical", "serious")]
+    assert bad == []
+
+
+@pytest.mark.parametrize("width", [320, 414])
+@pytest.mark.parametrize("name", ["book/lenet_model", "book/exercises"])
+def test_nothing_is_cut_off_at_the_narrowest_and_widest_phones(
+        browser, site, name, width):
+    page = open_page(browser, f"{site}/{name}.html",
+                     {"width": width, "height": 800})
+    found = page.evaluate(CUT_OFF)
+    page.close()
+    assert not found["pageScrollsSideways"] and found["cut"] == [], found
+
+
+@pytest.mark.parametrize("width", [320, 360, 414, 1280])
+def test_the_lenet_figure_labels_are_at_least_10_px(browser, site, width):
+    """The smallest label of whichever drawing the page shows, at the size
+    it is drawn: its font size times the drawing's scale."""
+    page = open_page(browser, f"{site}/book/lenet_model.html",
+                     {"width": width, "height": 800})
+    shown = page.evaluate("""() => {
+      const img = document.querySelector('#fig-lenet img');
+      const content = getComputedStyle(img).content;
+      const swapped = content.includes('lenet-narrow.svg');
+      return {swapped, width: img.getBoundingClientRect().width,
+              scrolls: img.parentElement.scrollWidth > img.parentElement.clientWidth};
+    }""")
+    page.close()
+    svg = (ROOT / ("web/figures/lenet-narrow.svg" if shown["swapped"]
+                   else "book/figures/lenet.svg")).read_text("utf-8")
+    import re
+
+    natural = float(re.search(r'<svg[^>]*width="(\d+)"', svg).group(1))
+    smallest = min(float(size) for size in
+                   re.findall(r"font-size: (\d+)px", svg))
+    assert smallest * shown["width"] / natural >= 10, shown
+    assert shown["swapped"] == (width <= 640)
+
+
+# -- keyboard ----------------------------------------------------------------------
+
+def test_every_control_of_the_explorer_and_viewer_is_reached_by_tab(
+        browser, site):
+    """Tab from the top of 5.5.4 to the end: every enabled control of the
+    explorer and the viewer gets the focus in turn (the strip of test
+    images among them); the locked 训练 does not, and says why.  The tabs
+    of the results are one stop, with arrow keys between them (the ARIA
+    tabs pattern)."""
+    page = open_page(browser, f"{site}/book/exercises.html")
+    wanted = page.evaluate("""() => [...document.querySelectorAll(
+        '.lenet-explorer :is(input, select, button, textarea, [tabindex]),'
+        + '.lenet-viewer :is(input, select, button, [tabindex])')]
+        .filter(e => !e.disabled && e.tabIndex >= 0 && e.checkVisibility())
+        .map((e, i) => (e.dataset.tabOrder = i, i))""")
+    reached = set()
+    for _ in range(600):
+        page.keyboard.press("Tab")
+        order = page.evaluate("() => document.activeElement.dataset.tabOrder")
+        if order is not None:
+            reached.add(int(order))
+        if len(reached) == len(wanted):
+            break
+    missing = page.evaluate("""(reached) => [...document.querySelectorAll(
+        '[data-tab-order]')].filter(e => !reached.includes(+e.dataset.tabOrder))
+        .map(e => e.outerHTML.slice(0, 80))""", sorted(reached))
+    assert missing == []
+    tab = page.locator(".lenet-explorer [role=tab][aria-selected=true]")
+    tab.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => document.activeElement.textContent") == "历次运行"
+    train = page.locator(".lenet-explorer button.lenet-train")
+    assert train.is_disabled()  # a disabled button takes no focus
+    reason = page.locator("#" + train.get_attribute("aria-describedby"))
+    assert "没有 Python 内核" in reason.inner_text()
+    page.close()
+
+
+def test_the_strip_is_used_by_keyboard_and_marks_the_chosen_image(
+        browser, site):
+    page = open_page(browser, f"{site}/book/exercises.html")
+    viewer = page.locator(".lenet-viewer")
+    strip = viewer.locator(".lenet-viewer-strip")
+    picked = viewer.locator(".lenet-viewer-picked")
+    strip.focus()
+    page.keyboard.press("ArrowDown")   # image 11: the second row, trousers
+    page.keyboard.press("ArrowRight")  # image 12
+    from playwright.sync_api import expect
+
+    expect(picked).to_contain_text("已选第 12 张测试图像：裤子")
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_contain_text(
+        "裤子")
+    # The chosen image is framed on the strip: its pixels turn red there.
+    framed = strip.evaluate("""(canvas) => {
+      const d = canvas.getContext('2d').getImageData(28 + 1, 28 + 10, 1, 1).data;
+      return [d[0], d[1], d[2]];
+    }""")
+    assert framed[0] > 200 and framed[1] < 100, framed
+    # 清空画板 by keyboard: an empty canvas gets no prediction at all.
+    viewer.locator("button", has_text="清空画板").focus()
+    page.keyboard.press("Enter")
+    expect(viewer.locator(".lenet-viewer-status")).to_contain_text("画板是空的")
+    assert viewer.locator(".lenet-viewer-bar.top").count() == 0
+    assert viewer.locator(".lenet-viewer-bar[data-probability]").count() == 0
+    page.close()
