@@ -11,7 +11,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash ci/build.sh
 . ci/setup.sh
 
-# The Binder environment, rebuilt from binder/ alone (see the README).
+# The Binder environment, rebuilt from binder/ alone (ci/binder_check.sh).
 bash ci/binder_check.sh
 
 echo "[test] python -m pytest --nbval $* (oneDNN: ${DNNL_MAX_CPU_ISA:-what this CPU offers})"

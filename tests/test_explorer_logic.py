@@ -15,12 +15,16 @@ from idx_fixtures import SIZES
 KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
 
 
-def real_shapes_and_counts(config):
-    """Shapes and parameter counts from a real forward pass."""
+def real_rows(config):
+    """lenet.model.layer_table of the real network: a forward pass."""
     net = logic.build_network(config)
     net.initialize(init.Zero())  # values do not matter, shapes do
-    return [(row.output_shape, row.num_params)
-            for row in layer_table(net, (1, 1, 28, 28))]
+    return layer_table(net, (1, 1, 28, 28))
+
+
+def real_shapes_and_counts(config):
+    """Shapes and parameter counts from a real forward pass."""
+    return [(row.output_shape, row.num_params) for row in real_rows(config)]
 
 
 def inferred_shapes_and_counts(config):
@@ -106,6 +110,10 @@ def test_shape_inference_agrees_with_a_real_forward_pass(k1):
         if not logic.validate(config):
             assert (inferred_shapes_and_counts(config)
                     == real_shapes_and_counts(config)), config
+            # The table's multiply-adds, worked out from the configuration,
+            # are those of the real network's weights and outputs.
+            assert [r.multiply_adds for r in logic.layer_infos(config)] == [
+                r.multiply_adds for r in real_rows(config)], config
 
 
 def test_default_config_is_the_books_lenet():
@@ -160,8 +168,9 @@ def test_table_with_dropout_and_batch_norm_matches_a_forward_pass(
     config = logic.PRESETS["改进的LeNet"].replace(dropout=dropout,
                                                 batch_norm=batch_norm)
     rows = logic.layer_infos(config)
-    assert ([(r.output_shape, r.num_params) for r in rows]
-            == real_shapes_and_counts(config))
+    assert ([(r.output_shape, r.num_params, r.multiply_adds) for r in rows]
+            == [(r.output_shape, r.num_params, r.multiply_adds)
+                for r in real_rows(config)])
     # Batch norm and the activation between each hidden layer and what
     # follows it; one dropout layer after each hidden dense layer.
     normalised = ["batchnorm", "activation"] if batch_norm else []

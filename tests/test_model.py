@@ -22,6 +22,11 @@ def test_default_lenet_matches_the_book():
         (5 * 5 * 1 + 1) * 6, 0, (5 * 5 * 6 + 1) * 16, 0,
         (16 * 4 * 4 + 1) * 120, (120 + 1) * 84, (84 + 1) * 10]
     assert sum(row.num_params for row in rows) == 44426
+    # Multiply-adds per image, worked out by hand: each weight of a
+    # convolution once per output position.
+    assert [row.multiply_adds for row in rows] == [
+        5 * 5 * 1 * 6 * 24 * 24, 0, 5 * 5 * 6 * 16 * 8 * 8, 0,
+        256 * 120, 120 * 84, 84 * 10]
 
 
 def test_default_lenet_uses_sigmoid_and_max_pooling():
@@ -62,6 +67,7 @@ def test_text_table_has_a_total_and_aligned_columns():
     text = format_layer_table(layer_table(initialised(build_lenet()),
                                           (1, 1, 28, 28)))
     lines = text.splitlines()
-    assert lines[0].split() == ["层", "输出形状", "参数个数", "计算方法"]
-    assert lines[-1].split() == ["合计", "44426"]
+    assert lines[0].split() == ["层", "输出形状", "参数个数", "计算方法",
+                                "乘加次数"]
+    assert lines[-1].split() == ["合计", "44426", "281640"]
     assert len(lines) == 1 + 7 + 1

@@ -258,7 +258,7 @@ def test_no_repository_means_no_binder_link_anywhere(builds):
     index = (html / "book" / "index.html").read_text("utf-8")
     assert "没有找到本书所在的 GitHub 或 GitLab 仓库" in index
     exercises = (html / "book" / "exercises.html").read_text("utf-8")
-    assert "Running the pages yourself" in exercises
+    assert 'href="about.html#sec-about-local"' in exercises
     # The executed notebooks are still offered for download.
     for name in CODE_PAGES:
         assert (html / "_sources" / "book" / f"{name}.ipynb").is_file()

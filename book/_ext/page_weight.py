@@ -17,7 +17,7 @@
 * Every text file of the site larger than MIN_BYTES gets precompressed
   copies beside it, `NAME.gz` and `NAME.br`, for servers that send them when
   the browser accepts them (nginx `gzip_static on;` and `brotli_static on;`,
-  see the README's "Host it").  A server that does not compress serves the
+  see "给教师" in book/about.md).  A server that does not compress serves the
   files as before.
 """
 import gzip

@@ -213,6 +213,21 @@ def _offer_notebook_download(app, pagename, templatename, context, doctree):
     context["ipynb_source"] = f"{pagename}.ipynb"
 
 
+# The book's page for readers and teachers (book/about.md), where running
+# the pages on one's own machine is explained.
+ABOUT_PAGE = "sec-about-local"
+
+
+def _about_link():
+    """A link to that page's section, resolved by Sphinx like {ref}."""
+    from sphinx.addnodes import pending_xref
+
+    ref = pending_xref("", refdomain="std", reftype="ref", reftarget=ABOUT_PAGE,
+                       refexplicit=True, refwarn=True)
+    ref += nodes.inline("", "“关于本书”一页的说明")
+    return ref
+
+
 def _paragraph(*children):
     return nodes.paragraph("", "", *children)
 
@@ -227,10 +242,11 @@ class RepositoryNote(SphinxDirective):
     def run(self):
         repository = repository_of(self.config)
         if repository is None:
-            return [_paragraph(nodes.Text(
-                "这次构建没有找到本书所在的 GitHub 或 GitLab 仓库，所以网页上没有"
-                "“在 Binder 上运行”的按钮；要运行这些页面，请按仓库 README 中"
-                "“Running the pages yourself”一节在自己的电脑上打开它们。"))]
+            return [_paragraph(
+                nodes.Text("这次构建没有找到本书所在的 GitHub 或 GitLab 仓库，所以"
+                           "网页上没有“在 Binder 上运行”的按钮；要运行这些页面，"
+                           "请按"), _about_link(),
+                nodes.Text("在自己的电脑上打开它们。"))]
         return [_paragraph(
             nodes.Text("网页顶部的 Binder 按钮、仓库按钮和“提交问题”按钮都指向仓库 "),
             _link(repository.url),
@@ -245,8 +261,8 @@ class RunThisPage(SphinxDirective):
         page = self.env.doc2path(self.env.docname, False)
         if repository is None:
             return [_paragraph(
-                nodes.Text("要运行本页，请按仓库 README 中“Running the pages "
-                           "yourself”一节在自己的电脑上操作："),
+                nodes.Text("要运行本页，请按"), _about_link(),
+                nodes.Text("在自己的电脑上操作："),
                 nodes.literal("", "bash ci/setup.sh"), nodes.Text("，然后 "),
                 nodes.literal("", "jupyter lab book/"),
                 nodes.Text(f"，再以笔记本方式打开 {Path(page).name}。"))]
@@ -254,7 +270,8 @@ class RunThisPage(SphinxDirective):
             nodes.Text("要运行本页，请"),
             _link(repository.binder_url(Path(page).as_posix()),
                   "在 Binder 上打开它"),
-            nodes.Text("（第一次启动需要几分钟），或者按仓库 README 在自己的电脑上运行。"))]
+            nodes.Text("（第一次启动需要几分钟），或者按"), _about_link(),
+            nodes.Text("在自己的电脑上运行。"))]
 
 
 def setup(app):

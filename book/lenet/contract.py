@@ -67,8 +67,8 @@ WORDS = {
     "static_notice": "网页版里没有运行中的 Python：上面的网络结构、参数表和代码"
                      "都由浏览器直接计算，训练设置也可以改（代码会随之变化），"
                      "但“训练”需要 Python 内核。",
-    "run_yourself": "按仓库 README 中“Running the pages yourself”一节在自己的"
-                    "电脑上运行本页。",
+    # From the pages in book/: the page for readers and teachers.
+    "help_url": "about.html#sec-about-local",
     "history_empty": "还没有训练过。每次训练结束后，这里会列出它的配置、最终测试"
                      "准确率和用时，并把各次的测试准确率曲线画在一起。",
     "maps_empty": "还没有训练好的网络。训练结束后，这里会显示任选一张测试图像在"

@@ -50,6 +50,9 @@ class LayerRow(NamedTuple):
     output_shape: tuple
     num_params: int
     formula: str
+    # Per image: how much arithmetic the layer does (a convolution's weights
+    # are used once per output position, a dense layer's once).
+    multiply_adds: int = 0
 
 
 def _param_formula(layer):
@@ -69,6 +72,24 @@ def _param_formula(layer):
     return f"{fan_in}×{outputs}"
 
 
+def _multiply_adds(layer, output_shape):
+    """Multiply-adds of `layer` for one image, from its real weights and
+    its output's shape: each weight of a convolution once per output
+    position, of a dense layer once; one per value for BatchNorm."""
+    params = layer.collect_params().values()
+    weight = next((p for p in params if p.name.endswith("weight")), None)
+    per_image = output_shape[1:]
+    if weight is not None:
+        positions = per_image[1] * per_image[2] if len(per_image) == 3 else 1
+        return int(weight.data().size) * positions
+    if params:  # BatchNorm
+        count = 1
+        for size in per_image:
+            count *= size
+        return count
+    return 0
+
+
 def layer_table(net, input_shape):
     """One `LayerRow` per layer of an initialised `net` for one input shape.
 
@@ -82,17 +103,19 @@ def layer_table(net, input_shape):
         count = sum(int(p.data().size)
                     for p in layer.collect_params().values())
         rows.append(LayerRow(layer.name, X.shape, count,
-                             _param_formula(layer)))
+                             _param_formula(layer),
+                             _multiply_adds(layer, X.shape)))
     return rows
 
 
 def format_layer_table(rows):
     """A fixed-width text table of `rows` with a total line."""
     return format_table(
-        ("层", "输出形状", "参数个数", "计算方法"),
-        [(row.name, str(row.output_shape), str(row.num_params), row.formula)
-         for row in rows],
-        ("合计", "", str(sum(row.num_params for row in rows)), ""))
+        ("层", "输出形状", "参数个数", "计算方法", "乘加次数"),
+        [(row.name, str(row.output_shape), str(row.num_params), row.formula,
+          str(row.multiply_adds)) for row in rows],
+        ("合计", "", str(sum(row.num_params for row in rows)), "",
+         str(sum(row.multiply_adds for row in rows))))
 
 
 def format_table(header, body, total):

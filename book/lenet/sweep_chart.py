@@ -90,7 +90,7 @@ def sweep_chart(data=None):
         tooltip=[alt.Tooltip("curve:N", title="曲线"),
                  alt.Tooltip("epoch:O", title="迭代周期"),
                  alt.Tooltip("value:Q", format=".4f", title="数值")],
-    ).properties(width=260, height=180, title="准确率")
+    ).properties(width=260, height=150, title="准确率")
     loss = alt.Chart(curves).transform_filter(
         picked).transform_filter(alt.datum.curve == LOSS_NAME).mark_line(
         point=True, color="#555").encode(
@@ -98,7 +98,7 @@ def sweep_chart(data=None):
         y=alt.Y("value:Q", title=LOSS_NAME, scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("epoch:O", title="迭代周期"),
                  alt.Tooltip("value:Q", format=".4f", title=LOSS_NAME)],
-    ).properties(width=200, height=180, title=LOSS_NAME)
+    ).properties(width=200, height=150, title=LOSS_NAME)
 
     headline = alt.Chart(summary).transform_filter(
         picked).transform_calculate(
@@ -115,7 +115,7 @@ def sweep_chart(data=None):
         table.mark_text(align="left", font="monospace").encode(
             y=row, text=alt.Text(f"{field}:Q", format=fmt) if fmt
             else f"{field}:N"
-        ).properties(width=width, height=150, title=title)
+        ).properties(width=width, height=130, title=title)
         for field, title, width, fmt in (
             ("name", "层", 110, None), ("shape", "输出形状", 130, None),
             ("num_params", "参数个数", 90, ","))], spacing=4)
@@ -156,7 +156,7 @@ def sweep_chart(data=None):
         align="left", dx=8, dy=-8, fontSize=12).encode(
         x="num_params:Q", y="final_test_acc:Q", text="label:N")
     overview = (scatter + ring + book_label).properties(
-        width=480, height=260,
+        width=480, height=220,
         title=f"网格中全部 {len(tables['summary'])} 个配置"
               f"（{settings['num_epochs']} 个迭代周期后，黑圈为当前选择）")
 

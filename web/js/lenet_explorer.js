@@ -472,12 +472,14 @@ function staticNotice(contract) {
   const binder = document.querySelector('meta[name="book-binder-url"]');
   const notice = element("div", { class: "lenet-notice lenet-static-notice" },
                          contract.words.static_notice);
+  const yourself = element("a", { href: contract.words.help_url,
+                                  text: "“关于本书”一页的说明" });
   if (binder) {
     notice.append("请", element("a", { href: binder.content, target: "_blank",
                                       rel: "noopener", text: "在 Binder 上打开本页" }),
-                  "来训练，或者" + contract.words.run_yourself);
+                  "来训练，或者按", yourself, "在自己的电脑上运行本页。");
   } else {
-    notice.append("请" + contract.words.run_yourself);
+    notice.append("请按", yourself, "在自己的电脑上运行本页。");
   }
   return notice;
 }

@@ -158,12 +158,13 @@ const STYLE = `
 .lenet-viewer-pick { display: flex; align-items: center; gap: 6px; max-width: 100%; min-width: 0; }
 .lenet-viewer canvas { image-rendering: pixelated; }
 .lenet-viewer-row { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; margin: 8px 0; }
-.lenet-viewer-strip-box { width: 100%; max-width: 420px; }
+.lenet-viewer-strip-box { width: 100%; max-width: 336px; }
 .lenet-viewer-strip { width: 100%; cursor: pointer; border: 1px solid #ccc; }
 .lenet-viewer-strip:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 .lenet-viewer-picked { font-size: 0.85rem; color: #444; min-height: 1.2em; }
 .lenet-viewer-draw { width: 168px; height: 168px; border: 1px solid #888; touch-action: none; cursor: crosshair; background: #000; }
-.lenet-viewer-bars { min-width: 260px; flex: 1; }
+.lenet-viewer-side { flex: 1; min-width: min(100%, 260px); display: flex; flex-direction: column; gap: 8px; }
+.lenet-viewer-bars { min-width: 0; }
 .lenet-viewer-bar { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
 .lenet-viewer-bar span:first-child { width: 9em; }
 .lenet-viewer-bar .fill { height: 12px; background: #1f77b4; }
@@ -209,8 +210,8 @@ function render({ model, el }) {
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
     element("div", { class: "lenet-viewer-row" },
             element("div", { class: "lenet-viewer-strip-box" }, strip, picked),
-            element("div", {}, draw, element("br"), clear)),
-    element("div", { class: "lenet-viewer-row" }, bars),
+            element("div", { class: "lenet-viewer-side" },
+                    element("div", {}, draw, element("br"), clear), bars)),
     maps);
 
   // The strip: 10 x 10 images of 28 x 28, one class per row.

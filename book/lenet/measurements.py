@@ -1,0 +1,99 @@
+"""Figures that only a script measures, kept with where and when it
+measured them, for the pages to quote (myst-nb's glue) instead of typing.
+
+`book/data/preset_runs.json` holds, per explorer preset, the runs of
+`ci/explorer_preset_accuracy.py --record` over several seeds and the book's
+LeNet trained in the same run; `load_preset_runs` checks it.
+"""
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+from pathlib import Path
+
+from .contract import REPOSITORY, config_json
+from .sweep import write_json_atomically
+
+PRESET_RUNS = REPOSITORY / "book" / "data" / "preset_runs.json"
+
+
+class MeasurementFileError(ValueError):
+    """The measurements file is missing, unreadable or incomplete."""
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def provenance(started, command):
+    """Where and when: the machine, oneDNN's instruction set, versions."""
+    from .runtime import onednn_isa
+
+    return {
+        "command": command,
+        "date": started.isoformat(timespec="seconds"),
+        "cpu": cpu_model(), "cpu_count": os.cpu_count(),
+        "onednn_isa": onednn_isa(),
+        "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS"),
+        "python": platform.python_version(),
+        "versions": {name: importlib.metadata.version(name)
+                     for name in ("mxnet", "numpy")},
+    }
+
+
+def run_record(seed, result):
+    return {"seed": seed, "final_test_acc": result.final_test_acc,
+            "seconds": round(result.seconds, 2),
+            "epochs": [round(e.test_acc, 6) for e in result.epochs]}
+
+
+def record_preset(path, name, config, runs, book_seconds, started, command):
+    """Replace `name`'s entry of the file at `path` (atomically)."""
+    path = Path(path)
+    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() \
+        else {}
+    data[name] = {"config": config_json(config), "runs": runs,
+                  "book_lenet_seconds": [round(s, 2) for s in book_seconds],
+                  "provenance": provenance(started, command)}
+    write_json_atomically(path, data)
+
+
+def load_preset_runs(path=PRESET_RUNS):
+    """The checked file: every entry has runs, the book's times and a
+    provenance."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise MeasurementFileError(
+            f"无法读取 {path}（{err}）。请运行 ci/explorer_preset_accuracy.py"
+            " --record 重新生成 / cannot read it: regenerate it") from None
+    for name, entry in data.items():
+        missing = [key for key in ("config", "runs", "book_lenet_seconds",
+                                   "provenance") if not entry.get(key)]
+        if missing:
+            raise MeasurementFileError(
+                f"{path} 中 {name} 缺少 {', '.join(missing)} / incomplete")
+    return data
+
+
+def summary(entry):
+    """What a page says of one preset's runs."""
+    finals = [run["final_test_acc"] for run in entry["runs"]]
+    seconds = [run["seconds"] for run in entry["runs"]]
+    book = sum(entry["book_lenet_seconds"]) / len(entry["book_lenet_seconds"])
+    date = datetime.datetime.fromisoformat(entry["provenance"]["date"])
+    return {"seeds": [run["seed"] for run in entry["runs"]],
+            "finals": finals, "mean": sum(finals) / len(finals),
+            "min": min(finals), "seconds_low": min(seconds),
+            "seconds_high": max(seconds), "book_seconds": book,
+            "ratio_to_book": sum(seconds) / len(seconds) / book,
+            "date": date.strftime("%Y-%m-%d"),
+            "cpu": entry["provenance"]["cpu"],
+            "isa": entry["provenance"]["onednn_isa"]}
