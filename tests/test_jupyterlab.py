@@ -41,12 +41,17 @@ NOTEBOOK_STATE = """() => {
     outputs: cells.map(c => c.outputs.toJSON()),
   };
 }"""
+# Done when the kernel is idle and every code cell ran, or one failed (Run
+# All stops there: the test then reports the error instead of waiting).
 ALL_RAN = """() => {
   const panel = window.jupyterapp?.shell.currentWidget;
   const kernel = panel?.sessionContext?.session?.kernel;
-  return kernel?.status === 'idle' && [...panel.content.model.cells].every(
-    c => c.type !== 'code' || (c.executionCount !== null
-                                && !c.getMetadata?.('_running')));
+  if (kernel?.status !== 'idle') return false;
+  const cells = [...panel.content.model.cells].filter(c => c.type === 'code');
+  const failed = cells.some(c => c.outputs.toJSON().some(
+    o => o.output_type === 'error'));
+  return failed || cells.every(c => c.executionCount !== null
+                               && !c.getMetadata?.('_running'));
 }"""
 
 pytestmark = [pytest.mark.lab, pytest.mark.browser]
@@ -102,30 +107,36 @@ def lab(tmp_path_factory):
     yield {"url": url, "root": root, "pid": server.pid}
     server.terminate()
     try:
-        server.wait(30)
+        server.wait(15)
     except subprocess.TimeoutExpired:
         server.kill()
+        server.wait(15)
     log.close()
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
+def browser(tmp_path_factory, lab):
+    """Chromium, closed while JupyterLab still runs (so its pages end
+    cleanly, not on a server that went away)."""
     with launch_chromium(tmp_path_factory.mktemp("lab-profile")) as context:
         blocked = only_this_host(context)
         yield context
+        for page in context.pages:
+            page.close(run_before_unload=False)
         assert blocked == [], f"requests to other hosts: {blocked}"
 
 
 # Close the open notebooks (their outputs are all that changed, and a reader
 # leaving would not save them; the kernels stay), then open `path` with the
-# default viewer of its file type.
-OPEN_ALONE = """async path => {
+# default viewer of its file type.  Not awaited: reopening a path closed in
+# the same turn returns a promise that never settles.
+OPEN_ALONE = """path => {
   const app = window.jupyterapp;
   for (const widget of [...app.shell.widgets('main')]) {
     if (widget.context) widget.context.model.dirty = false;
     widget.close();
   }
-  await app.commands.execute('docmanager:open', {path});
+  setTimeout(() => app.commands.execute('docmanager:open', {path}), 0);
 }"""
 
 
@@ -158,6 +169,9 @@ def open_in_the_loaded_lab(page, lab, name):
             f"{launch_url(lab, name)}?token={TOKEN}", timeout=30) as answer:
         assert f'"treePath": "book/{name}.md"' in answer.read().decode()
     page.evaluate(OPEN_ALONE, f"book/{name}.md")
+    page.wait_for_function(
+        "path => window.jupyterapp.shell.currentWidget?.context?.path === path",
+        arg=f"book/{name}.md", timeout=60000)
     wait_for_the_kernel(page)
 
 
@@ -477,7 +491,11 @@ def test_saving_in_jupyterlab_writes_the_same_md_back(ran_pages, lab):
     before = path.read_text("utf-8")
     page = ran_pages.light_page("lenet_model")
     run_all(page)  # with outputs on screen, which must not reach the file
-    wait_until_all_ran(page)
+    # A second Run All in the same kernel (as a reader would) runs cleanly.
+    state = wait_until_all_ran(page)
+    assert None not in state["counts"] and not any(
+        o["output_type"] == "error" for outputs in state["outputs"]
+        for o in outputs)
     cell = page.locator(".jp-CodeCell", has_text="nn.Sequential()").first
     cell.locator(".cm-content").click()
     page.keyboard.press("Control+Home")
