@@ -6,6 +6,11 @@
 #   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
 #   vega         - vega, vega-lite and vega-embed for the 5.5.4 sweep chart;
 #                  vega-lite's major version matches Altair's (requirements.txt)
+#   tfjs         - TensorFlow.js core with its gradients and its WebAssembly
+#                  backend (single threaded, with and without SIMD) as one ES
+#                  module made by esbuild (tf-core.min.js alone registers no
+#                  gradient), for 训练 in the static 5.5.4 page
+#                  (web/js/lenet_train.js); loaded only when it is pressed
 # The book's widgets need no widget manager: they are anywidgets, which
 # web/js/static_widgets.js draws in the static pages.
 # Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
@@ -17,9 +22,13 @@ MATHJAX=mathjax@3.2.2
 VEGA=vega@5.33.1
 VEGA_LITE=vega-lite@5.20.1
 VEGA_EMBED=vega-embed@6.29.0
+# As ci/tfjs_bundle/package.json pins them.
+TFJS_CORE=@tensorflow/tfjs-core@4.22.0
+TFJS_WASM=@tensorflow/tfjs-backend-wasm@4.22.0
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+ESBUILD=esbuild@0.25.12
 packages=("$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED")
 echo "[vendor] npm pack ${packages[*]}"
 (cd "$work" && npm pack --silent "${packages[@]}" >/dev/null)
@@ -31,7 +40,7 @@ unpacked() { local p="${1#@}"; p="${p//\//-}"; echo "$work/${p/@/-}/package"; }
 mathjax="$(unpacked "$MATHJAX")"
 
 out=web/vendor
-rm -rf "$out.new" && mkdir -p "$out.new"/{mathjax,vega}
+rm -rf "$out.new" && mkdir -p "$out.new"/{mathjax,vega,tfjs}
 cp "$mathjax/LICENSE" "$mathjax/es5/tex-chtml.js" "$out.new/mathjax/"
 mkdir -p "$out.new/mathjax/output/chtml/fonts" "$out.new/mathjax/input/tex"
 cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" "$out.new/mathjax/output/chtml/fonts/"
@@ -43,6 +52,25 @@ for package in "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"; do
   cp "$dir/package.json" "$out.new/vega/$name.package.json"
   if [ -f "$dir/LICENSE" ]; then cp "$dir/LICENSE" "$out.new/vega/$name.LICENSE"; fi
 done
+# One module: the core, every gradient, the WebAssembly backend.  The
+# threaded build is left out: threads need cross-origin isolation, which
+# GitHub Pages cannot give (lenet_train.js turns the flag off).
+# ci/tfjs_bundle pins the packages (package-lock.json) and the entry point.
+echo "[vendor] npm ci in ci/tfjs_bundle ($TFJS_CORE $TFJS_WASM $ESBUILD)"
+bundle="$work/tfjs-bundle"
+cp -r ci/tfjs_bundle "$bundle"
+(cd "$bundle" && npm ci --silent --no-audit --no-fund &&
+ npx esbuild entry.js --bundle --format=esm --minify \
+   --platform=browser --target=es2020 --legal-comments=eof \
+   --outfile="$OLDPWD/$out.new/tfjs/tfjs.esm.min.js" --log-level=warning)
+tfjs_dist="$bundle/node_modules/@tensorflow/tfjs-backend-wasm/dist"
+cp "$tfjs_dist/tfjs-backend-wasm-simd.wasm" "$tfjs_dist/tfjs-backend-wasm.wasm" \
+   "$out.new/tfjs/"
+# Apache-2.0 (the licence comments at the module's end, and package.json).
+for name in tfjs-core tfjs-backend-wasm; do
+  cp "$bundle/node_modules/@tensorflow/$name/package.json" "$out.new/tfjs/$name.package.json"
+done
+packages+=("$TFJS_CORE" "$TFJS_WASM" "$ESBUILD")
 printf '%s\n' "${packages[@]}" > "$out.new/VERSIONS"
 # Replace the old copy only once the new one is complete.
 rm -rf "$out" && mv "$out.new" "$out"

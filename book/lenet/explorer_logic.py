@@ -307,6 +307,38 @@ def _correct_count(y_hat, y):
 _as_number = float  # the epoch's correct count, as _correct_count sums it
 
 
+def prepare_training(config, ctx=None, dtype="float32"):
+    """`config`'s network, initialised from its seed, its Trainer and the
+    loss, as `train` starts (`dtype` float64: a reference for the tests)."""
+    set_seed(config.seed)
+    net = build_network(config)
+    net.initialize(INITIALIZERS[config.initializer](), ctx=ctx or mx.cpu())
+    if dtype != "float32":
+        net.cast(dtype)
+    # One cached graph instead of one call per operator: 1.09x and 1.07x
+    # images/s (above 1.0 in 7 and 5 of 7 rotations) in two runs of
+    # bench/train_speed.py --levers, with the same numbers
+    # (tests/test_one_network.py).
+    net.hybridize(static_alloc=True, static_shape=True)
+    name, settings = OPTIMIZERS[config.optimizer]
+    trainer = gluon.Trainer(net.collect_params(), name,
+                            {"learning_rate": config.lr, **settings})
+    return net, trainer, gloss.SoftmaxCrossEntropyLoss()
+
+
+def train_step(net, trainer, loss, X, y, batch_size):
+    """One batch: the summed loss, its gradient, the update.  As train_ch5
+    does (5.5.2), the gradient is divided by the configured batch size even
+    for the shorter last batch, so that the book's LeNet here is exactly
+    the run of 5.5.2.  Returns the outputs and the summed loss."""
+    with autograd.record():
+        y_hat = net(X)
+        batch_loss = loss(y_hat, y).sum()
+    batch_loss.backward()
+    trainer.step(batch_size)
+    return y_hat, batch_loss
+
+
 def train(config, train_iter, test_iter, ctx=None, on_batch=None,
           on_epoch=None, should_stop=None):
     """Train `config`'s network as `train_ch5` does, reporting as it goes.
@@ -323,18 +355,7 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
     if problems:
         raise ValueError("\n".join(problems))
     ctx = ctx or mx.cpu()
-    set_seed(config.seed)
-    net = build_network(config)
-    net.initialize(INITIALIZERS[config.initializer](), ctx=ctx)
-    # One cached graph instead of one call per operator: 1.09x and 1.07x
-    # images/s (above 1.0 in 7 and 5 of 7 rotations) in two runs of
-    # bench/train_speed.py --levers, with the same numbers
-    # (tests/test_one_network.py).
-    net.hybridize(static_alloc=True, static_shape=True)
-    name, settings = OPTIMIZERS[config.optimizer]
-    trainer = gluon.Trainer(net.collect_params(), name,
-                            {"learning_rate": config.lr, **settings})
-    loss = gloss.SoftmaxCrossEntropyLoss()
+    net, trainer, loss = prepare_training(config, ctx)
     result = RunResult(config, [], net=net)
     total = len(train_iter) * config.num_epochs
     done = 0
@@ -347,14 +368,8 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
                 result.message = f"已在第 {epoch} 个迭代周期中途停止。"
                 return result
             X, y = X.as_in_context(ctx), y.as_in_context(ctx)
-            with autograd.record():
-                y_hat = net(X)
-                batch_loss = loss(y_hat, y).sum()
-            batch_loss.backward()
-            # As train_ch5 does (5.5.2): the gradient is divided by the batch
-            # size even for the shorter last batch, so that the book's
-            # LeNet here is exactly the run of 5.5.2.
-            trainer.step(config.batch_size)
+            y_hat, batch_loss = train_step(net, trainer, loss, X, y,
+                                           config.batch_size)
             batch_loss = batch_loss.asscalar()
             if not math.isfinite(batch_loss) or (
                     batch_loss / X.shape[0] > EXPLODED_LOSS):

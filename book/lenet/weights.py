@@ -19,26 +19,38 @@ WEIGHTS_FORMAT = "float16-le"
 _DTYPE = np.dtype("<f2")
 
 
+# A layer's tensors in MXNet's collect_params() order (the browser's
+# parameterSpecs in web/js/lenet_train.js lists the same).
+LAYER_TENSORS = {"conv": ("weight", "bias"), "dense": ("weight", "bias"),
+                 "batchnorm": ("gamma", "beta", "running_mean",
+                               "running_var")}
+
+
 def parameter_layers(net):
     """(name, layer) of each layer with parameters, named as in the layer
-    table: conv0, conv1, dense0, ..."""
+    table: conv0, batchnorm0, conv1, ..., dense0, ..."""
     counts, named = {}, []
     for layer in net:
         kind = ("conv" if isinstance(layer, nn.Conv2D) else
-                "dense" if isinstance(layer, nn.Dense) else None)
+                "dense" if isinstance(layer, nn.Dense) else
+                "batchnorm" if isinstance(layer, nn.BatchNorm) else None)
         if kind is not None:
             named.append((f"{kind}{counts.get(kind, 0)}", layer))
             counts[kind] = counts.get(kind, 0) + 1
     return named
 
 
+def named_parameters(net):
+    """[(name, Parameter)]: conv0.weight, conv0.bias, batchnorm0.gamma, ..."""
+    return [(f"{name}.{what}", getattr(layer, what))
+            for name, layer in parameter_layers(net)
+            for what in LAYER_TENSORS[name.rstrip("0123456789")]]
+
+
 def network_tensors(net):
     """[(name, float32 array)] of every parameter, in file order."""
-    tensors = []
-    for name, layer in parameter_layers(net):
-        tensors.append((f"{name}.weight", layer.weight.data().asnumpy()))
-        tensors.append((f"{name}.bias", layer.bias.data().asnumpy()))
-    return tensors
+    return [(name, param.data().asnumpy())
+            for name, param in named_parameters(net)]
 
 
 def encode(tensors):
@@ -65,8 +77,7 @@ def decode(data, shapes):
 
 def load_into(net, arrays):
     """Set `net`'s parameters (initialised, file order) to `arrays`."""
-    params = [p for _, layer in parameter_layers(net)
-              for p in (layer.weight, layer.bias)]
+    params = [param for _, param in named_parameters(net)]
     for param, array in zip(params, arrays, strict=True):
         param.set_data(mx.nd.array(array))
 

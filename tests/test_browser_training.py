@@ -1,0 +1,331 @@
+"""Training in the browser (web/js/lenet_train.js on TensorFlow.js's
+WebAssembly backend) takes the steps the explorer's MXNet training takes.
+
+For every activation x pooling x batch norm x optimizer (dropout 0), from
+the same initial weights and the same batch, one step in Chromium and one in
+MXNet float32 (`explorer_logic.train_step`, the explorer's own loop) are both
+compared with the same step in MXNet float64.  The bound is MXNet's own: the
+loss and each gradient may be at most twice as far from float64 as MXNet
+float32's are, or FLOAT32_FLOOR relative, whichever is larger (MXNet's
+first-convolution weight gradient is itself off by up to a few 1e-3).  The
+updated parameters are MXNet's rule applied to each side's gradient, checked
+on MXNet's step as well; comparing them with float64 directly would say
+little for Adam, whose first step is ±lr for any gradient well above 1e-8,
+so that where the exact gradient is tiny the rounding of either side flips
+the sign.  The batch is shorter than the configured batch size, so the
+gradient's scaling (by the configured size, as train_ch5 does it) is
+checked too.
+
+The kernels the book registers itself (Conv2DBackpropFilter, MaxPoolGrad)
+are compared with float64 computations of their own.
+"""
+import base64
+import functools
+import http.server
+import itertools
+import json
+import threading
+from pathlib import Path
+
+import mxnet as mx
+import numpy as np
+import pytest
+
+from browser_support import launch_chromium, only_this_host
+from lenet import explorer_logic as logic
+from lenet import weights
+from lenet.contract import config_json
+from lenet.data import read_fashion_mnist
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_data_dir")]
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+# Relative error (max |a - b| / max |b|) that float32 arithmetic leaves in
+# a tensor of this network: measured below 1e-6 for every tensor but the
+# first convolution's weight gradient, for MXNet float32 and the browser
+# alike; the floor is ten times that.
+FLOAT32_FLOOR = 1e-5
+# MXNet's Adam steps are 6.7e-6 (relative) longer than its rule computed in
+# double precision (measured here; its coefficients are float32).
+RULE_RELATIVE = 2e-5
+# Each optimizer at a rate its runs use (the presets and the sweep).
+RATES = {"sgd": 0.9, "momentum": 0.1, "adam": 0.001}
+BATCH_SIZE, BATCH = 128, 100  # a short batch: scaled by 1/128, not 1/100
+COMBINATIONS = list(itertools.product(
+    logic.ACTIVATIONS, logic.POOLINGS, (False, True), logic.OPTIMIZERS))
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    handler = functools.partial(QuietHandler, directory=str(WEB))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    with launch_chromium(tmp_path_factory.mktemp("chromium")) as context:
+        blocked = only_this_host(context)
+        page = context.new_page()
+        page.goto(f"{site}/js/")
+        assert page.evaluate("""async () => {
+          window.tf = await import('../vendor/tfjs/tfjs.esm.min.js');
+          const m = await import('./lenet_train.js');
+          return m.startBackend(tf, '../vendor/tfjs/');
+        }""") == "wasm"
+        yield page
+        assert blocked == []
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def batch():
+    images, labels = read_fashion_mnist("train")
+    return images[:BATCH], labels[:BATCH]
+
+
+def encode(array):
+    return base64.b64encode(np.ascontiguousarray(array, "<f4")).decode()
+
+
+def decode(text, shape):
+    return np.frombuffer(base64.b64decode(text), "<f4").reshape(shape)
+
+
+def mxnet_step(config, values, images, labels, dtype):
+    """One step of the explorer's training from `values`: the loss, the
+    gradients and every tensor after it, in `dtype`."""
+    net, trainer, loss = logic.prepare_training(config, dtype=dtype)
+    X = mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0, dtype=dtype)
+    y = mx.nd.array(labels, dtype=dtype)
+    net(X)  # the deferred shapes; in inference mode nothing changes
+    params = weights.named_parameters(net)
+    for name, param in params:
+        param.set_data(mx.nd.array(values[name], dtype=dtype))
+    _, batch_loss = logic.train_step(net, trainer, loss, X, y, BATCH_SIZE)
+    return {"loss": float(batch_loss.asscalar()),
+            "gradients": {name: param.grad().asnumpy().astype("float64")
+                          for name, param in params
+                          if param.grad_req != "null"},
+            "after": {name: param.data().asnumpy().astype("float64")
+                      for name, param in params}}
+
+
+def initial_values(config, images):
+    """The explorer's initial tensors for `config` (MXNet, its seed)."""
+    net, _, _ = logic.prepare_training(config)
+    net(mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0))
+    return {name: param.data().asnumpy()
+            for name, param in weights.named_parameters(net)}
+
+
+def browser_step(page, config, values, images, labels):
+    out = page.evaluate(
+        """async ([config, values, shapes, images, labels, batchSize]) => {
+          const m = await import('./lenet_train.js');
+          const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+          const floats = (text) => new Float32Array(bytes(text).buffer);
+          const encode = (array) => {
+            const b = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+            let text = '';
+            for (let i = 0; i < b.length; i += 0x8000) {
+              text += String.fromCharCode(...b.subarray(i, i + 0x8000));
+            }
+            return btoa(text);
+          };
+          const net = m.createNetwork(tf, config, Object.fromEntries(
+            Object.entries(values).map(([name, text]) => [name, floats(text)])));
+          const optimizer = m.createOptimizer(tf, net, config.optimizer, config.lr);
+          const x = m.imageTensor(tf, bytes(images), labels.length);
+          const y = tf.tensor1d(labels, 'int32');
+          const step = m.trainStep(tf, net, optimizer, x, y, batchSize,
+                                   { keepGradients: true });
+          const after = net.values();
+          const result = {
+            loss: step.loss, specs: m.parameterSpecs(config),
+            gradients: Object.fromEntries(Object.entries(step.gradients).map(
+              ([name, g]) => [name, encode(g)])),
+            after: Object.fromEntries(Object.entries(after).map(
+              ([name, a]) => [name, encode(a)])),
+          };
+          tf.dispose([x, y]);
+          optimizer.dispose();
+          net.dispose();
+          return JSON.stringify(result);
+        }""", [config_json(config), {n: encode(v) for n, v in values.items()},
+               None, base64.b64encode(images.tobytes()).decode(),
+               labels.tolist(), BATCH_SIZE])
+    out = json.loads(out)
+    shapes = {spec["name"]: spec["shape"] for spec in out["specs"]}
+    return {"loss": out["loss"],
+            "gradients": {n: decode(t, shapes[n]).astype("float64")
+                          for n, t in out["gradients"].items()},
+            "after": {n: decode(t, shapes[n]).astype("float64")
+                      for n, t in out["after"].items()},
+            "names": [spec["name"] for spec in out["specs"]]}
+
+
+def relative_error(value, reference, least_scale=0.0):
+    """max |value - reference| over the larger of max |reference| and
+    `least_scale` (for a tensor whose exact value is nearly zero, such as
+    the gradient of a bias that a batch norm follows: its float32 value
+    is rounding noise, measured against the network's gradients)."""
+    scale = max(float(np.abs(reference).max()), least_scale)
+    return float(np.abs(value - reference).max() / scale) if scale else (
+        float(np.abs(value).max()))
+
+
+def bound(mxnet_error):
+    return max(FLOAT32_FLOOR, 2 * mxnet_error)
+
+
+def mxnet_update(optimizer, lr, start, gradient, batch_size):
+    """The first step of MXNet's update rules (sgd_update,
+    sgd_mom_update, adam_update with Adam.update's bias correction), in
+    float64; the test checks it against MXNet's own step too."""
+    g = gradient / batch_size
+    if optimizer == "sgd":
+        return start - lr * g
+    if optimizer == "momentum":
+        return start + (0.9 * 0 - lr * g)
+    m, v = 0.1 * g, 0.001 * g ** 2
+    rate = lr * np.sqrt(1 - 0.999) / (1 - 0.9)
+    return start - rate * m / (np.sqrt(v) + 1e-8)
+
+
+@pytest.mark.parametrize(
+    "activation,pooling,batch_norm,optimizer", COMBINATIONS,
+    ids=["-".join([a, p, "bn" if b else "plain", o])
+         for a, p, b, o in COMBINATIONS])
+def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
+                                            batch_norm, optimizer):
+    """The loss and every gradient no further from float64 than MXNet
+    float32's, the update MXNet's rule applied to those gradients, the
+    batch norm's running statistics as MXNet updates them."""
+    config = logic.ExplorerConfig(
+        activation=activation, pooling=pooling, batch_norm=batch_norm,
+        optimizer=optimizer, lr=RATES[optimizer], batch_size=BATCH_SIZE)
+    images, labels = batch
+    values = initial_values(config, images)
+    reference = mxnet_step(config, values, images, labels, "float64")
+    mxnet32 = mxnet_step(config, values, images, labels, "float32")
+    browser = browser_step(page, config, values, images, labels)
+    # The same tensors under the same names, in the same order.
+    assert browser["names"] == list(values)
+    report = {}
+
+    def compare(what, ours, theirs, exact, least_scale=0.0):
+        errors = (relative_error(ours, exact, least_scale),
+                  relative_error(theirs, exact, least_scale))
+        report[what] = errors
+        assert errors[0] <= bound(errors[1]), (what, errors)
+
+    compare("loss", np.float64(browser["loss"]), np.float64(mxnet32["loss"]),
+            np.float64(reference["loss"]))
+    largest = max(np.abs(g).max() for g in reference["gradients"].values())
+    for name, exact in reference["gradients"].items():
+        compare(f"gradient {name}", browser["gradients"][name],
+                mxnet32["gradients"][name], exact, 1e-3 * largest)
+    for name, exact in reference["after"].items():
+        start = values[name].astype("float64")
+        if name not in reference["gradients"]:  # running mean and variance
+            compare(f"{name} after", browser["after"][name] - start,
+                    mxnet32["after"][name] - start, exact - start)
+            continue
+        # Each side's update is MXNet's rule applied to its own gradient,
+        # to the rounding of a few float32 operations per number.
+        for side in (browser, mxnet32):
+            expected = mxnet_update(optimizer, config.lr, start,
+                                    side["gradients"][name], BATCH_SIZE)
+            change = np.abs(expected - start)
+            allowed = (4 * np.spacing(np.maximum(np.abs(start), change)
+                                      .astype("float32")).astype("float64")
+                       + RULE_RELATIVE * change)
+            excess = np.abs(side["after"][name] - expected) / allowed
+            assert excess.max() <= 1, (name, side is browser, excess.max())
+    print(json.dumps({"case": [activation, pooling, batch_norm, optimizer],
+                      "worst": max(report.items(), key=lambda kv: kv[1][0])}))
+
+
+def test_the_registered_kernel_is_the_filter_gradient(page):
+    """Conv2DBackpropFilter as the book registers it, against float64:
+    dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh+kh, ow+kw, ci] *
+    dy[n, oh, ow, co], for the shapes the explorer's layers have."""
+    rng = np.random.default_rng(0)
+    for n, size, ci, co, k in [(3, 28, 1, 6, 5), (2, 12, 6, 16, 5),
+                               (4, 9, 3, 2, 1), (1, 11, 2, 3, 11)]:
+        x = rng.standard_normal((n, size, size, ci)).astype("float32")
+        out = size - k + 1
+        dy = rng.standard_normal((n, out, out, co)).astype("float32")
+        got = decode(page.evaluate(
+            """([x, xShape, dy, dyShape, filterShape]) => {
+              const floats = (t) => new Float32Array(Uint8Array.from(
+                atob(t), (c) => c.charCodeAt(0)).buffer);
+              const result = tf.engine().runKernel('Conv2DBackpropFilter',
+                { x: tf.tensor(floats(x), xShape), dy: tf.tensor(floats(dy), dyShape) },
+                { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC',
+                  dimRoundingMode: undefined, filterShape });
+              const data = result.dataSync();
+              result.dispose();
+              let text = '';
+              const b = new Uint8Array(data.buffer);
+              for (let i = 0; i < b.length; i += 0x8000) {
+                text += String.fromCharCode(...b.subarray(i, i + 0x8000));
+              }
+              return btoa(text);
+            }""", [encode(x), list(x.shape), encode(dy), list(dy.shape),
+                   [k, k, ci, co]]), (k, k, ci, co))
+        windows = np.lib.stride_tricks.sliding_window_view(
+            x.astype("float64"), (out, out), axis=(1, 2))  # n, k, k, ci, oh, ow
+        exact = np.einsum("nabcij,nijd->abcd", windows, dy.astype("float64"))
+        assert relative_error(got, exact) <= FLOAT32_FLOOR, (n, size, ci, co, k)
+    # Anything but the explorer's kind of convolution is refused.
+    message = page.evaluate("""() => {
+      try {
+        tf.engine().runKernel('Conv2DBackpropFilter',
+          { x: tf.zeros([1, 8, 8, 1]), dy: tf.zeros([1, 4, 4, 1]) },
+          { strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: [2, 2, 1, 1] });
+        return 'computed';
+      } catch (error) { return error.message; }
+    }""")
+    assert "only stride 1" in message
+
+
+def test_the_registered_max_pool_gradient_goes_to_the_first_maximum(page):
+    """MaxPoolGrad as the book registers it, against a float64 loop: each
+    window's gradient goes to its first maximum in row-major order (MXNet's
+    rule), for negative windows and ties too (the backend's own kernel got
+    both wrong)."""
+    rng = np.random.default_rng(1)
+    for n, size, channels in [(2, 24, 6), (3, 9, 16), (1, 2, 1)]:
+        x = rng.standard_normal((n, size, size, channels)).astype("float32")
+        x[0, :4, :4, 0] = 0.0     # ties, as a blank background gives
+        x[-1, -2:, -2:, -1] = -3.0  # a negative tie
+        out = size // 2
+        dy = rng.standard_normal((n, out, out, channels)).astype("float32")
+        got = decode(page.evaluate(
+            """([x, xShape, dy, dyShape]) => {
+              const floats = (t) => new Float32Array(Uint8Array.from(
+                atob(t), (c) => c.charCodeAt(0)).buffer);
+              const input = tf.tensor(floats(x), xShape);
+              const result = tf.engine().runKernel('MaxPoolGrad',
+                { dy: tf.tensor(floats(dy), dyShape), input,
+                  output: tf.maxPool(input, 2, 2, 'valid') },
+                { filterSize: 2, strides: 2, pad: 'valid' });
+              const b = new Uint8Array(result.dataSync().buffer);
+              let text = '';
+              for (let i = 0; i < b.length; i += 0x8000) {
+                text += String.fromCharCode(...b.subarray(i, i + 0x8000));
+              }
+              return btoa(text);
+            }""", [encode(x), list(x.shape), encode(dy), list(dy.shape)]),
+            x.shape)
+        exact = np.zeros(x.shape)
+        for b, i, j, c in np.ndindex(n, out, out, channels):
+            window = x[b, 2 * i:2 * i + 2, 2 * j:2 * j + 2, c].ravel()
+            first = int(np.argmax(window))  # the first of equal maxima
+            exact[b, 2 * i + first // 2, 2 * j + first % 2, c] = dy[b, i, j, c]
+        assert np.array_equal(got, exact), (n, size, channels)
