@@ -21,13 +21,15 @@ import threading
 import time
 from pathlib import Path
 
+from book_pages import PAGES as BOOK_PAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = ROOT / "_build" / "html"
 # 1.6 Mbps down, 0.75 Mbps up, 150 ms each way round: a slow mobile line.
 SLOW_LINE = {"offline": False, "latency": 150,
              "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
-PAGES = ["index", "lenet_model", "training", "summary", "exercises",
-         "references"]
+# Every page of the book (the table of contents' order is not needed).
+PAGES = [page.stem for page in BOOK_PAGES]
 
 # Recorded in the page from its very start: when the formulas are done and
 # when the explorer's first slider appears.

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from browser_support import launch_chromium, only_this_host
+from book_pages import PAGES as BOOK_PAGES
 from prerequisites import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = ["book/index", "book/lenet_model", "book/training", "book/summary",
-         "book/exercises", "book/references", "search", "genindex"]
+PAGES = [f"book/{page.stem}" for page in BOOK_PAGES] + ["search", "genindex"]
 PHONE = {"width": 360, "height": 780}
 CUT_OFF = (ROOT / "tests" / "phone_layout.js").read_text("utf-8")
 

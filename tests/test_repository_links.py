@@ -19,7 +19,7 @@ import pytest
 from sphinx.errors import ConfigError
 
 import repository_links as links
-from book_pages import PAGES_WITH_CODE
+from book_pages import PAGES_WITH_CODE, binder_launch_links
 from prerequisites import require_or_skip
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,8 +212,7 @@ def builds(tmp_path_factory):
 
 
 def binder_links(page):
-    return set(re.findall(r'https://mybinder\.org[^"\s<]*',
-                          page.read_text("utf-8")))
+    return binder_launch_links(page.read_text("utf-8"))
 
 
 @pytest.mark.build
@@ -253,7 +252,7 @@ def test_no_repository_means_no_binder_link_anywhere(builds):
     assert len(pages) > 6
     for page in pages:
         text = page.read_text("utf-8")
-        assert "mybinder.org" not in text, page.name
+        assert binder_launch_links(text) == set(), page.name
         assert f'<meta name="{links.BINDER_META}"' not in text, page.name
     index = (html / "book" / "index.html").read_text("utf-8")
     assert "没有找到本书所在的 GitHub 或 GitLab 仓库" in index
