@@ -79,7 +79,7 @@ def measure_once(site):
             arg=viewer.element_handle(), timeout=30000)
         up_front, _ = loaded_bytes(page)
 
-        arch = page.locator(".lenet-arch")
+        arch = page.locator(".lenet-explorer")
         slider = arch.locator("input[type=range]").first
         slider.focus()
         for step in range(40):

@@ -75,7 +75,7 @@ def test_formulas_are_typeset_and_the_figure_loads(browser, site):
 def test_explorer_answers_in_the_static_page(browser, site):
     """No kernel: the explorer's JavaScript answers every control of the
     network and of training (the code follows both), a preset sets both,
-    and 训练 is locked, saying why."""
+    and 训练 says that the browser trains."""
     from playwright.sync_api import expect
 
     page, _, errors, _ = open_page(browser, f"{site}/book/exercises.html")
@@ -117,14 +117,14 @@ def test_explorer_answers_in_the_static_page(browser, site):
     explorer.get_by_label("批量大小").select_option("64")
     expect(code).to_have_value(re.compile(r"batch_size = 64"))
     expect(preset).to_have_value("自定义")
-    # Training needs Python: 训练 is locked and says why; the tabs say what
-    # will appear in them.
+    # 训练 trains here, in the browser, and says so (tests/
+    # test_static_training.py trains); the tabs say what will appear in them.
     train = explorer.locator("button.lenet-train")
-    expect(train).to_be_disabled()
+    expect(train).to_be_enabled()
     reason = page.locator("#" + train.get_attribute("aria-describedby"))
-    expect(reason).to_contain_text("没有 Python 内核")
+    expect(reason).to_contain_text("浏览器里的 TensorFlow.js")
     expect(explorer.locator(".lenet-static-notice")).to_contain_text(
-        "需要 Python 内核")
+        "前 5000 张训练图像")
     explorer.get_by_role("tab", name="历次运行").click()
     expect(explorer.locator(".lenet-empty").first).to_contain_text(
         "每次训练结束后")

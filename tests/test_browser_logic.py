@@ -171,3 +171,77 @@ def test_the_browser_runs_each_trained_network_as_mxnet_does(
         for theirs, mine in zip(mxnet_feature_maps(net, images[index]), maps):
             assert np.abs(theirs.ravel() - np.array(mine)).max() <= (
                 FEATURE_MAP_TOLERANCE)
+
+
+def test_the_history_and_the_messages_read_as_pythons(page):
+    """The browser engine's run description (lenet_architecture.describe)
+    and its messages (lenet_train.say) are lenet.explorer.describe's and
+    lenet.contract.say's, over every preset and numbers of every kind."""
+    from lenet import contract
+    from lenet.explorer import describe
+
+    configs = [*logic.PRESETS.values(), *itertools.islice(grid_configs(),
+                                                          0, None, 997)]
+    values = [
+        ("epoch", dict(epoch=3, num_epochs=20, train_loss=0.123456,
+                       train_acc=0.9, test_acc=0.87654, seconds=12.345)),
+        ("done", dict(test_acc=0.8999, seconds=102.96)),
+        ("stopped", dict(epoch=1)),
+        *[("diverged", dict(epoch=2, loss=loss, lr=lr)) for loss, lr in [
+            (163.0, 10.0), (8671.2, 0.9), (1.5, 0.001), (float("nan"), 2.0),
+            (2.0e-5, 5.0), (123456789.0, 3.0), (101.0, 1.0)]],
+    ]
+    js = page.evaluate("""async ([configs, values, messages, decimals]) => {
+      const a = await import('./lenet_architecture.js');
+      const t = await import('./lenet_train.js');
+      const c = { messages, decimals };
+      const nan = (v) => Object.fromEntries(Object.entries(v).map(
+        ([k, x]) => [k, x === null ? NaN : x]));
+      return [configs.map(a.describe),
+              values.map(([name, v]) => t.say(c, name, nan(v)))];
+    }""", [[contract.config_json(c) for c in configs],
+           [[n, {k: (None if v != v else v) for k, v in vs.items()}]
+            for n, vs in values],
+           contract.MESSAGES, contract.DECIMALS])
+    assert js[0] == [describe(c) for c in configs]
+    # JSON has no NaN: it travels as null and is NaN again in the page.
+    python = [contract.say(name, **vs) for name, vs in values]
+    assert js[1] == python
+
+
+def test_the_viewer_runs_a_network_with_batch_norm_as_mxnet_does(
+        page, strip_images):
+    """A network trained in the page has batch norm layers and any windows;
+    the viewer's forward pass (running statistics, per-layer windows) is
+    MXNet's on the same float32 tensors."""
+    import mxnet as mx
+
+    images, labels = strip_images
+    config = logic.ExplorerConfig(
+        kernel_sizes=(3, 5), channels=(4, 8), dense_units=(32, 16),
+        activation="tanh", pooling="avg", batch_norm=True, optimizer="adam",
+        lr=0.01, batch_size=50)
+    net, trainer, loss = logic.prepare_training(config)
+    X = mx.nd.array(images)
+    for start in (0, 50):  # a few steps: running statistics away from 0, 1
+        logic.train_step(net, trainer, loss, X[start:start + 50],
+                         mx.nd.array(labels[start:start + 50]), 50)
+    expected = weights.probabilities(net, images)
+    tensors = weights.network_tensors(net)
+    assert any(name.startswith("batchnorm") for name, _ in tensors)
+    js = json.loads(page.evaluate(
+        """async ([network, tensors, images]) => {
+          const m = await import('./lenet_network_viewer.js');
+          const net = {...network, tensors: Object.fromEntries(
+            Object.entries(tensors).map(([n, v]) => [n, Float32Array.from(v)]))};
+          return JSON.stringify(JSON.parse(images).map((image) =>
+            m.forward(net, Float32Array.from(image)).probabilities));
+        }""", [{"kernel_sizes": list(config.kernel_sizes),
+                "channels": list(config.channels),
+                "activation": config.activation, "pooling": config.pooling,
+                "batch_norm": True},
+               {name: array.ravel().tolist() for name, array in tensors},
+               json.dumps(images.reshape(len(images), -1).tolist())]))
+    ours = np.array(js)
+    assert np.abs(ours - expected).max() <= PROBABILITY_TOLERANCE
+    assert (ours.argmax(1) == expected.argmax(1)).all()

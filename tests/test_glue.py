@@ -113,7 +113,23 @@ def expected_exercises(text):
         "fast_seconds_high": fast["seconds_high"],
         "fast_ratio": fast["ratio_to_book"],
         "fast_book_seconds": fast["book_seconds"], "fast_date": fast["date"],
-        "fast_cpu": fast["cpu"], "fast_isa": fast["isa"]}
+        "fast_cpu": fast["cpu"], "fast_isa": fast["isa"],
+        **expected_browser_training()}
+
+
+def expected_browser_training():
+    from lenet import contract
+    from lenet.measurements import (browser_subset_table,
+                                    browser_training_summary)
+
+    return {
+        "browser_train_size": contract.BROWSER_TRAIN_SIZE,
+        "browser_test_size": contract.BROWSER_TEST_SIZE,
+        "browser_megabytes": contract.for_browser()["browser"]["megabytes"],
+        "browser_subset_date":
+            browser_subset_table()[1]["provenance"]["date"][:10],
+        **{f"browser_{key}": value
+           for key, value in browser_training_summary().items()}}
 
 
 # Each page that glues: where its glued values must come from.

@@ -194,7 +194,7 @@ def test_every_control_of_the_explorer_and_viewer_is_reached_by_tab(
         browser, site):
     """Tab from the top of 5.5.4 to the end: every enabled control of the
     explorer and the viewer gets the focus in turn (the strip of test
-    images among them); the locked 训练 does not, and says why.  The tabs
+    images among them); 停止, locked until a run starts, does not.  The tabs
     of the results are one stop, with arrow keys between them (the ARIA
     tabs pattern)."""
     page = open_page(browser, f"{site}/book/exercises.html")
@@ -219,10 +219,12 @@ def test_every_control_of_the_explorer_and_viewer_is_reached_by_tab(
     tab.focus()
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => document.activeElement.textContent") == "历次运行"
+    # 训练 (reached above) says who trains; 停止, disabled until a run
+    # starts, takes no focus.
     train = page.locator(".lenet-explorer button.lenet-train")
-    assert train.is_disabled()  # a disabled button takes no focus
     reason = page.locator("#" + train.get_attribute("aria-describedby"))
-    assert "没有 Python 内核" in reason.inner_text()
+    assert "浏览器里的 TensorFlow.js" in reason.inner_text()
+    assert page.locator(".lenet-explorer button.lenet-stop").is_disabled()
     page.close()
 
 

@@ -21,6 +21,17 @@ WEIGHTS_DIR = WEB / "data" / "lenet-weights"
 WEIGHTS_URL = "../data/lenet-weights/"
 # Loaded in front of every widget module (element(), drawMap(), charts).
 SHARED_JS = "lenet_shared.js"
+# Training in the static page (web/js/lenet_train_worker.js, a module
+# worker) on the first images of Fashion-MNIST, shipped with the book
+# (ci/browser_subset.py writes them): 5,000 training images are 2.2 MB
+# gzipped and reached 0.83 in the measurements of book/data/
+# browser_subset.json; 1,000 test images (0.44 MB) give the accuracy to
+# about ±1.2 %.
+BROWSER_DATA_DIR = WEB / "data" / "fashion-mnist-subset"
+BROWSER_DATA_URL = "../data/fashion-mnist-subset/"
+BROWSER_TRAIN_SIZE, BROWSER_TEST_SIZE = 5000, 1000
+TRAIN_WORKER_URL = "../js/lenet_train_worker.js"
+TFJS_URL = "../vendor/tfjs/"
 
 
 def widget_esm(*names):
@@ -63,10 +74,9 @@ WORDS = {
                     "隐藏全连接层与其激活函数之间）。",
     "training_pointer": "动量法见 7.4 节，Adam 算法见 7.8 节；换优化算法时，"
                         "学习率也要随之调整（Adam 常用 0.001）。",
-    "no_engine": "网页版里没有 Python 内核，这里不能训练（见下面的说明）。",
     "static_notice": "网页版里没有运行中的 Python：上面的网络结构、参数表和代码"
-                     "都由浏览器直接计算，训练设置也可以改（代码会随之变化），"
-                     "但“训练”需要 Python 内核。",
+                     "都由浏览器直接计算，“训练”也在浏览器里进行（用 "
+                     "TensorFlow.js，按 MXNet 的算法，见本页末尾的说明）。",
     # From the pages in book/: the page for readers and teachers.
     "help_url": "about.html#sec-about-local",
     "history_empty": "还没有训练过。每次训练结束后，这里会列出它的配置、最终测试"
@@ -78,8 +88,51 @@ WORDS = {
         "loading": "正在读取数据……",
         "training": "正在训练……",
     },
+    "browser_loading": "第一次训练要先下载训练程序和数据（约 {megabytes} MB），"
+                       "之后就不用再下载了……",
+    "browser_train_size": "网页里训练用本书附带的前 {train} 张训练图像，在前 "
+                          "{test} 张测试图像上算测试准确率；在 Python 内核里"
+                          "训练可以用全部 60000 张。",
+    "no_browser_engine": "这个浏览器不支持 WebAssembly 或 Web Worker，"
+                         "网页里不能训练。",
+    "trained_network": "刚才训练的网络 #{number}（{engine}，测试准确率"
+                       " {test_acc}）",
 }
-ENGINES = {"kernel": "Python 内核里的 MXNet"}
+# The messages of a run, the same from either engine.  Placeholders are
+# filled by `say` here and by the JavaScript's `say` (lenet_train.js) with
+# each number rounded to the decimals of DECIMALS.
+MESSAGES = {
+    "epoch": "第 {epoch}/{num_epochs} 个迭代周期：训练损失 {train_loss}，训练"
+             "准确率 {train_acc}，测试准确率 {test_acc}，用时 {seconds} 秒",
+    "done": "完成：最终测试准确率 {test_acc}，共用时 {seconds} 秒。",
+    "stopped": "已在第 {epoch} 个迭代周期中途停止。",
+    "diverged": "第 {epoch} 个迭代周期中损失变成了 {loss}，训练发散。请把学习率"
+                "调小（现在是 {lr}），例如减小到原来的十分之一。",
+}
+DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1}
+ENGINES = {"kernel": "Python 内核里的 MXNet",
+           "browser": "浏览器里的 TensorFlow.js（WebAssembly）"}
+
+
+def say(message, **values):
+    """MESSAGES[message] with `values` filled in: numbers of DECIMALS
+    rounded, a loss to three significant digits, a learning rate as
+    Python writes it."""
+    def shown(name, value):
+        if name in DECIMALS:
+            return f"{value:.{DECIMALS[name]}f}"
+        if name == "loss":
+            return f"{value:.3g}"
+        return str(value)
+
+    return MESSAGES[message].format(
+        **{name: shown(name, value) for name, value in values.items()})
+
+
+# The preset made for training in the page (within 30 s there, see the
+# 5.5.4 page): the book's LeNet with relu, batch normalization and Adam on
+# the shipped images.
+BROWSER_PRESET = "网页里快速训练"
 
 
 def arch_of(config):
@@ -126,6 +179,20 @@ def class_names():
             zip(CHINESE_LABELS, d2l.get_fashion_mnist_labels(range(10)))]
 
 
+# What the first 训练 in the page fetches (the worker may take the .wasm
+# without SIMD instead; it is the smaller one).
+BROWSER_DOWNLOADS = ("js/lenet_train_worker.js", "js/lenet_train.js",
+                     "js/lenet_architecture.js", "vendor/tfjs/tfjs.esm.min.js",
+                     "vendor/tfjs/tfjs-backend-wasm-simd.wasm")
+
+
+def browser_download_bytes():
+    """Bytes the first 训练 in the page downloads, uncompressed."""
+    subset = sorted(BROWSER_DATA_DIR.glob("*.u8.gz"))
+    return sum(path.stat().st_size for path in [
+        *(WEB / name for name in BROWSER_DOWNLOADS), *subset])
+
+
 def _range(low, high, step=1):
     return {"min": low, "max": high, "step": step}
 
@@ -159,5 +226,15 @@ def for_browser():
         },
         "class_names": class_names(),
         "words": WORDS,
+        "messages": MESSAGES,
+        "decimals": DECIMALS,
+        "exploded_loss": logic.EXPLODED_LOSS,
         "engines": ENGINES,
+        "browser": {
+            "worker_url": TRAIN_WORKER_URL, "tfjs_url": TFJS_URL,
+            "data_url": BROWSER_DATA_URL,
+            "train_size": BROWSER_TRAIN_SIZE, "test_size": BROWSER_TEST_SIZE,
+            "preset": BROWSER_PRESET,
+            "megabytes": round(browser_download_bytes() / 1e6, 1),
+        },
     }

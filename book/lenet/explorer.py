@@ -166,11 +166,10 @@ class LeNetExplorer(anywidget.AnyWidget):
 
             def on_epoch(epoch):
                 epochs.append(epoch_record(epoch))
-                self.run = {**self.run, "epochs": list(epochs), "message": (
-                    f"第 {epoch.epoch}/{config.num_epochs} 个迭代周期："
-                    f"训练损失 {epoch.train_loss:.4f}，训练准确率"
-                    f" {epoch.train_acc:.3f}，测试准确率"
-                    f" {epoch.test_acc:.3f}，用时 {epoch.seconds:.1f} 秒")}
+                self.run = {**self.run, "epochs": list(epochs),
+                            "message": contract.say(
+                                "epoch", num_epochs=config.num_epochs,
+                                **epoch_record(epoch))}
 
             result = logic.train(config, train_iter, test_iter,
                                  on_batch=on_batch, on_epoch=on_epoch,
@@ -185,9 +184,10 @@ class LeNetExplorer(anywidget.AnyWidget):
             state = "stopped"
         else:
             state = "done"
-        self.run = {**self.run, "state": state, "message": result.message or (
-            f"完成：最终测试准确率 {result.final_test_acc:.3f}，"
-            f"共用时 {result.seconds:.1f} 秒。")}
+        self.run = {**self.run, "state": state,
+                    "message": result.message or contract.say(
+                        "done", test_acc=result.final_test_acc,
+                        seconds=result.seconds)}
         if result.epochs:
             self._finished(result, test_iter)
 

@@ -10,6 +10,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 from pathlib import Path
 
 from .contract import REPOSITORY, config_json
@@ -97,3 +98,53 @@ def summary(entry):
             "date": date.strftime("%Y-%m-%d"),
             "cpu": entry["provenance"]["cpu"],
             "isa": entry["provenance"]["onednn_isa"]}
+
+
+BROWSER_TRAINING = REPOSITORY / "book" / "data" / "browser_training.json"
+BROWSER_SUBSET = REPOSITORY / "book" / "data" / "browser_subset.json"
+
+
+def _load(path, keys, how):
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise MeasurementFileError(
+            f"无法读取 {path}（{err}）。请运行 {how} 重新生成 / cannot read"
+            " it: regenerate it") from None
+    missing = [key for key in keys if not data.get(key)]
+    if missing:
+        raise MeasurementFileError(
+            f"{path} 缺少 {', '.join(missing)} / incomplete: run {how}")
+    return data
+
+
+def browser_training_summary(path=BROWSER_TRAINING):
+    """What the 5.5.4 page says of training in the browser
+    (bench/browser_training.py --record)."""
+    import statistics
+
+    data = _load(path, ("run", "speeds", "provenance"),
+                 "bench/browser_training.py --record")
+    run, made = data["run"], data["provenance"]
+    book = data["speeds"]["原书LeNet"]
+    return {
+        "final": run["epochs"][-1]["test_acc"], "seconds": run["seconds"],
+        "epochs": len(run["epochs"]),
+        "book_images_per_second": statistics.median(book["browser"]),
+        "mxnet_images_per_second": statistics.median(book["mxnet"]),
+        "ratio_low": min(book["ratio"]), "ratio_high": max(book["ratio"]),
+        "date": made["date"][:10], "cpu": made["cpu"],
+        "chromium": re.search(r"Chrome/([\d.]+)", data["browser"]["agent"])[1],
+    }
+
+
+def browser_subset_table(path=BROWSER_SUBSET):
+    """Rows (training images, MB gzipped, test accuracy of each seed) of
+    ci/browser_subset.py --measure, and its provenance."""
+    data = _load(path, ("runs", "provenance"),
+                 "ci/browser_subset.py --measure")
+    rows = {}
+    for run in data["runs"]:
+        row = rows.setdefault(run["train_size"], [run["gzip_bytes"] / 1e6])
+        row.append(run["test_acc"][-1])
+    return [(size, *values) for size, values in sorted(rows.items())], data

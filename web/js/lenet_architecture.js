@@ -3,8 +3,9 @@
 // every change of a control, in JupyterLab and in the static book alike.
 //
 // It mirrors book/lenet/explorer_logic.py (layer_infos, the structural part
-// of validate, gluon_code); tests/test_browser_logic.py runs both over every
-// configuration the controls offer and compares them.
+// of validate, gluon_code) and lenet.explorer.describe;
+// tests/test_browser_logic.py runs both over every configuration the
+// controls offer and compares them.
 
 export const IMAGE_SIZE = 28;
 export const NUM_CLASSES = 10;
@@ -81,6 +82,20 @@ export function layerInfos(arch) {
 const pythonFloat = (x) => (Number.isInteger(x) ? `${x}.0` : `${x}`);
 // Python's format(x, "g") for the dropout slider's tenths.
 const pythonG = (x) => `${Number(x.toPrecision(6))}`;
+// Python's str() of a pair: (5, 5).
+const pythonTuple = (pair) => `(${pair.join(", ")})`;
+
+/** One line for a run's configuration, as lenet.explorer.describe
+ * writes it (for the history of runs). */
+export function describe(c) {
+  return `窗口 ${pythonTuple(c.kernel_sizes)}, 通道 ${pythonTuple(c.channels)},` +
+    ` ${c.activation}, ${c.pooling} 池化,` +
+    ` 全连接 ${pythonTuple(c.dense_units)}, 丢弃 ${pythonG(c.dropout)},` +
+    `${c.batch_norm ? " 批量归一化," : ""}` +
+    ` ${c.optimizer} lr ${pythonFloat(c.lr)},` +
+    ` ${c.initializer}, 批量 ${c.batch_size},` +
+    ` 样本 ${c.train_size}, 种子 ${c.seed}`;
+}
 
 /** The Gluon code that builds and trains the network, as gluon_code().
  * `optimizers`: name -> [Gluon's optimizer, its settings]. */

@@ -5,10 +5,12 @@
 // lenet_architecture.js, whose functions it uses.
 //
 // The same module runs in JupyterLab, where the kernel trains (MXNet), and
-// in the static book, where it draws from the page's saved state and
-// computes the network's shapes and code in the browser.  Everything the
-// controls may hold, the presets and the words of the contract come from
-// Python (the `contract` trait, lenet.explorer.contract()).
+// in the static book, where it draws from the page's saved state, computes
+// the network's shapes and code in the browser and trains there too (the
+// browser engine below: lenet_train_worker.js, TensorFlow.js).  Both engines
+// write the same `run`, `history` and `inspection` the panel draws.
+// Everything the controls may hold, the presets and the words of the
+// contract come from Python (the `contract` trait, lenet.contract).
 
 function presetOf(config, presets, custom) {
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -29,6 +31,100 @@ function withField(config, field, index, value) {
     changed[field][index] = value;
   }
   return changed;
+}
+
+/** Training in the static page, in a worker (lenet_train_worker.js): it
+ * writes `run`, `history` and `inspection` as the kernel does, and hands
+ * feature maps to `deliver` as the kernel's messages arrive.  null where
+ * the browser lacks what it needs. */
+function browserEngine(model, contract, deliver) {
+  if (typeof Worker === "undefined" || typeof WebAssembly === "undefined" ||
+      typeof DecompressionStream === "undefined") return null;
+  const browser = contract.browser;
+  let worker = null;
+  let running = null;  // {config, epochs}
+  const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
+  const say = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
+
+  function finished({ state, message, epochs, tensors, confusion }) {
+    setRun({ state, message });
+    if (!epochs.length) return;
+    const config = running.config;
+    const number = model.get("history").length + 1;
+    const finalAcc = epochs.at(-1).test_acc;
+    const seconds = epochs.reduce((sum, e) => sum + e.seconds, 0);
+    model.set("history", [...model.get("history"), {
+      number, description: describe(config), config, epochs,
+      num_epochs: config.num_epochs, final_test_acc: finalAcc, seconds,
+      stopped: state === "stopped", engine: "browser" }]);
+    model.set("inspection", { ready: true, confusion });
+    // The trained-network viewer of the same page can run it (its own
+    // forward pass over these tensors).
+    document.dispatchEvent(new CustomEvent("lenet-trained-network", { detail: {
+      key: `trained-${number}`, config, tensors, test_acc: finalAcc,
+      label: say(contract.words.trained_network, {
+        number, engine: contract.engines.browser, test_acc: finalAcc.toFixed(4) }) } }));
+  }
+
+  function handle(message) {
+    if (message.type === "state") {
+      setRun({ state: message.state, message: message.state === "loading"
+        ? say(contract.words.browser_loading, { megabytes: browser.megabytes }) : "" });
+    } else if (message.type === "progress") {
+      setRun({ done: message.done, total: message.total });
+    } else if (message.type === "epoch") {
+      running.epochs = [...running.epochs, message.record];
+      setRun({ epochs: running.epochs, message: message.message });
+    } else if (message.type === "finished") {
+      finished(message);
+    } else if (message.type === "feature_maps") {
+      deliver(message, message.arrays);
+    } else if (message.type === "failed") {
+      setRun({ state: "failed", message: message.message });
+    }
+  }
+
+  function start() {
+    if (!worker) {
+      worker = new Worker(new URL(browser.worker_url, document.baseURI), { type: "module" });
+      worker.onmessage = ({ data }) => handle(data);
+      worker.onerror = (event) => {
+        event.preventDefault?.();
+        setRun({ state: "failed", message: "训练没有完成：网页里的训练程序没能启动" +
+                 `（${event.message || "无法读取 lenet_train_worker.js"}）。` });
+        worker = null;
+      };
+    }
+    return worker;
+  }
+
+  return {
+    name: contract.engines.browser,
+    trainSize: browser.train_size,
+    testSize: browser.test_size,
+    train(config) {
+      running = { config, epochs: [] };
+      model.set("run", { state: "loading", done: 0, total: 0, epochs: [],
+                         num_epochs: config.num_epochs, message: "" });
+      start().postMessage({ type: "train", config, contract: {
+        browser, messages: contract.messages, decimals: contract.decimals,
+        exploded_loss: contract.exploded_loss } });
+    },
+    stop() { worker?.postMessage({ type: "stop" }); },
+    featureMaps(image) { worker?.postMessage({ type: "feature_maps", image }); },
+  };
+}
+
+/** The kernel as an engine: MXNet trains there (lenet.explorer). */
+function kernelEngine(model, contract) {
+  return {
+    name: contract.engines.kernel,
+    trainSize: null,
+    testSize: 10000,
+    train(config) { model.send({ type: "train", config }); },
+    stop() { model.send({ type: "stop" }); },
+    featureMaps(image) { model.send({ type: "feature_maps", image }); },
+  };
 }
 
 const EXPLORER_STYLE = `
@@ -77,6 +173,11 @@ function render({ model, el }) {
     model.set("config", changed);
     model.save_changes();
   };
+  // Feature maps, from the kernel's messages or the browser's worker.
+  const mapHandlers = [];
+  const engine = kernel ? kernelEngine(model, contract)
+    : browserEngine(model, contract, (content, arrays) =>
+      mapHandlers.forEach((handler) => handler(content, arrays)));
 
   // -- controls -------------------------------------------------------------
   const refreshers = [];
@@ -191,7 +292,9 @@ function render({ model, el }) {
     select("initializer", null, plain(options.initializers), "初始化"),
     choiceSlider("num_epochs", null, rangeValues(options.epochs_range), "迭代周期", int),
     select("batch_size", null, plain(options.batch_sizes), "批量大小"),
-    choiceSlider("train_size", null, rangeValues(options.train_size_range), "训练样本数", int),
+    choiceSlider("train_size", null, rangeValues(engine?.trainSize
+      ? { ...options.train_size_range, max: engine.trainSize }
+      : options.train_size_range), "训练样本数", int),
     number("seed", options.seed_range, "随机种子"));
 
   // -- the network: message, table, code -----------------------------------
@@ -238,6 +341,10 @@ function render({ model, el }) {
     root.dataset.updates = String(timings.length);
   }
   root.lenetTimings = timings;  // read by the browser benchmark
+  // For the tests and benchmarks: set fields as the controls do, read state.
+  root.lenetSetConfig = (changes) => setConfig({ ...config(), ...changes });
+  root.lenetRun = () => model.get("run");
+  root.lenetInspection = () => model.get("inspection");
 
   // -- training: buttons, engine, tabs ---------------------------------------
   const trainButton = element("button", { type: "button", class: "lenet-train",
@@ -247,9 +354,16 @@ function render({ model, el }) {
   const why = element("span", { class: "lenet-engine", id: newId("why") });
   trainButton.setAttribute("aria-describedby", why.id);
   trainButton.addEventListener("click", () => {
-    if (!trainButton.disabled) model.send({ type: "train", config: config() });
+    if (trainButton.disabled) return;
+    let wanted = config();
+    // In the page: the shipped images, which the slider already offers.
+    if (engine.trainSize && wanted.train_size > engine.trainSize) {
+      wanted = { ...wanted, train_size: engine.trainSize };
+      setConfig(wanted);
+    }
+    engine.train(wanted);
   });
-  stopButton.addEventListener("click", () => model.send({ type: "stop" }));
+  stopButton.addEventListener("click", () => engine.stop());
 
   const tabList = element("div", { class: "lenet-tabs", role: "tablist",
                                    "aria-label": "训练结果" });
@@ -300,14 +414,14 @@ function render({ model, el }) {
   const curves = element("div", { class: "lenet-curves" });
   trainPanel.append(progress, status, curves);
 
-  const engineName = kernel ? contract.engines.kernel : null;
+  const engineName = engine ? engine.name : null;
   function updateRunControls() {
     const run = model.get("run");
     const running = ["loading", "training"].includes(run.state);
     for (const control of enablers) control.disabled = running;
     stopButton.disabled = !running;
     let reason = "";
-    if (!engineName) reason = contract.words.no_engine;
+    if (!engineName) reason = contract.words.no_browser_engine;
     else if (problems.length) reason = "这个配置无法构造，见上面的说明。";
     else if (running) reason = "正在训练。";
     else reason = `由 ${engineName} 训练。`;
@@ -356,7 +470,8 @@ function render({ model, el }) {
   }
 
   // -- feature maps and confusion matrix -------------------------------------
-  const imageIndex = element("input", { type: "number", min: 0, max: 9999, step: 1,
+  const lastImage = (engine ? engine.testSize : 10000) - 1;
+  const imageIndex = element("input", { type: "number", min: 0, max: lastImage, step: 1,
                                         value: 0, inputmode: "numeric" });
   const maps = element("div", { class: "lenet-maps" });
   const confusion = element("div");
@@ -373,12 +488,14 @@ function render({ model, el }) {
   }
   imageIndex.addEventListener("change", requestMaps);
   function requestMaps() {
-    const index = Math.min(9999, Math.max(0, Math.round(Number(imageIndex.value) || 0)));
+    const index = Math.min(lastImage, Math.max(0, Math.round(Number(imageIndex.value) || 0)));
     imageIndex.value = String(index);
-    model.send({ type: "feature_maps", image: index });
+    engine?.featureMaps(index);
   }
   model.on("msg:custom", (content, buffers) => {
-    if (content.type !== "feature_maps") return;
+    if (content.type === "feature_maps") mapHandlers.forEach((handler) => handler(content, buffers));
+  });
+  mapHandlers.push((content, buffers) => {
     const arrays = buffers.map((view) => new Float32Array(
       view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength)));
     const image = element("canvas", { "aria-label": `测试图像 ${content.image}：${contract.class_names[content.label]}` });
@@ -418,7 +535,7 @@ function render({ model, el }) {
     element("h3", { class: "lenet-section", text: "训练设置" }), training,
     element("div", { class: "lenet-pointer", text: contract.words.training_pointer }),
     element("div", { class: "lenet-run-buttons" }, trainButton, stopButton, why));
-  if (!engineName) root.append(staticNotice(contract));
+  if (!kernel) root.append(staticNotice(contract, Boolean(engine)));
   root.append(tabList, tabPanels);
   refresh();
   updateRun();
@@ -466,20 +583,24 @@ function confusionTable(counts, classNames) {
                            "混淆矩阵"));
 }
 
-function staticNotice(contract) {
+function staticNotice(contract, trainsHere) {
   // The book's Sphinx extension puts the page's Binder link in a meta tag
   // when it knows the repository (book/_ext/repository_links.py).
   const binder = document.querySelector('meta[name="book-binder-url"]');
+  const { train_size: train, test_size: test } = contract.browser;
   const notice = element("div", { class: "lenet-notice lenet-static-notice" },
-                         contract.words.static_notice);
+                         contract.words.static_notice, " ",
+                         trainsHere ? contract.words.browser_train_size
+                           .replace("{train}", train).replace("{test}", test)
+                           : contract.words.no_browser_engine, " ");
   const yourself = element("a", { href: contract.words.help_url,
                                   text: "“关于本书”一页的说明" });
   if (binder) {
-    notice.append("请", element("a", { href: binder.content, target: "_blank",
-                                      rel: "noopener", text: "在 Binder 上打开本页" }),
-                  "来训练，或者按", yourself, "在自己的电脑上运行本页。");
+    notice.append("用 MXNet 训练，请", element("a", { href: binder.content, target: "_blank",
+                                              rel: "noopener", text: "在 Binder 上打开本页" }),
+                  "，或者按", yourself, "在自己的电脑上运行本页。");
   } else {
-    notice.append("请按", yourself, "在自己的电脑上运行本页。");
+    notice.append("用 MXNet 训练，请按", yourself, "在自己的电脑上运行本页。");
   }
   return notice;
 }

@@ -113,8 +113,27 @@ function softmax(logits) {
   return exps.map((e) => e / total);
 }
 
+// Batch normalization with the running statistics (inference), then the
+// activation; `features` values of `per` numbers each.
+function batchNorm(values, features, per, t, name, activation) {
+  const out = new Float32Array(values.length);
+  for (let f = 0; f < features; f++) {
+    const scale = t[`${name}.gamma`][f] / Math.sqrt(t[`${name}.running_var`][f] + 1e-5);
+    const mean = t[`${name}.running_mean`][f];
+    const beta = t[`${name}.beta`][f];
+    for (let i = f * per; i < (f + 1) * per; i++) {
+      out[i] = activation((values[i] - mean) * scale + beta);
+    }
+  }
+  return out;
+}
+
+const identity = (x) => x;
+
 /** The network's forward pass for one image (784 numbers in [0, 1]).
- * `network`: {kernel, channels: [c1, c2], activation, pooling, tensors}.
+ * `network`: {kernel or kernel_sizes: [k1, k2], channels: [c1, c2],
+ * activation, pooling, batch_norm, tensors} (tensors named as the layer
+ * table names the layers: conv0, batchnorm0, ..., dense0, ...).
  * Returns the class probabilities and the feature maps of both
  * convolution layers, after the activation and after pooling. */
 export function forward(network, image) {
@@ -124,9 +143,15 @@ export function forward(network, image) {
   let x = image;
   let channels = 1;
   let size = IMAGE_SIZE;
+  let norms = 0;  // batchnorm layers so far
+  const normalised = (values, features, per) => (network.batch_norm
+    ? batchNorm(values, features, per, t, `batchnorm${norms++}`, act) : values);
   network.channels.forEach((out, i) => {
+    const kernel = network.kernel_sizes ? network.kernel_sizes[i] : network.kernel;
     const conv = conv2d(x, channels, size, t[`conv${i}.weight`],
-                        t[`conv${i}.bias`], out, network.kernel, act);
+                        t[`conv${i}.bias`], out, kernel,
+                        network.batch_norm ? identity : act);
+    conv.data = normalised(conv.data, out, conv.size * conv.size);
     maps.push({ name: `conv${i}`, channels: out, size: conv.size,
                 data: conv.data });
     const pooled = pool2d(conv.data, out, conv.size, network.pooling);
@@ -138,7 +163,9 @@ export function forward(network, image) {
   });
   let layer = 0;
   while (t[`dense${layer + 1}.weight`]) {
-    x = dense(x, t[`dense${layer}.weight`], t[`dense${layer}.bias`], act);
+    x = dense(x, t[`dense${layer}.weight`], t[`dense${layer}.bias`],
+              network.batch_norm ? identity : act);
+    x = normalised(x, x.length, 1);
     layer += 1;
   }
   const logits = dense(x, t[`dense${layer}.weight`], t[`dense${layer}.bias`]);
@@ -465,6 +492,21 @@ function render({ model, el }) {
     picker.value = model.get("selected");
     update();
   });
+  // A network the explorer of the same page has just trained in the
+  // browser (lenet_explorer.js): one more choice, picked at once.
+  document.addEventListener("lenet-trained-network", ({ detail }) => {
+    const { config } = detail;
+    const network = {
+      key: detail.key, label: detail.label, test_acc: detail.test_acc,
+      kernel_sizes: config.kernel_sizes, channels: config.channels,
+      activation: config.activation, pooling: config.pooling,
+      batch_norm: config.batch_norm, tensors: detail.tensors };
+    networks.push(network);
+    cache.set(network.key, Promise.resolve(network));
+    picker.append(element("option", { value: network.key, text: network.label }));
+    picker.value = network.key;
+    update();
+  });
   keepKeys(root);
   followSweepChart(model, networks);
 
@@ -491,6 +533,7 @@ function followSweepChart(model, networks) {
     }
     model.on("change:selected", () => {
       const n = networks.find((x) => x.key === model.get("selected"));
+      if (!n || n.kernel === undefined) return;  // trained here: not on the chart
       if (keyOf(view.signal("kernel"), view.signal("channels"),
                 view.signal("activation")) === n.key) return;
       view.signal("kernel", n.kernel).signal("channels", n.channels.join(","))

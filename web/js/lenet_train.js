@@ -282,52 +282,54 @@ export function createNetwork(tf, config, values) {
   const activate = (x) => ACTIVATIONS[config.activation](tf, x);
   const random = randomSource(config.seed ^ 0x5bd1e995);
 
-  /** Logits (n, 10) of images (n, 28, 28, 1); in training, batch norm
-   * uses the batch's statistics and returns their running update, and
-   * dropout drops. */
+  /** One layer on x (NHWC, or (n, features) from the first dense layer
+   * on); in training a batch norm pushes its batch statistics to
+   * `updates`, and dropout drops. */
+  function applyLayer(layer, x, training, updates) {
+    const v = (what) => variables[`${layer.name}.${what}`];
+    if (layer.kind === "conv") {
+      const filter = tf.transpose(v("weight"), [2, 3, 1, 0]);
+      x = tf.add(tf.conv2d(x, filter, 1, "valid"), v("bias"));
+    } else if (layer.kind === "pool") {
+      x = config.pooling === "max" ? tf.maxPool(x, 2, 2, "valid")
+        : tf.avgPool(x, 2, 2, "valid");
+    } else if (layer.kind === "dense") {
+      if (x.rank === 4) {  // (n, h, w, c) -> (n, c * h * w), MXNet's order
+        x = tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [x.shape[0], -1]);
+      }
+      x = tf.add(tf.matMul(x, v("weight"), false, true), v("bias"));
+    } else if (layer.kind === "batchnorm") {
+      const axes = x.rank === 2 ? [0] : [0, 1, 2];
+      let mean;
+      let variance;
+      if (training) {
+        mean = tf.mean(x, axes);
+        variance = tf.mean(tf.square(tf.sub(x, mean)), axes);
+        // Kept past the gradient's tidy scope for updateRunning().
+        updates.push([layer.name, tf.keep(mean), tf.keep(variance)]);
+      } else {
+        mean = v("running_mean");
+        variance = v("running_var");
+      }
+      x = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPSILON))),
+                        v("gamma")), v("beta"));
+    } else if (layer.kind === "activation") {
+      x = activate(x);
+    } else if (layer.kind === "dropout" && training) {
+      const keep = tf.step(tf.sub(tf.randomUniform(x.shape, 0, 1, "float32",
+                                                   random.uniform() * 2 ** 31),
+                                  layer.rate));
+      x = tf.mul(x, tf.mul(keep, 1 / (1 - layer.rate)));
+    }
+    return layer.activate ? activate(x) : x;
+  }
+
+  /** Logits (n, 10) of images (n, 28, 28, 1), and in training the batch
+   * norms' statistics for updateRunning(). */
   function forward(images, training) {
     const updates = [];
     let x = images;
-    let flat = false;
-    for (const layer of layers) {
-      const v = (what) => variables[`${layer.name}.${what}`];
-      if (layer.kind === "conv") {
-        const filter = tf.transpose(v("weight"), [2, 3, 1, 0]);
-        x = tf.add(tf.conv2d(x, filter, 1, "valid"), v("bias"));
-      } else if (layer.kind === "pool") {
-        x = config.pooling === "max" ? tf.maxPool(x, 2, 2, "valid")
-          : tf.avgPool(x, 2, 2, "valid");
-      } else if (layer.kind === "dense") {
-        if (!flat) {  // (n, h, w, c) -> (n, c * h * w), MXNet's order
-          x = tf.reshape(tf.transpose(x, [0, 3, 1, 2]), [x.shape[0], -1]);
-          flat = true;
-        }
-        x = tf.add(tf.matMul(x, v("weight"), false, true), v("bias"));
-      } else if (layer.kind === "batchnorm") {
-        const axes = flat ? [0] : [0, 1, 2];
-        let mean;
-        let variance;
-        if (training) {
-          mean = tf.mean(x, axes);
-          variance = tf.mean(tf.square(tf.sub(x, mean)), axes);
-          // Kept past the gradient's tidy scope for updateRunning().
-          updates.push([layer.name, tf.keep(mean), tf.keep(variance)]);
-        } else {
-          mean = v("running_mean");
-          variance = v("running_var");
-        }
-        x = tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPSILON))),
-                          v("gamma")), v("beta"));
-      } else if (layer.kind === "activation") {
-        x = activate(x);
-      } else if (layer.kind === "dropout" && training) {
-        const keep = tf.step(tf.sub(tf.randomUniform(x.shape, 0, 1, "float32",
-                                                     random.uniform() * 2 ** 31),
-                                    layer.rate));
-        x = tf.mul(x, tf.mul(keep, 1 / (1 - layer.rate)));
-      }
-      if (layer.activate) x = activate(x);
-    }
+    for (const layer of layers) x = applyLayer(layer, x, training, updates);
     return { logits: x, updates };
   }
 
@@ -339,8 +341,8 @@ export function createNetwork(tf, config, values) {
     for (const [name, mean, variance] of updates) {
       for (const [what, batch] of [["running_mean", mean], ["running_var", variance]]) {
         const running = variables[`${name}.${what}`];
-        running.assign(tf.add(tf.mul(running, BN_MOMENTUM),
-                              tf.mul(batch, 1 - BN_MOMENTUM)));
+        tf.tidy(() => running.assign(tf.add(tf.mul(running, BN_MOMENTUM),
+                                            tf.mul(batch, 1 - BN_MOMENTUM))));
       }
     }
   }
@@ -355,7 +357,7 @@ export function createNetwork(tf, config, values) {
   }
 
   return {
-    config, layers, variables, trainable, nameOf, forward, updateRunning,
+    config, layers, variables, trainable, nameOf, applyLayer, forward, updateRunning,
     values: values_,
     dispose: () => Object.values(variables).forEach((v) => v.dispose()),
   };
@@ -464,4 +466,141 @@ export function countCorrect(tf, network, imageBytes, labelBytes, batch = 500) {
     });
   }
   return correct;
+}
+
+// -- a whole run, as the explorer's MXNet loop runs it ---------------------------
+
+/** Python's format(x, ".3g") (digits 3): 163, 0.5, 8.67e+03, nan. */
+export function formatG(x, digits) {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return "0";
+  const [mantissa, power] = x.toExponential(digits - 1).split("e");
+  const exponent = Number(power);
+  if (exponent < -4 || exponent >= digits) {
+    const digitsShown = mantissa.includes(".") ? mantissa.replace(/\.?0+$/, "") : mantissa;
+    return `${digitsShown}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** A contract message (lenet.contract.MESSAGES) with its numbers written as
+ * Python's `say` writes them. */
+export function say(contract, message, values) {
+  const shown = (name, value) => {
+    if (name in contract.decimals) return value.toFixed(contract.decimals[name]);
+    if (name === "loss") return formatG(value, 3);
+    if (name === "lr") return Number.isInteger(value) ? `${value}.0` : String(value);
+    return String(value);
+  };
+  return contract.messages[message].replace(/\{(\w+)\}/g,
+                                            (_, name) => shown(name, values[name]));
+}
+
+/** The order of the training images in one epoch (Fisher-Yates on the
+ * run's generator). */
+function shuffled(n, random) {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random.uniform() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** Train `config` on `data` ({trainImages, trainLabels, testImages,
+ * testLabels}: uint8 arrays, 784 bytes an image) as explorer_logic.train
+ * does: the first config.train_size images, reshuffled every epoch, batches
+ * of config.batch_size, the loss checked after every batch, the test
+ * accuracy after every epoch.  `hooks`: onBatch(done, total),
+ * onEpoch(record, message), shouldStop(), pause() (awaited between two
+ * batches: the worker answers 停止 there).  Resolves to {state, message,
+ * epochs, network}; the caller disposes the network. */
+export async function trainRun(tf, contract, config, data, hooks = {}) {
+  const n = Math.min(config.train_size, data.trainLabels.length);
+  const network = createNetwork(tf, config, initialValues(config, config.initializer,
+                                                          config.seed));
+  const optimizer = createOptimizer(tf, network, config.optimizer, config.lr);
+  const random = randomSource(config.seed ^ 0x2545f491);
+  const perEpoch = Math.ceil(n / config.batch_size);
+  const total = perEpoch * config.num_epochs;
+  const epochs = [];
+  let done = 0;
+  const finish = (state, message) => {
+    optimizer.dispose();
+    return { state, message, epochs, network };
+  };
+  const images = new Uint8Array(config.batch_size * 784);
+  const labels = new Int32Array(config.batch_size);
+  for (let epoch = 1; epoch <= config.num_epochs; epoch++) {
+    const started = performance.now();
+    const order = shuffled(n, random);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < n; start += config.batch_size) {
+      if (hooks.pause) await hooks.pause();
+      if (hooks.shouldStop?.()) return finish("stopped", say(contract, "stopped", { epoch }));
+      const size = Math.min(config.batch_size, n - start);
+      for (let i = 0; i < size; i++) {
+        const index = order[start + i];
+        images.set(data.trainImages.subarray(index * 784, (index + 1) * 784), i * 784);
+        labels[i] = data.trainLabels[index];
+      }
+      const x = imageTensor(tf, images.subarray(0, size * 784), size);
+      const y = tf.tensor1d(labels.subarray(0, size), "int32");
+      const step = trainStep(tf, network, optimizer, x, y, config.batch_size);
+      tf.dispose([x, y]);
+      if (!Number.isFinite(step.loss) || step.loss / size > contract.exploded_loss) {
+        return finish("diverged", say(contract, "diverged", {
+          epoch, loss: step.loss / size, lr: config.lr }));
+      }
+      lossSum += step.loss;
+      correct += step.correct;
+      done += 1;
+      hooks.onBatch?.(done, total);
+    }
+    const testCorrect = countCorrect(tf, network, data.testImages, data.testLabels);
+    const record = { epoch, train_loss: lossSum / n, train_acc: correct / n,
+                     test_acc: testCorrect / data.testLabels.length,
+                     seconds: (performance.now() - started) / 1000 };
+    epochs.push(record);
+    hooks.onEpoch?.(record, say(contract, "epoch", {
+      ...record, num_epochs: config.num_epochs }));
+  }
+  const last = epochs.at(-1);
+  return finish("done", say(contract, "done", {
+    test_acc: last.test_acc, seconds: epochs.reduce((s, e) => s + e.seconds, 0) }));
+}
+
+/** Each convolution block's output after its activation, before its
+ * pooling (explorer_logic.feature_maps), for one image of 784 bytes:
+ * [{name, channels, size, data (channel by channel)}]. */
+export function featureMaps(tf, network, imageBytes) {
+  return tf.tidy(() => {
+    const maps = [];
+    let x = imageTensor(tf, imageBytes, 1);
+    for (const layer of network.layers) {
+      if (layer.kind === "dense") break;
+      if (layer.kind === "pool") {
+        const [, size, , channels] = x.shape;
+        const data = tf.transpose(x, [0, 3, 1, 2]).dataSync().slice();
+        maps.push({ name: `conv${maps.length}`, channels, size, data });
+      }
+      x = network.applyLayer(layer, x, false, []);
+    }
+    return maps;
+  });
+}
+
+/** counts[true class][predicted class] over the test images. */
+export function confusionMatrix(tf, network, imageBytes, labelBytes, batch = 500) {
+  const counts = Array.from({ length: NUM_CLASSES }, () => new Array(NUM_CLASSES).fill(0));
+  for (let start = 0; start < labelBytes.length; start += batch) {
+    const end = Math.min(labelBytes.length, start + batch);
+    const predicted = tf.tidy(() => tf.argMax(network.forward(
+      imageTensor(tf, imageBytes.subarray(start * 784, end * 784), end - start),
+      false).logits, 1).dataSync());
+    for (let i = start; i < end; i++) counts[labelBytes[i]][predicted[i - start]] += 1;
+  }
+  return counts;
 }

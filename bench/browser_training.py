@@ -1,0 +1,174 @@
+"""Training in the browser beside MXNet: images per second, and the browser
+preset's accuracy and time.
+
+    OMP_NUM_THREADS=2 .venv/bin/python bench/browser_training.py [--repeats 3]
+        [--record book/data/browser_training.json]
+
+Serves web/ on 127.0.0.1 and opens Debian's headless Chromium (every other
+host blocked), where web/js/lenet_train.js trains on TensorFlow.js's
+WebAssembly backend (one thread, SIMD) on the images the book ships.  For the
+book's LeNet and for the browser preset, BATCHES batches of their batch
+size are timed in the browser, then the same batches in MXNet with the
+explorer's own step (explorer_logic.train_step), one after the other, never
+at once, `--repeats` times in turn; the ratio is taken within each
+repetition.  Then the browser preset trains once, start to end, as the
+page's worker runs it (lenet_train.trainRun), and its accuracy on the
+shipped test images and its time are printed.  `--record` keeps all of it
+with where and when it was measured, for the 5.5.4 page to quote.
+"""
+import argparse
+import datetime
+import functools
+import http.server
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "book"))
+
+from browser_support import launch_chromium, only_this_host  # noqa: E402
+from lenet import contract, measurements  # noqa: E402
+from lenet import explorer_logic as logic  # noqa: E402
+from lenet.sweep import write_json_atomically  # noqa: E402
+
+BATCHES = 12
+CONFIGS = {"原书LeNet": logic.PRESETS["原书LeNet"],
+           contract.BROWSER_PRESET: logic.PRESETS[contract.BROWSER_PRESET]}
+
+LOAD = """async (dataUrl) => {
+  window.tf = await import('../vendor/tfjs/tfjs.esm.min.js');
+  window.lenetTrain = await import('./lenet_train.js');
+  await lenetTrain.startBackend(tf, '../vendor/tfjs/');
+  const get = async (name) => new Uint8Array(await new Response(
+    (await fetch(dataUrl + name + '.u8.gz')).body.pipeThrough(
+      new DecompressionStream('gzip'))).arrayBuffer());
+  window.lenetData = {trainImages: await get('train-images'),
+                      trainLabels: await get('train-labels'),
+                      testImages: await get('test-images'),
+                      testLabels: await get('test-labels')};
+  return {simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT'),
+          backend: tf.getBackend(), agent: navigator.userAgent};
+}"""
+
+STEPS = """([config, batches]) => {
+  const m = lenetTrain, d = lenetData, b = config.batch_size;
+  const net = m.createNetwork(tf, config, m.initialValues(config, config.initializer, 0));
+  const optimizer = m.createOptimizer(tf, net, config.optimizer, config.lr);
+  const batch = (i) => [m.imageTensor(tf, d.trainImages.subarray(i * b * 784, (i + 1) * b * 784), b),
+                        tf.tensor1d(d.trainLabels.subarray(i * b, (i + 1) * b), 'int32')];
+  const warm = batch(batches);
+  m.trainStep(tf, net, optimizer, ...warm, b);
+  const all = Array.from({length: batches}, (_, i) => batch(i));
+  const started = performance.now();
+  for (const [x, y] of all) m.trainStep(tf, net, optimizer, x, y, b);
+  const seconds = (performance.now() - started) / 1000;
+  tf.dispose([...warm, ...all.flat()]);
+  optimizer.dispose();
+  net.dispose();
+  return batches * b / seconds;
+}"""
+
+RUN = """async ([contract, config]) => {
+  const started = performance.now();
+  const result = await lenetTrain.trainRun(tf, contract, config, lenetData);
+  result.network.dispose();
+  return {state: result.state, epochs: result.epochs,
+          seconds: (performance.now() - started) / 1000};
+}"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def mxnet_images_per_second(config, images, labels):
+    """BATCHES batches of the explorer's own training step, after one."""
+    import mxnet as mx
+
+    b = config.batch_size
+    net, trainer, loss = logic.prepare_training(config)
+    batches = [(mx.nd.array(images[i * b:(i + 1) * b].reshape(-1, 1, 28, 28)
+                            / 255.0), mx.nd.array(labels[i * b:(i + 1) * b]))
+               for i in range(BATCHES + 1)]
+    logic.train_step(net, trainer, loss, *batches[-1], b)[1].asscalar()
+    started = time.perf_counter()
+    for X, y in batches[:-1]:
+        logic.train_step(net, trainer, loss, X, y, b)[1].asscalar()
+    return BATCHES * b / (time.perf_counter() - started)
+
+
+def spread(values):
+    return (f"{statistics.median(values):,.0f} (min {min(values):,.0f},"
+            f" max {max(values):,.0f})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--record", type=Path, metavar="JSON")
+    args = parser.parse_args()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    from lenet.data import read_fashion_mnist
+
+    images, labels = read_fashion_mnist("train")
+    handler = functools.partial(QuietHandler, directory=str(ROOT / "web"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = f"http://127.0.0.1:{server.server_address[1]}"
+    speeds = {name: {"browser": [], "mxnet": [], "ratio": []}
+              for name in CONFIGS}
+    with tempfile.TemporaryDirectory() as profile, \
+            launch_chromium(profile) as context:
+        blocked = only_this_host(context)
+        page = context.new_page()
+        page.goto(f"{site}/js/")
+        browser = page.evaluate(LOAD, contract.BROWSER_DATA_URL)
+        print(f"[browser] {browser}")
+        for repeat in range(args.repeats):
+            for name, config in CONFIGS.items():
+                ours = page.evaluate(STEPS, [contract.config_json(config),
+                                             BATCHES])
+                theirs = mxnet_images_per_second(config, images, labels)
+                for key, value in (("browser", ours), ("mxnet", theirs),
+                                   ("ratio", ours / theirs)):
+                    speeds[name][key].append(value)
+                print(f"[repeat {repeat + 1}] {name}: browser {ours:,.0f}"
+                      f" images/s, MXNet {theirs:,.0f}, browser / MXNet"
+                      f" {ours / theirs:.3f}", flush=True)
+        c = contract.for_browser()
+        run = page.evaluate(RUN, [
+            {key: c[key] for key in ("messages", "decimals", "exploded_loss")},
+            contract.config_json(logic.PRESETS[contract.BROWSER_PRESET])])
+        assert blocked == [], blocked
+    server.shutdown()
+    for name, measured in speeds.items():
+        print(f"{name}: browser {spread(measured['browser'])} images/s,"
+              f" MXNet {spread(measured['mxnet'])},"
+              f" browser / MXNet {min(measured['ratio']):.3f}-"
+              f"{statistics.median(measured['ratio']):.3f}-"
+              f"{max(measured['ratio']):.3f}")
+    accuracy = [round(e["test_acc"], 4) for e in run["epochs"]]
+    print(f"{contract.BROWSER_PRESET} in the browser: {run['state']},"
+          f" test accuracy by epoch {accuracy} on"
+          f" {contract.BROWSER_TEST_SIZE} test images, {run['seconds']:.1f} s")
+    if args.record:
+        command = "python bench/browser_training.py " + " ".join(sys.argv[1:])
+        write_json_atomically(args.record, {
+            "preset": contract.BROWSER_PRESET,
+            "config": contract.config_json(
+                logic.PRESETS[contract.BROWSER_PRESET]),
+            "run": run, "speeds": speeds, "batches": BATCHES,
+            "browser": browser,
+            "provenance": measurements.provenance(started, command)})
+        print(f"wrote {args.record}")
+
+
+if __name__ == "__main__":
+    main()
