@@ -18,13 +18,9 @@ with where and when it was measured, for the 5.5.4 page to quote.
 """
 import argparse
 import datetime
-import functools
-import http.server
-import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -32,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "book"))
 
-from browser_support import launch_chromium, only_this_host  # noqa: E402
+from browser_support import WEB, launch_chromium, only_this_host, serve  # noqa: E402
 from lenet import contract, measurements  # noqa: E402
 from lenet import explorer_logic as logic  # noqa: E402
 from lenet.sweep import write_json_atomically  # noqa: E402
@@ -83,11 +79,6 @@ RUN = """async ([contract, config]) => {
 }"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def mxnet_images_per_second(config, images, labels):
     """BATCHES batches of the explorer's own training step, after one."""
     import mxnet as mx
@@ -118,13 +109,9 @@ def main():
     from lenet.data import read_fashion_mnist
 
     images, labels = read_fashion_mnist("train")
-    handler = functools.partial(QuietHandler, directory=str(ROOT / "web"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
     speeds = {name: {"browser": [], "mxnet": [], "ratio": []}
               for name in CONFIGS}
-    with tempfile.TemporaryDirectory() as profile, \
+    with serve(WEB) as site, tempfile.TemporaryDirectory() as profile, \
             launch_chromium(profile) as context:
         blocked = only_this_host(context)
         page = context.new_page()
@@ -147,7 +134,6 @@ def main():
             {key: c[key] for key in ("messages", "decimals", "exploded_loss")},
             contract.config_json(logic.PRESETS[contract.BROWSER_PRESET])])
         assert blocked == [], blocked
-    server.shutdown()
     for name, measured in speeds.items():
         print(f"{name}: browser {spread(measured['browser'])} images/s,"
               f" MXNet {spread(measured['mxnet'])},"

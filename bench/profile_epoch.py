@@ -46,14 +46,14 @@ def mxnet_epoch():
     from unittest import mock
 
     import mxnet as mx
-    from lenet import explorer_logic
     from lenet.explorer_logic import PRESETS, data_iters, train
+    from mxnet.gluon import nn
 
     config = PRESETS["原书LeNet"].replace(num_epochs=1)
     iters = data_iters(config)
     # Operator by operator: a hybridized graph is profiled in fused segments
     # that cannot be told apart.
-    with mock.patch.object(explorer_logic.nn.HybridSequential, "hybridize",
+    with mock.patch.object(nn.HybridSequential, "hybridize",
                            lambda *args, **kwargs: None):
         train(config, *iters)  # warm
         with tempfile.TemporaryDirectory() as tmp:

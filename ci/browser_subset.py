@@ -17,7 +17,6 @@ import argparse
 import datetime
 import gzip
 import hashlib
-import json
 import sys
 from pathlib import Path
 

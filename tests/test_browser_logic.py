@@ -8,17 +8,13 @@ The modules of web/js/ run in Debian's Chromium (served from web/ on
 * the trained-network viewer's forward pass (lenet_network_viewer.js) with
   MXNet on the same weights, for every shipped network and test image.
 """
-import functools
-import http.server
 import itertools
 import json
-import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from browser_support import launch_chromium, only_this_host
+from browser_support import page_on_web_modules
 from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.data import read_fashion_mnist, to_unit_float32
@@ -30,7 +26,6 @@ from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
 pytestmark = [pytest.mark.browser,
               pytest.mark.usefixtures("real_data_dir")]
 
-WEB = Path(__file__).resolve().parents[1] / "web"
 KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
 # Float32 arithmetic in MXNet, float64 in JavaScript, on the same float16
 # weights: what is left is rounding, far below what a reader could see.
@@ -38,25 +33,10 @@ PROBABILITY_TOLERANCE = 1e-5
 FEATURE_MAP_TOLERANCE = 1e-4
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    handler = functools.partial(QuietHandler, directory=str(WEB))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    with launch_chromium(tmp_path_factory.mktemp("chromium")) as context:
-        blocked = only_this_host(context)
-        page = context.new_page()
-        page.goto(f"{site}/js/")
+    with page_on_web_modules(tmp_path_factory.mktemp("chromium")) as page:
         yield page
-        assert blocked == []
-    server.shutdown()
-    server.server_close()
 
 
 def grid_configs():

@@ -20,18 +20,14 @@ The kernels the book registers itself (Conv2DBackpropFilter, MaxPoolGrad)
 are compared with float64 computations of their own.
 """
 import base64
-import functools
-import http.server
 import itertools
 import json
-import threading
-from pathlib import Path
 
 import mxnet as mx
 import numpy as np
 import pytest
 
-from browser_support import launch_chromium, only_this_host
+from browser_support import page_on_web_modules
 from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.contract import config_json
@@ -39,7 +35,6 @@ from lenet.data import read_fashion_mnist
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_data_dir")]
 
-WEB = Path(__file__).resolve().parents[1] / "web"
 # Relative error (max |a - b| / max |b|) that float32 arithmetic leaves in
 # a tensor of this network: measured below 1e-6 for every tensor but the
 # first convolution's weight gradient, for MXNet float32 and the browser
@@ -55,30 +50,15 @@ COMBINATIONS = list(itertools.product(
     logic.ACTIVATIONS, logic.POOLINGS, (False, True), logic.OPTIMIZERS))
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
-    handler = functools.partial(QuietHandler, directory=str(WEB))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
-    with launch_chromium(tmp_path_factory.mktemp("chromium")) as context:
-        blocked = only_this_host(context)
-        page = context.new_page()
-        page.goto(f"{site}/js/")
+    with page_on_web_modules(tmp_path_factory.mktemp("chromium")) as page:
         assert page.evaluate("""async () => {
           window.tf = await import('../vendor/tfjs/tfjs.esm.min.js');
           const m = await import('./lenet_train.js');
           return m.startBackend(tf, '../vendor/tfjs/');
         }""") == "wasm"
         yield page
-        assert blocked == []
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="module")

@@ -73,9 +73,11 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab-root")
     shutil.copytree(ROOT / "book", root / "book",
                     ignore=shutil.ignore_patterns("__pycache__", "expected"))
-    # The explorer's JavaScript and the trained networks' weights, which the
-    # kernel reads from the repository (web/vendor is only for the book).
-    for folder in ("js", "data"):
+    # The explorer's JavaScript, the trained networks' weights and what the
+    # browser engine downloads (the contract gives its size), which the
+    # kernel reads from the repository; the rest of web/vendor is only for
+    # the book.
+    for folder in ("js", "data", "vendor/tfjs"):
         shutil.copytree(ROOT / "web" / folder, root / "web" / folder)
     home = tmp_path_factory.mktemp("lab-home")
     shutil.copytree(BINDER / "home", home, dirs_exist_ok=True)
@@ -150,6 +152,10 @@ def open_notebook(browser, lab, name):
     wait for the kernel.  `reset` starts from an empty workspace, not the
     last tab's."""
     page = browser.new_page()
+    # Kept for the failure message of a page whose widgets never show.
+    page.console_errors = []
+    page.on("console", lambda message: page.console_errors.append(
+        message.text) if message.type == "error" else None)
     page.goto(f"{launch_url(lab, name)}?reset&token={TOKEN}")
     wait_for_the_kernel(page)
     # JupyterLab asks whether to fetch its news; a reader would say no, and
@@ -245,8 +251,21 @@ class RanPages:
         started = run_all(page)
         seconds_to_controls = None
         if name == "exercises":
-            page.wait_for_selector(".lenet-explorer input[type=range]",
-                                   timeout=120000)
+            from playwright.sync_api import TimeoutError
+
+            try:
+                page.wait_for_selector(".lenet-explorer input[type=range]",
+                                       timeout=120000)
+            except TimeoutError:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / "lab-exercises-failed.png"),
+                                full_page=True)
+                state = page.evaluate(NOTEBOOK_STATE)
+                errors = [o for outputs in state["outputs"] for o in outputs
+                          if o["output_type"] == "error"]
+                pytest.fail("the explorer's controls never showed; cells run:"
+                            f" {state['counts']}, errors: {errors}, the "
+                            f"page's console: {page.console_errors}")
             seconds_to_controls = round(time.perf_counter() - started, 2)
         state = wait_until_all_ran(page)
         state["seconds_to_controls"] = seconds_to_controls

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from lenet import contract
-from test_browser import HTML_DIR, SCREENSHOTS, browser, site  # noqa: F401
+from test_browser import SCREENSHOTS, browser, site  # noqa: F401
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]
 
@@ -67,6 +67,9 @@ def test_the_browser_preset_trains_to_0_80_and_everything_gets_it(
         "#" + explorer.locator("button.lenet-train")
         .get_attribute("aria-describedby"))
     expect(engine).to_contain_text(contract.ENGINES["browser"])
+    # Nothing of the training is fetched before 训练 is pressed.
+    assert not [r.url for r in fetched if "tfjs" in r.url or "u8.gz" in r.url
+                or "lenet_train" in r.url]
     before = len(fetched)
     explorer.locator("button.lenet-train").click()
     # While it trains, the page answers: a tab changes, the progress moves.

@@ -8,7 +8,7 @@ module from `widget_esm`, which puts the shared helpers in front of it.
 """
 from pathlib import Path
 
-from . import explorer_logic as logic
+from . import explorer_config as logic
 
 # -- where things are ---------------------------------------------------------
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -133,6 +133,12 @@ def say(message, **values):
 # 5.5.4 page): the book's LeNet with relu, batch normalization and Adam on
 # the shipped images.
 BROWSER_PRESET = "网页里快速训练"
+
+
+def network_key(kernel_size, channels, activation):
+    """A trained network's name, as its weights file and the viewer's
+    choices know it: k5-c6x16-sigmoid."""
+    return f"k{kernel_size}-c{'x'.join(map(str, channels))}-{activation}"
 
 
 def arch_of(config):

@@ -69,12 +69,7 @@ def record_preset(path, name, config, runs, book_seconds, started, command):
 def load_preset_runs(path=PRESET_RUNS):
     """The checked file: every entry has runs, the book's times and a
     provenance."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise MeasurementFileError(
-            f"无法读取 {path}（{err}）。请运行 ci/explorer_preset_accuracy.py"
-            " --record 重新生成 / cannot read it: regenerate it") from None
+    data = _load(path, (), "ci/explorer_preset_accuracy.py --record")
     for name, entry in data.items():
         missing = [key for key in ("config", "runs", "book_lenet_seconds",
                                    "provenance") if not entry.get(key)]

@@ -15,7 +15,7 @@ import traitlets
 from PIL import Image
 
 from .contract import (CHINESE_LABELS, WEIGHTS_DIR, WEIGHTS_URL,  # noqa: F401
-                       class_names, widget_esm)
+                       class_names, network_key, widget_esm)
 from .data import read_fashion_mnist
 from .sweep import BOOK_LENET, load_sweep, run_key
 
@@ -50,7 +50,8 @@ def network_records(sweep):
             label = f"原书 LeNet，即 5.5.2 训练的网络：{label}"
         weights = run["weights"]
         records.append({
-            "key": weights["file"].removesuffix(".bin"),
+            "key": network_key(run["kernel_size"], run["channels"],
+                               run["activation"]),
             "label": label, "kernel": run["kernel_size"],
             "channels": run["channels"], "activation": run["activation"],
             "pooling": "max", "test_acc": run["final_test_acc"],

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .contract import REPOSITORY, WEIGHTS_DIR
+from .contract import REPOSITORY, WEIGHTS_DIR, network_key
 from .explorer_logic import ExplorerConfig, layer_infos
 from .model import format_table
 
@@ -66,8 +66,8 @@ def run_key(run):
 
 
 def weights_file_name(config):
-    channels = "x".join(map(str, config.channels))
-    return f"k{config.kernel_sizes[0]}-c{channels}-{config.activation}.bin"
+    return network_key(config.kernel_sizes[0], config.channels,
+                       config.activation) + ".bin"
 
 
 def config_of(run):

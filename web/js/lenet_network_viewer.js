@@ -517,14 +517,15 @@ function render({ model, el }) {
 // In the book, the 5.5.4 sweep chart (vega-embed) announces its view; its
 // three controls pick the network here, and picking here moves them.
 function followSweepChart(model, networks) {
-  const keyOf = (kernel, channels, activation) =>
-    `k${kernel}-c${String(channels).replace(",", "x")}-${activation}`;
+  // The chart's signals name a network by its fields (channels as "6,16").
+  const shownBy = (view) => networks.find((n) => n.kernel === view.signal("kernel") &&
+    n.channels.join(",") === view.signal("channels") &&
+    n.activation === view.signal("activation"));
   const connect = (view) => {
     const fromChart = () => {
-      const key = keyOf(view.signal("kernel"), view.signal("channels"),
-                        view.signal("activation"));
-      if (networks.some((n) => n.key === key) && key !== model.get("selected")) {
-        model.set("selected", key);
+      const network = shownBy(view);
+      if (network && network.key !== model.get("selected")) {
+        model.set("selected", network.key);
         model.save_changes();
       }
     };
@@ -534,8 +535,7 @@ function followSweepChart(model, networks) {
     model.on("change:selected", () => {
       const n = networks.find((x) => x.key === model.get("selected"));
       if (!n || n.kernel === undefined) return;  // trained here: not on the chart
-      if (keyOf(view.signal("kernel"), view.signal("channels"),
-                view.signal("activation")) === n.key) return;
+      if (shownBy(view) === n) return;
       view.signal("kernel", n.kernel).signal("channels", n.channels.join(","))
         .signal("activation", n.activation).runAsync();
     });

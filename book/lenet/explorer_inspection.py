@@ -1,0 +1,32 @@
+"""A trained explorer network looked into: feature maps of one image and
+the confusion matrix of the test set.  Part of lenet.explorer_logic.
+"""
+import mxnet as mx
+import numpy as np
+from mxnet import nd
+
+from .explorer_config import NUM_CLASSES
+from .model import POOLINGS
+
+def feature_maps(net, image, ctx=None):
+    """Each convolution block's output (after its activation, before the
+    pooling) for one (1, 28, 28) image.
+
+    Returns a list of (name, array of shape (channels, h, w)).
+    """
+    X = nd.array(image[np.newaxis], ctx=ctx or mx.cpu())
+    maps = []
+    for layer in net:
+        if isinstance(layer, tuple(POOLINGS.values())):
+            maps.append((f"conv{len(maps)}", X[0].asnumpy()))
+        X = layer(X)
+    return maps
+
+
+def confusion_matrix(net, test_iter, ctx=None):
+    """10x10 counts: row = true class, column = predicted class."""
+    counts = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
+    for X, y in test_iter:
+        predicted = net(X.as_in_context(ctx or mx.cpu())).argmax(axis=1)
+        np.add.at(counts, (y.asnumpy(), predicted.asnumpy().astype(int)), 1)
+    return counts

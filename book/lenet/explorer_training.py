@@ -1,0 +1,148 @@
+"""The explorer's training: train_ch5's loop with progress, a stop between
+two batches and a guard against divergence.  Part of lenet.explorer_logic;
+web/js/lenet_train.js takes the same steps in the browser
+(tests/test_browser_training.py compares one of each kind).
+"""
+import dataclasses
+import math
+import time
+from typing import NamedTuple, Optional
+
+import d2lzh as d2l
+import mxnet as mx
+from mxnet import autograd, gluon
+from mxnet.gluon import loss as gloss, nn
+
+from . import contract
+from .data import FashionMNISTBatches, read_fashion_mnist
+from .explorer_config import (EXPLODED_LOSS, INITIALIZERS, OPTIMIZERS,
+                              ExplorerConfig, validate)
+from .explorer_shapes import build_network
+from .reproducibility import set_seed
+
+class EpochResult(NamedTuple):
+    epoch: int
+    train_loss: float
+    train_acc: float
+    test_acc: float
+    seconds: float
+    # CPU time of the process (all threads), which a busy neighbour on the
+    # machine moves less than the wall time (bench/train_speed.py).
+    cpu_seconds: float = float("nan")
+
+
+@dataclasses.dataclass
+class RunResult:
+    config: ExplorerConfig
+    epochs: list
+    stopped: bool = False
+    diverged: bool = False
+    message: str = ""
+    net: Optional[nn.Sequential] = None
+
+    @property
+    def final_test_acc(self):
+        return self.epochs[-1].test_acc if self.epochs else float("nan")
+
+    @property
+    def seconds(self):
+        return sum(e.seconds for e in self.epochs)
+
+
+def prepare_training(config, ctx=None, dtype="float32"):
+    """`config`'s network, initialised from its seed, its Trainer and the
+    loss, as `train` starts (`dtype` float64: a reference for the tests)."""
+    set_seed(config.seed)
+    net = build_network(config)
+    net.initialize(INITIALIZERS[config.initializer](), ctx=ctx or mx.cpu())
+    if dtype != "float32":
+        net.cast(dtype)
+    # One cached graph instead of one call per operator: 1.09x and 1.07x
+    # images/s (above 1.0 in 7 and 5 of 7 rotations) in two runs of
+    # bench/train_speed.py --levers, with the same numbers
+    # (tests/test_one_network.py).
+    net.hybridize(static_alloc=True, static_shape=True)
+    name, settings = OPTIMIZERS[config.optimizer]
+    trainer = gluon.Trainer(net.collect_params(), name,
+                            {"learning_rate": config.lr, **settings})
+    return net, trainer, gloss.SoftmaxCrossEntropyLoss()
+
+
+def train_step(net, trainer, loss, X, y, batch_size):
+    """One batch: the summed loss, its gradient, the update.  As train_ch5
+    does (5.5.2), the gradient is divided by the configured batch size even
+    for the shorter last batch, so that the book's LeNet here is exactly
+    the run of 5.5.2.  Returns the outputs and the summed loss."""
+    with autograd.record():
+        y_hat = net(X)
+        batch_loss = loss(y_hat, y).sum()
+    batch_loss.backward()
+    trainer.step(batch_size)
+    return y_hat, batch_loss
+
+
+def train(config, train_iter, test_iter, ctx=None, on_batch=None,
+          on_epoch=None, should_stop=None):
+    """Train `config`'s network as `train_ch5` does, reporting as it goes.
+
+    With the same seed, the book's LeNet gives 5.5.2's numbers digit for
+    digit (the same random draws in the same order, the same updates).
+
+    `on_batch(done, total)` after each batch, `on_epoch(EpochResult)` after
+    each epoch; `should_stop()` is asked before each batch.  A loss that
+    becomes NaN or explodes ends the run with a message.  `train_iter` should
+    already hold `config.train_size` samples.
+    """
+    problems = validate(config)
+    if problems:
+        raise ValueError("\n".join(problems))
+    ctx = ctx or mx.cpu()
+    net, trainer, loss = prepare_training(config, ctx)
+    result = RunResult(config, [], net=net)
+    total = len(train_iter) * config.num_epochs
+    done = 0
+    for epoch in range(1, config.num_epochs + 1):
+        loss_sum, correct, n = 0.0, 0.0, 0
+        start, cpu = time.perf_counter(), time.process_time()
+        for X, y in train_iter:
+            if should_stop is not None and should_stop():
+                result.stopped = True
+                result.message = contract.say("stopped", epoch=epoch)
+                return result
+            X, y = X.as_in_context(ctx), y.as_in_context(ctx)
+            y_hat, batch_loss = train_step(net, trainer, loss, X, y,
+                                           config.batch_size)
+            batch_loss = batch_loss.asscalar()
+            if not math.isfinite(batch_loss) or (
+                    batch_loss / X.shape[0] > EXPLODED_LOSS):
+                result.diverged = True
+                result.message = contract.say(
+                    "diverged", epoch=epoch, loss=batch_loss / X.shape[0],
+                    lr=config.lr)
+                return result
+            loss_sum += batch_loss
+            correct += (y_hat.argmax(axis=1) == y.astype("float32")
+                        ).sum().asscalar()
+            n += y.size
+            done += 1
+            if on_batch is not None:
+                on_batch(done, total)
+        test_acc = d2l.evaluate_accuracy(test_iter, net, ctx)
+        result.epochs.append(EpochResult(
+            epoch, loss_sum / n, float(correct) / n, test_acc,
+            time.perf_counter() - start, time.process_time() - cpu))
+        if on_epoch is not None:
+            on_epoch(result.epochs[-1])
+    return result
+
+
+def data_iters(config, root=None, test_batch_size=1000):
+    """Training batches over the first `config.train_size` training images
+    (the same subset for every run) and batches over the whole test set."""
+    images, labels = read_fashion_mnist("train", root)
+    n = config.train_size
+    train_iter = FashionMNISTBatches(images[:n], labels[:n],
+                                     config.batch_size, shuffle=True)
+    test_iter = FashionMNISTBatches(*read_fashion_mnist("test", root),
+                                    test_batch_size, shuffle=False)
+    return train_iter, test_iter
