@@ -40,6 +40,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_data_dir")]
 # first convolution's weight gradient, for MXNet float32 and the browser
 # alike; the floor is ten times that.
 FLOAT32_FLOOR = 1e-5
+# A gradient that is zero but for rounding, over 1e-3 of the network's
+# largest gradient: measured up to 0.073 in the browser and 0.067 in MXNet
+# float32 (softrelu, max pooling, batch norm), rounding noise of 7e-5 of the
+# largest gradient; under DNNL_MAX_CPU_ISA=AVX MXNet's fell to 0.0024 where
+# the browser's was 0.0062, so MXNet's sample cannot bound it.  Three times
+# the largest seen.  A batch norm that failed to remove the mean gives 100
+# or more.
+ZERO_NOISE = 0.25
 # MXNet's Adam steps are 6.7e-6 (relative) longer than its rule computed in
 # double precision (measured here; its coefficients are float32).
 RULE_RELATIVE = 2e-5
@@ -176,6 +184,9 @@ def mxnet_update(optimizer, lr, start, gradient, batch_size):
     return start - rate * m / (np.sqrt(v) + 1e-8)
 
 
+# MXNet float32's side moves with oneDNN's instruction set: ci/test.sh runs
+# this again under DNNL_MAX_CPU_ISA=AVX.
+@pytest.mark.cpu_dependent
 @pytest.mark.parametrize(
     "activation,pooling,batch_norm,optimizer", COMBINATIONS,
     ids=["-".join([a, p, "bn" if b else "plain", o])
@@ -201,7 +212,13 @@ def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
         errors = (relative_error(ours, exact, least_scale),
                   relative_error(theirs, exact, least_scale))
         report[what] = errors
-        assert errors[0] <= bound(errors[1]), (what, errors)
+        if np.abs(exact).max() < least_scale:
+            # Exactly zero but for rounding (a bias a batch norm follows):
+            # both sides are noise, whose size no single sample of MXNet's
+            # sets (it differs between instruction sets); bounded as such.
+            assert errors[0] <= ZERO_NOISE, (what, errors)
+        else:
+            assert errors[0] <= bound(errors[1]), (what, errors)
 
     compare("loss", np.float64(browser["loss"]), np.float64(mxnet32["loss"]),
             np.float64(reference["loss"]))

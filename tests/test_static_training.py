@@ -105,6 +105,8 @@ def test_the_browser_preset_trains_to_0_80_and_everything_gets_it(
                            ".lenetInspection().confusion")
     assert sum(map(sum, counts)) == contract.BROWSER_TEST_SIZE
     expect(explorer.locator(".lenet-maps canvas")).to_have_count(1 + 6 + 16)
+    expect(explorer.locator(".lenet-maps")).to_contain_text(
+        contract.WORDS["map_titles"]["conv0"])
     # The viewer offers the trained network and runs it on the strip.
     viewer = page.locator(".lenet-viewer")
     expect(viewer.locator("select")).to_have_value("trained-1")

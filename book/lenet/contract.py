@@ -79,6 +79,9 @@ WORDS = {
                      "TensorFlow.js，按 MXNet 的算法，见本页末尾的说明）。",
     # From the pages in book/: the page for readers and teachers.
     "help_url": "about.html#sec-about-local",
+    # The explorer's feature maps: each convolution block after its
+    # activation (lenet.explorer_inspection.feature_maps).
+    "map_titles": {"conv0": "卷积层1（激活后）", "conv1": "卷积层2（激活后）"},
     "history_empty": "还没有训练过。每次训练结束后，这里会列出它的配置、最终测试"
                      "准确率和用时，并把各次的测试准确率曲线画在一起。",
     "maps_empty": "还没有训练好的网络。训练结束后，这里会显示任选一张测试图像在"

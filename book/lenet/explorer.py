@@ -25,7 +25,6 @@ TRAINING_THREAD_NAME = "lenet-explorer-training"
 # Progress is sent at most this often (seconds): one message per batch
 # would be 235 per epoch of the book's LeNet.
 PROGRESS_INTERVAL = 0.2
-MAP_TITLES = {"conv0": "卷积层1（激活后）", "conv1": "卷积层2（激活后）"}
 
 
 def describe(config):
@@ -217,9 +216,8 @@ class LeNetExplorer(anywidget.AnyWidget):
         if self.last_run is None or not 0 <= index < 10000:
             return
         label, image, maps = self.feature_maps(index)
-        layers = [{"name": name, "title": MAP_TITLES.get(name, name),
-                   "channels": int(m.shape[0]), "size": int(m.shape[1])}
-                  for name, m in maps]
+        layers = [{"name": name, "channels": int(m.shape[0]),
+                   "size": int(m.shape[1])} for name, m in maps]
         buffers = [np.ascontiguousarray(a, dtype="<f4").tobytes()
                    for a in [image, *(m for _, m in maps)]]
         self.send({"type": "feature_maps", "image": index, "label": label,

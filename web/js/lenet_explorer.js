@@ -506,7 +506,8 @@ function render({ model, el }) {
     content.layers.forEach((layer, i) => {
       const area = layer.size * layer.size;
       const group = element("div", {}, element("h4", {
-        text: `${layer.title}：${layer.channels} 个通道，各 ${layer.size}×${layer.size}` }));
+        text: `${contract.words.map_titles[layer.name] ?? layer.name}：${layer.channels} 个通道，` +
+          `各 ${layer.size}×${layer.size}` }));
       for (let c = 0; c < layer.channels; c++) {
         const canvas = element("canvas", { title: `${layer.name} 通道 ${c}` });
         drawMap(canvas, arrays[i + 1].subarray(c * area, (c + 1) * area), layer.size, true);
