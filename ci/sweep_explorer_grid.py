@@ -29,19 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
 
 from lenet import sweep, weights  # noqa: E402
+from lenet.measurements import cpu_model  # noqa: E402
 from lenet.data import read_fashion_mnist, to_unit_float32  # noqa: E402
 from lenet.explorer_logic import data_iters, train  # noqa: E402
 from lenet.runtime import onednn_isa  # noqa: E402
-
-
-def cpu_model():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def provenance():
