@@ -63,6 +63,18 @@ def page(tmp_path_factory):
     with page_on_web_modules(tmp_path_factory.mktemp("chromium")) as page:
         assert page.evaluate("""async () => {
           window.tf = await import('../vendor/tfjs/tfjs.esm.min.js');
+          // float32 arrays travel as base64 both ways (JSON lists would be
+          // slow and lose nothing but time).
+          window.bytesOf = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+          window.floatsOf = (text) => new Float32Array(bytesOf(text).buffer);
+          window.base64Of = (array) => {
+            const b = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+            let text = '';
+            for (let i = 0; i < b.length; i += 0x8000) {
+              text += String.fromCharCode(...b.subarray(i, i + 0x8000));
+            }
+            return btoa(text);
+          };
           const m = await import('./lenet_train.js');
           return m.startBackend(tf, '../vendor/tfjs/');
         }""") == "wasm"
@@ -112,22 +124,12 @@ def initial_values(config, images):
 
 def browser_step(page, config, values, images, labels):
     out = page.evaluate(
-        """async ([config, values, shapes, images, labels, batchSize]) => {
+        """async ([config, values, images, labels, batchSize]) => {
           const m = await import('./lenet_train.js');
-          const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-          const floats = (text) => new Float32Array(bytes(text).buffer);
-          const encode = (array) => {
-            const b = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-            let text = '';
-            for (let i = 0; i < b.length; i += 0x8000) {
-              text += String.fromCharCode(...b.subarray(i, i + 0x8000));
-            }
-            return btoa(text);
-          };
           const net = m.createNetwork(tf, config, Object.fromEntries(
-            Object.entries(values).map(([name, text]) => [name, floats(text)])));
+            Object.entries(values).map(([name, text]) => [name, floatsOf(text)])));
           const optimizer = m.createOptimizer(tf, net, config.optimizer, config.lr);
-          const x = m.imageTensor(tf, bytes(images), labels.length);
+          const x = m.imageTensor(tf, bytesOf(images), labels.length);
           const y = tf.tensor1d(labels, 'int32');
           const step = m.trainStep(tf, net, optimizer, x, y, batchSize,
                                    { keepGradients: true });
@@ -135,16 +137,16 @@ def browser_step(page, config, values, images, labels):
           const result = {
             loss: step.loss, specs: m.parameterSpecs(config),
             gradients: Object.fromEntries(Object.entries(step.gradients).map(
-              ([name, g]) => [name, encode(g)])),
+              ([name, g]) => [name, base64Of(g)])),
             after: Object.fromEntries(Object.entries(after).map(
-              ([name, a]) => [name, encode(a)])),
+              ([name, a]) => [name, base64Of(a)])),
           };
           tf.dispose([x, y]);
           optimizer.dispose();
           net.dispose();
           return JSON.stringify(result);
         }""", [config_json(config), {n: encode(v) for n, v in values.items()},
-               None, base64.b64encode(images.tobytes()).decode(),
+               base64.b64encode(images.tobytes()).decode(),
                labels.tolist(), BATCH_SIZE])
     out = json.loads(out)
     shapes = {spec["name"]: spec["shape"] for spec in out["specs"]}
@@ -259,20 +261,13 @@ def test_the_registered_kernel_is_the_filter_gradient(page):
         dy = rng.standard_normal((n, out, out, co)).astype("float32")
         got = decode(page.evaluate(
             """([x, xShape, dy, dyShape, filterShape]) => {
-              const floats = (t) => new Float32Array(Uint8Array.from(
-                atob(t), (c) => c.charCodeAt(0)).buffer);
               const result = tf.engine().runKernel('Conv2DBackpropFilter',
-                { x: tf.tensor(floats(x), xShape), dy: tf.tensor(floats(dy), dyShape) },
+                { x: tf.tensor(floatsOf(x), xShape), dy: tf.tensor(floatsOf(dy), dyShape) },
                 { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC',
                   dimRoundingMode: undefined, filterShape });
               const data = result.dataSync();
               result.dispose();
-              let text = '';
-              const b = new Uint8Array(data.buffer);
-              for (let i = 0; i < b.length; i += 0x8000) {
-                text += String.fromCharCode(...b.subarray(i, i + 0x8000));
-              }
-              return btoa(text);
+              return base64Of(data);
             }""", [encode(x), list(x.shape), encode(dy), list(dy.shape),
                    [k, k, ci, co]]), (k, k, ci, co))
         windows = np.lib.stride_tricks.sliding_window_view(
@@ -305,19 +300,12 @@ def test_the_registered_max_pool_gradient_goes_to_the_first_maximum(page):
         dy = rng.standard_normal((n, out, out, channels)).astype("float32")
         got = decode(page.evaluate(
             """([x, xShape, dy, dyShape]) => {
-              const floats = (t) => new Float32Array(Uint8Array.from(
-                atob(t), (c) => c.charCodeAt(0)).buffer);
-              const input = tf.tensor(floats(x), xShape);
+              const input = tf.tensor(floatsOf(x), xShape);
               const result = tf.engine().runKernel('MaxPoolGrad',
-                { dy: tf.tensor(floats(dy), dyShape), input,
+                { dy: tf.tensor(floatsOf(dy), dyShape), input,
                   output: tf.maxPool(input, 2, 2, 'valid') },
                 { filterSize: 2, strides: 2, pad: 'valid' });
-              const b = new Uint8Array(result.dataSync().buffer);
-              let text = '';
-              for (let i = 0; i < b.length; i += 0x8000) {
-                text += String.fromCharCode(...b.subarray(i, i + 0x8000));
-              }
-              return btoa(text);
+              return base64Of(result.dataSync());
             }""", [encode(x), list(x.shape), encode(dy), list(dy.shape)]),
             x.shape)
         exact = np.zeros(x.shape)
