@@ -33,6 +33,10 @@ function withField(config, field, index, value) {
   return changed;
 }
 
+/** A contract phrase with its {placeholders} filled in. */
+const fill = (template, values) =>
+  template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+
 /** Training in the static page, in a worker (lenet_train_worker.js): it
  * writes `run`, `history` and `inspection` as the kernel does, and hands
  * feature maps to `deliver` as the kernel's messages arrive.  null where
@@ -44,7 +48,6 @@ function browserEngine(model, contract, deliver) {
   let worker = null;
   let running = null;  // {config, epochs}
   const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
-  const say = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
 
   function finished({ state, message, epochs, tensors, confusion }) {
     setRun({ state, message });
@@ -62,14 +65,14 @@ function browserEngine(model, contract, deliver) {
     // forward pass over these tensors).
     document.dispatchEvent(new CustomEvent("lenet-trained-network", { detail: {
       key: `trained-${number}`, config, tensors, test_acc: finalAcc,
-      label: say(contract.words.trained_network, {
+      label: fill(contract.words.trained_network, {
         number, engine: contract.engines.browser, test_acc: finalAcc.toFixed(4) }) } }));
   }
 
   function handle(message) {
     if (message.type === "state") {
       setRun({ state: message.state, message: message.state === "loading"
-        ? say(contract.words.browser_loading, { megabytes: browser.megabytes }) : "" });
+        ? fill(contract.words.browser_loading, { megabytes: browser.megabytes }) : "" });
     } else if (message.type === "progress") {
       setRun({ done: message.done, total: message.total });
     } else if (message.type === "epoch") {
@@ -591,8 +594,7 @@ function staticNotice(contract, trainsHere) {
   const { train_size: train, test_size: test } = contract.browser;
   const notice = element("div", { class: "lenet-notice lenet-static-notice" },
                          contract.words.static_notice, " ",
-                         trainsHere ? contract.words.browser_train_size
-                           .replace("{train}", train).replace("{test}", test)
+                         trainsHere ? fill(contract.words.browser_train_size, { train, test })
                            : contract.words.no_browser_engine, " ");
   const yourself = element("a", { href: contract.words.help_url,
                                   text: "“关于本书”一页的说明" });

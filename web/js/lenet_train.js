@@ -381,7 +381,7 @@ export function imageTensor(tf, bytes, n) {
 export function createOptimizer(tf, network, name, lr) {
   const slots = (count) => network.trainable.map(() =>
     Array.from({ length: count }, () => null));
-  let state = { sgd: slots(0), momentum: slots(1), adam: slots(2) }[name];
+  const state = { sgd: slots(0), momentum: slots(1), adam: slots(2) }[name];
   if (!state) throw new Error(`优化算法只能是 sgd、momentum、adam 之一，现在是 ${name}。`);
   let t = 0;
   function apply(grads, scale) {
@@ -416,7 +416,7 @@ export function createOptimizer(tf, network, name, lr) {
   }
   return {
     apply,
-    dispose: () => { state.flat().forEach((s) => s?.dispose()); state = slots(2); },
+    dispose: () => state.flat().forEach((slot) => slot?.dispose()),
   };
 }
 
