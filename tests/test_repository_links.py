@@ -7,7 +7,6 @@ execution cache of the main build (run `bash ci/build.sh` first), so each
 takes seconds.
 """
 import os
-import re
 import shutil
 import subprocess
 import sys
