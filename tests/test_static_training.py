@@ -171,3 +171,23 @@ def test_configurations_at_the_extremes_train_to_their_end(explorer_page,
     print(json.dumps({"changes": changes, "seconds": round(seconds, 1),
                       "status": status}))
     assert errors == []
+
+
+def test_a_run_in_the_page_fits_a_phone(explorer_page):
+    """At 360 px, after a run, nothing in any results tab (curves, history,
+    feature maps, confusion matrix) is cut off without a way to reach it."""
+    from pathlib import Path
+
+    page, explorer, errors, _ = explorer_page
+    page.set_viewport_size({"width": 360, "height": 780})
+    set_config(page, num_epochs=1, train_size=1000)
+    train_to_the_end(page, explorer)
+    cut_off = (Path(__file__).parent / "phone_layout.js").read_text("utf-8")
+    for tab in ("训练", "历次运行", "特征图与混淆矩阵"):
+        explorer.get_by_role("tab", name=tab).click()
+        if tab == "特征图与混淆矩阵":
+            explorer.locator(".lenet-maps canvas").first.wait_for()
+        found = page.evaluate(cut_off)
+        assert found == {"pageScrollsSideways": False, "cut": []}, (tab, found)
+    page.screenshot(path=str(SCREENSHOTS / "phone-exercises-trained-here.png"))
+    assert errors == []
