@@ -52,7 +52,10 @@ def epoch_lines(text):
     return [match.groupdict() for match in EPOCH_LINE.finditer(text)]
 
 
-def seconds_range(epochs):
-    """The shortest and the longest epoch, as printed ("2.3", "2.5")."""
+def seconds_span(epochs):
+    """The shortest and the longest epoch, as printed, as words for the
+    text: "6.9 到 8.2", or "22.4" when every epoch printed the same."""
     seconds = sorted((e["seconds"] for e in epochs), key=float)
-    return seconds[0], seconds[-1]
+    if seconds[0] == seconds[-1]:
+        return seconds[0]
+    return f"{seconds[0]} 到 {seconds[-1]}"
