@@ -63,6 +63,15 @@ CANDIDATES = {
     "explorer, optimizer aggregation 60": (
         "explorer", {"MXNET_OPTIMIZER_AGGREGATION_SIZE": "60"}),
     "pytorch, glibc malloc": ("pytorch", GLIBC_MALLOC),
+    # On a CPU with AVX-512, could oneDNN's AVX2 kernels win on convolutions
+    # as small as LeNet's?  No: 0.72 and 0.69 (above 1.0 in 1 and 0 of 7
+    # rotations) in two runs of --candidates on an AVX-512 Xeon.  Not
+    # candidates at all: layout='NHWC' (MXNet 1.9's CPU convolution cannot
+    # make it: "could not create a descriptor for a dilated convolution"),
+    # and MXNET_MKLDNN_CACHE_NUM (its default, -1, already caches every
+    # primitive).
+    "explorer, DNNL_MAX_CPU_ISA=AVX2": (
+        "explorer", {"DNNL_MAX_CPU_ISA": "AVX2"}),
 }
 
 

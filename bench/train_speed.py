@@ -12,7 +12,7 @@ are reported with their spread, the ratios between pipelines are taken
 within each repetition (min-median-max over repetitions), and the CPU
 seconds (user + system) of each epoch, which a busy neighbour moves less than
 the wall time, are printed beside the wall time.  `--levers` adds the book's and the
-explorer's pipelines with one kept speed lever undone each, `--candidates`
+explorer's pipelines with one kept speed lever undone each, `--candidates [NAME ...]`
 the levers tried and not kept (bench/pipelines.py names them all), and
 `--pipelines` keeps only some of the four pipelines.  `--accuracy-epochs
 N` trains each pipeline for N epochs once per seed of `--accuracy-seeds`
@@ -139,10 +139,11 @@ def accuracy(num_epochs, seeds, names):
         values = " ".join(f"{acc:.4f}" for acc in finals[name])
         print(f"  {name:25} mean {statistics.mean(finals[name]):.4f}"
               f"  ({values})", flush=True)
-    low, high = min(finals["reference"]), max(finals["reference"])
+    reference = finals.get("reference")  # --pipelines may leave it out
     for name in PIPELINES:
-        mean = statistics.mean(finals[name])
-        if name != "reference":
+        if reference and name in finals and name != "reference":
+            low, high = min(reference), max(reference)
+            mean = statistics.mean(finals[name])
             verdict = "within" if low <= mean <= high else "OUTSIDE"
             print(f"  {name}: mean {mean:.4f} {verdict} the reference's"
                   f" spread {low:.4f}-{high:.4f}")
@@ -201,8 +202,9 @@ def main():
                         default=[0, 1, 2], metavar="SEED")
     parser.add_argument("--levers", action="store_true",
                         help="also time each speed lever undone")
-    parser.add_argument("--candidates", action="store_true",
-                        help="also time each lever tried (CANDIDATES)")
+    parser.add_argument("--candidates", nargs="*", choices=CANDIDATES,
+                        metavar="NAME", help="also time each lever tried"
+                        " (CANDIDATES), or only those named")
     parser.add_argument("--pipelines", nargs="+", choices=PIPELINES,
                         help="only these of the four pipelines")
     parser.add_argument("--suite", action="store_true")
@@ -216,7 +218,8 @@ def main():
     started = time.perf_counter()
     names = (args.pipelines or list(PIPELINES)) + (
         list(LEVERS_UNDONE) if args.levers else []) + (
-        list(CANDIDATES) if args.candidates else [])
+        (args.candidates or list(CANDIDATES))
+        if args.candidates is not None else [])
     if args.repeats:
         speed(args.repeats, names)
     if args.accuracy_epochs:

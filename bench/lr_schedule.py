@@ -1,0 +1,80 @@
+"""Would a learning-rate schedule, not an explorer control yet, reach 0.90
+within the time of the book's LeNet?
+
+    OMP_NUM_THREADS=2 .venv/bin/python bench/lr_schedule.py \\
+        --set channels=16,32 --set dense_units=120,84 --set batch_size=256 \\
+        --lrs 0.003 0.003 0.001 0.0003 --seeds 0 1 2 3 4
+
+Trains the 快速达到0.90 preset with the given changes (as
+ci/explorer_preset_accuracy.py takes them), one epoch per learning rate of
+`--lrs` (the explorer's loop, lenet.explorer_training, with the Trainer's
+rate set before each epoch), for each seed; and the book's 5-epoch LeNet
+(原书LeNet, seed 0) before the first seed and after the last.  Prints each
+seed's final test accuracy and time, their mean and minimum, and the mean
+time over the book's.
+"""
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ci"))
+
+import d2lzh as d2l  # noqa: E402
+from explorer_preset_accuracy import config_change  # noqa: E402
+from lenet.explorer_logic import (  # noqa: E402
+    PRESETS, data_iters, train, validate)
+from lenet.explorer_training import prepare_training, train_step  # noqa: E402
+
+
+def scheduled_run(config, lrs, train_iter, test_iter):
+    """Final test accuracy and seconds of `config` trained one epoch per rate."""
+    started = time.perf_counter()
+    net, trainer, loss = prepare_training(config)
+    for lr in lrs:
+        trainer.set_learning_rate(lr)
+        for X, y in train_iter:
+            train_step(net, trainer, loss, X, y, config.batch_size)
+        test_acc = d2l.evaluate_accuracy(test_iter, net)
+    return test_acc, time.perf_counter() - started
+
+
+def book_seconds():
+    config = PRESETS["原书LeNet"]
+    started = time.perf_counter()
+    train(config, *data_iters(config))
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", type=config_change, action="append",
+                        default=[])
+    parser.add_argument("--lrs", type=float, nargs="+", required=True)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    args = parser.parse_args()
+    base = PRESETS["快速达到0.90"].replace(**dict(args.set),
+                                        num_epochs=len(args.lrs))
+    problems = validate(base)
+    if problems:
+        sys.exit("\n".join(problems))
+    books = [book_seconds()]
+    finals, seconds = [], []
+    for seed in args.seeds:
+        config = base.replace(seed=seed)
+        accuracy, took = scheduled_run(config, args.lrs, *data_iters(config))
+        finals.append(accuracy)
+        seconds.append(took)
+        print(f"seed {seed}: final test acc {accuracy:.4f}, {took:.1f} s",
+              flush=True)
+    books.append(book_seconds())
+    print(f"{dict(args.set)} lrs {args.lrs}: mean {statistics.mean(finals):.4f}"
+          f" min {min(finals):.4f}; {min(seconds):.1f}-{max(seconds):.1f} s"
+          f" per run; book's LeNet {books[0]:.1f}, {books[1]:.1f} s;"
+          f" preset / book = {statistics.mean(seconds) / statistics.mean(books):.2f}")
+
+
+if __name__ == "__main__":
+    main()
