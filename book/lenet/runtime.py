@@ -11,12 +11,6 @@ not set them already:
   under ``taskset -c 0`` or a CPU quota of one core an epoch took 1.2x to
   1.5x as long with 2 threads as with 1 (``bench/contention.py``).
 
-OpenMP's wait policy is left as GNU OpenMP sets it: its threads spin a
-while before they sleep, which is fastest alone but makes two trainings at
-once on two cores 4x to 5x slower each.  No setting measured did both:
-``GOMP_SPINCOUNT=1000`` held two trainings to about 2x but made one alone
-about 1.13x slower, ``OMP_WAIT_POLICY=PASSIVE`` made one alone 2x slower.
-The troubleshooting page of the book says what to do instead.
 * ``MXNET_ENGINE_TYPE=NaiveEngine``: MXNet's default engine runs operators
   on worker threads of its own, and on a 2-core CPU those compete with the
   OpenMP threads inside each operator.  The naive engine runs each operator
@@ -27,6 +21,13 @@ The troubleshooting page of the book says what to do instead.
   threads use MXNet, as the explorer's training thread does.  One cost:
   a Gluon ``DataLoader`` with ``num_workers > 0`` hangs under it (its
   forked workers never answer); the book's loader uses no workers.
+
+OpenMP's wait policy is left as GNU OpenMP sets it: its threads spin a
+while before they sleep, which is fastest alone but makes two trainings at
+once on two cores 4x to 5x slower each.  No setting measured did both:
+``GOMP_SPINCOUNT=1000`` held two trainings to about 2x but made one alone
+about 1.13x slower, ``OMP_WAIT_POLICY=PASSIVE`` made one alone 2x slower.
+The troubleshooting page of the book says what to do instead.
 
 And one setting of glibc's malloc (``MALLOC_SETTINGS`` below), which makes
 the first epoch in a new process as fast as the later ones.
@@ -151,7 +152,9 @@ def cgroup_cpu_limit(cgroup_file=Path("/proc/self/cgroup"),
         if controllers == "":
             folders, reader = [mount, mount / "unified"], _cpu_max
         elif "cpu" in controllers.split(","):
-            folders, reader = [mount / controllers, mount / "cpu"], _cfs_quota
+            # Mounted as "cpu,cpuacct", or as "cpu" with a link to it.
+            folders, reader = list(dict.fromkeys(
+                [mount / controllers, mount / "cpu"])), _cfs_quota
         else:
             continue
         for top in folders:
