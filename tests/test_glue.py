@@ -70,20 +70,15 @@ def epochs_printed(text):
     return epoch_lines(text)
 
 
-def seconds_phrase(epochs):
-    """The shortest to the longest printed epoch time, one number if equal."""
-    low, high = (min((e["seconds"] for e in epochs), key=float),
-                 max((e["seconds"] for e in epochs), key=float))
-    return low if low == high else f"{low} 到 {high}"
-
-
 def expected_training(text):
+    from lenet.prose import seconds_span
+
     batches = re.search(r"批量个数 \(训练, 测试\): (\d+) (\d+)", text)
     last = re.search(r"训练集最后一个批量的大小: (\d+)", text)
     epochs = epochs_printed(text)
     return {"train_batches": int(batches[1]), "test_batches": int(batches[2]),
             "last_batch": int(last[1]),
-            "epoch_seconds": seconds_phrase(epochs),
+            "epoch_seconds": seconds_span(epochs),
             "first_test_acc": epochs[0]["test_acc"],
             "final_test_acc": epochs[-1]["test_acc"]}
 
@@ -99,6 +94,7 @@ def expected_lenet_model(text):
 
 def expected_exercises(text):
     from lenet.measurements import load_preset_runs, summary
+    from lenet.prose import seconds_span
     from lenet.sweep import load_sweep
 
     sweep = load_sweep()
@@ -111,7 +107,7 @@ def expected_exercises(text):
         "sweep_total_minutes": made["total_seconds"] / 60,
         "sweep_runs": len(sweep["runs"]),
         "short_final_test_acc": epochs[-1]["test_acc"],
-        "short_seconds": seconds_phrase(epochs),
+        "short_seconds": seconds_span(epochs),
         "fast_mean": fast["mean"], "fast_min": fast["min"],
         "fast_finals": "、".join(f"{a:.4f}" for a in fast["finals"]),
         "fast_seconds_low": fast["seconds_low"],
