@@ -8,6 +8,7 @@ from mxnet import nd
 from .explorer_config import NUM_CLASSES
 from .model import POOLINGS
 
+
 def feature_maps(net, image, ctx=None):
     """Each convolution block's output (after its activation, before the
     pooling) for one (1, 28, 28) image.
