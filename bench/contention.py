@@ -36,11 +36,12 @@ under one-core with one thread.  `--json FILE` keeps every number.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from train_speed import spread
 
 ROOT = Path(__file__).resolve().parent
 TRAIN_SPEED = ROOT / "train_speed.py"
@@ -112,11 +113,6 @@ def measure(pipeline, condition, policy, quota):
     processes = [start(pipeline, condition, policy, quota)
                  for _ in range(2 if condition == "two" else 1)]
     return max(seconds_of(p) for p in processes)
-
-
-def spread(values):
-    return "-".join(f"{v:.2f}" for v in (min(values), statistics.median(values),
-                                         max(values)))
 
 
 def main():

@@ -139,14 +139,14 @@ def accuracy(num_epochs, seeds, names):
         values = " ".join(f"{acc:.4f}" for acc in finals[name])
         print(f"  {name:25} mean {statistics.mean(finals[name]):.4f}"
               f"  ({values})", flush=True)
-    reference = finals.get("reference")  # --pipelines may leave it out
-    for name in PIPELINES:
-        if reference and name in finals and name != "reference":
-            low, high = min(reference), max(reference)
-            mean = statistics.mean(finals[name])
-            verdict = "within" if low <= mean <= high else "OUTSIDE"
-            print(f"  {name}: mean {mean:.4f} {verdict} the reference's"
-                  f" spread {low:.4f}-{high:.4f}")
+    if "reference" in finals:  # --pipelines may leave it out
+        low, high = min(finals["reference"]), max(finals["reference"])
+        for name in PIPELINES:
+            if name in finals and name != "reference":
+                mean = statistics.mean(finals[name])
+                verdict = "within" if low <= mean <= high else "OUTSIDE"
+                print(f"  {name}: mean {mean:.4f} {verdict} the reference's"
+                      f" spread {low:.4f}-{high:.4f}")
     for name, (kept, _) in LEVERS_UNDONE.items():
         if name in finals:
             same = "identical" if finals[name] == finals[kept] else "DIFFERENT"
