@@ -64,6 +64,12 @@ def test_a_container_that_shows_its_cgroup_as_root(tmp_path):
     assert limit(tmp_path, ["0::/"]) == 1.0
 
 
+def test_a_line_that_is_not_a_cgroup_is_passed_over(tmp_path):
+    write(tmp_path / "fs/cpu", cpu_cfs_quota_us="100000",
+          cpu_cfs_period_us="100000")
+    assert limit(tmp_path, ["garbage", "", "1:cpu:/"]) == 1.0
+
+
 def test_no_cgroup_file(tmp_path):
     assert cgroup_cpu_limit(tmp_path / "missing", tmp_path) is None
 

@@ -148,7 +148,10 @@ def cgroup_cpu_limit(cgroup_file=Path("/proc/self/cgroup"),
         return None
     limits = []
     for line in lines:
-        _, controllers, path = line.split(":", 2)
+        fields = line.split(":", 2)
+        if len(fields) != 3:  # not "id:controllers:path": nothing to read
+            continue
+        _, controllers, path = fields
         if controllers == "":
             folders, reader = [mount, mount / "unified"], _cpu_max
         elif "cpu" in controllers.split(","):
