@@ -6,11 +6,12 @@ import mxnet as mx
 import pytest
 from mxnet import init, nd
 
+from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.contract import CHANNEL_OPTIONS, KERNEL_RANGE
 from lenet.model import build_lenet, layer_table
 
-from idx_fixtures import SIZES
+from tests.idx_fixtures import SIZES
 
 KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
 
@@ -77,13 +78,14 @@ def check_grid_part(part, parts):
             rejected += 1
             continue
         table = [(row.output_shape, row.num_params)
-                 for row in logic.layer_infos(config)]
+                 for row in logic.layer_rows(config)]
         if table != inferred_shapes_and_counts(config):
             wrong.append((config, table))
         checked += 1
     return checked, rejected, wrong
 
 
+@pytest.mark.processes
 def test_whole_grid_of_layer_controls():
     """Either a validation message, and MXNet could not build that network
     either, or MXNet's shapes and counts equal the table's.  Two processes
@@ -100,6 +102,7 @@ def test_whole_grid_of_layer_controls():
         len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * len(logic.POOLINGS))
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("k1", KERNELS)
 def test_shape_inference_agrees_with_a_real_forward_pass(k1):
     """Ties the grid test's shape inference to real computation, for every
@@ -112,10 +115,11 @@ def test_shape_inference_agrees_with_a_real_forward_pass(k1):
                     == real_shapes_and_counts(config)), config
             # The table's multiply-adds, worked out from the configuration,
             # are those of the real network's weights and outputs.
-            assert [r.multiply_adds for r in logic.layer_infos(config)] == [
+            assert [r.multiply_adds for r in logic.layer_rows(config)] == [
                 r.multiply_adds for r in real_rows(config)], config
 
 
+@pytest.mark.quick
 def test_default_config_is_the_books_lenet():
     config = logic.PRESETS["原书LeNet"]
     assert config == logic.ExplorerConfig()
@@ -124,19 +128,21 @@ def test_default_config_is_the_books_lenet():
     book = [(r.output_shape, r.num_params, r.formula)
             for r in layer_table(net, (1, 1, 28, 28))]
     ours = [(r.output_shape, r.num_params, r.formula)
-            for r in logic.layer_infos(config)]
+            for r in logic.layer_rows(config)]
     assert ours == book
     assert (config.lr, config.num_epochs, config.batch_size,
             config.initializer) == (0.9, 5, 256, "Xavier")
 
 
+@pytest.mark.quick
 def test_multiply_adds_by_hand():
-    rows = logic.layer_infos(logic.ExplorerConfig())
+    rows = logic.layer_rows(logic.ExplorerConfig())
     assert [r.multiply_adds for r in rows] == [
         6 * 24 * 24 * 5 * 5 * 1, 0, 16 * 8 * 8 * 5 * 5 * 6, 0,
         256 * 120, 120 * 84, 84 * 10]
 
 
+@pytest.mark.quick
 def test_kernel_11_twice_names_the_layer_and_the_reason():
     problems = logic.validate(logic.ExplorerConfig(kernel_sizes=(11, 11)))
     assert problems == [
@@ -144,6 +150,7 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
         "输出会缩成 0。请减小窗口大小。"]
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("change, words", [
     ({"lr": 0.0}, "学习率"), ({"lr": float("nan")}, "学习率"),
     ({"num_epochs": 0}, "迭代周期数"), ({"batch_size": -1}, "批量大小"),
@@ -161,13 +168,14 @@ def test_bad_values_get_a_message(change, words):
     assert any(words in problem for problem in problems), problems
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("dropout", [0.0, 0.5])
 @pytest.mark.parametrize("batch_norm", [False, True])
 def test_table_with_dropout_and_batch_norm_matches_a_forward_pass(
         dropout, batch_norm):
     config = logic.PRESETS["改进的LeNet"].replace(dropout=dropout,
                                                 batch_norm=batch_norm)
-    rows = logic.layer_infos(config)
+    rows = logic.layer_rows(config)
     assert ([(r.output_shape, r.num_params, r.multiply_adds) for r in rows]
             == [(r.output_shape, r.num_params, r.multiply_adds)
                 for r in real_rows(config)])
@@ -180,14 +188,16 @@ def test_table_with_dropout_and_batch_norm_matches_a_forward_pass(
                      "pool", "dense", *hidden, "dense", *hidden, "dense"]
 
 
+@pytest.mark.quick
 def test_batch_norm_rows_count_all_four_vectors_per_feature():
-    rows = logic.layer_infos(logic.ExplorerConfig(batch_norm=True))
+    rows = logic.layer_rows(logic.ExplorerConfig(batch_norm=True))
     norms = [r for r in rows if r.name.startswith("batchnorm")]
     assert [(r.num_params, r.formula) for r in norms] == [
         (24, "4×6"), (64, "4×16"), (480, "4×120"), (336, "4×84")]
     assert norms[0].multiply_adds == 6 * 24 * 24
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("config", [
     *logic.PRESETS.values(),
     logic.ExplorerConfig(dropout=0.25, pooling="avg"),
@@ -203,7 +213,7 @@ def test_generated_code_builds_the_same_network(config):
     for layer in net:
         X = layer(X)
         shapes.append(X.shape)
-    assert shapes == [r.output_shape for r in logic.layer_infos(config)]
+    assert shapes == [r.output_shape for r in logic.layer_rows(config)]
     assert ([type(layer) for layer in net]
             == [type(layer) for layer in logic.build_network(config)])
     trainer = namespace["trainer"]
@@ -222,6 +232,7 @@ def small_run(fake_config=None, **changes):
     return config, train_iter, test_iter
 
 
+@pytest.mark.quick
 def test_training_reports_every_batch_and_epoch(fake_data_dir):
     config, train_iter, test_iter = small_run()
     batches, epochs = [], []
@@ -237,6 +248,7 @@ def test_training_reports_every_batch_and_epoch(fake_data_dir):
     assert 0 <= result.final_test_acc <= 1
 
 
+@pytest.mark.quick
 def test_stop_takes_effect_before_the_next_batch(fake_data_dir):
     config, train_iter, test_iter = small_run()
     batches = []
@@ -244,22 +256,36 @@ def test_stop_takes_effect_before_the_next_batch(fake_data_dir):
                          on_batch=lambda done, total: batches.append(done),
                          should_stop=lambda: len(batches) >= 1)
     assert batches == [1]
-    assert result.stopped and "停止" in result.message
+    assert (result.state, result.details) == ("stopped", {"epoch": 1})
+    assert "停止" in contract.outcome_message(result)
 
 
+@pytest.mark.quick
 def test_a_diverging_loss_stops_with_advice(fake_data_dir):
     config, train_iter, test_iter = small_run(lr=1e6)
     result = logic.train(config, train_iter, test_iter)
-    assert result.diverged
-    assert "学习率" in result.message and "1000000.0" in result.message
+    assert result.diverged and result.details["lr"] == 1e6
+    message = contract.outcome_message(result)
+    assert "学习率" in message and "1000000.0" in message
 
 
+@pytest.mark.quick
+def test_a_configuration_that_cannot_train_is_refused_before_any_data():
+    """Validated once, first: no data is looked for (none is here)."""
+    with pytest.raises(logic.ConfigError) as refused:
+        logic.train(logic.ExplorerConfig(kernel_sizes=(11, 11)), root="/no")
+    assert refused.value.problems == logic.validate(
+        logic.ExplorerConfig(kernel_sizes=(11, 11)))
+
+
+@pytest.mark.quick
 def test_same_seed_same_numbers(fake_data_dir):
     runs = [logic.train(*small_run()) for _ in range(2)]
     assert runs[0].epochs[-1][:4] == runs[1].epochs[-1][:4]
     assert math.isfinite(runs[0].epochs[-1].train_loss)
 
 
+@pytest.mark.quick
 def test_dropout_acts_in_training_only_and_follows_the_seed(fake_data_dir):
     without, with_dropout, again = (
         logic.train(*small_run(dropout=p)) for p in (0.0, 0.5, 0.5))
@@ -272,15 +298,18 @@ def test_dropout_acts_in_training_only_and_follows_the_seed(fake_data_dir):
     assert (net(X) == net(X)).asnumpy().all()
 
 
+@pytest.mark.quick
 def test_feature_maps_and_confusion_matrix(fake_data_dir):
     config, train_iter, test_iter = small_run(num_epochs=1)
     result = logic.train(config, train_iter, test_iter)
-    maps = logic.feature_maps(result.net, train_iter.images[0] / 255.0)
+    maps = logic.feature_maps(result.net, config,
+                              train_iter.images[0] / 255.0)
     assert [m.shape for _, m in maps] == [(6, 24, 24), (16, 8, 8)]
     counts = logic.confusion_matrix(result.net, test_iter)
     assert counts.shape == (10, 10) and counts.sum() == SIZES["test"]
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("optimizer, lr", [("momentum", 0.05),
                                            ("adam", 0.001)])
 def test_batch_norm_and_each_optimizer_train(fake_data_dir, optimizer, lr):
@@ -290,7 +319,26 @@ def test_batch_norm_and_each_optimizer_train(fake_data_dir, optimizer, lr):
     assert math.isfinite(result.epochs[0].train_loss)
     assert type(result.net[1]).__name__ == "BatchNorm"
     # The maps are taken after the activation, just before each pooling.
-    maps = logic.feature_maps(result.net, train_iter.images[0] / 255.0)
+    maps = logic.feature_maps(result.net, config,
+                              train_iter.images[0] / 255.0)
     assert [(name, m.shape) for name, m in maps] == [
         ("conv0", (6, 24, 24)), ("conv1", (16, 8, 8))]
     assert (maps[0][1] >= 0).all()  # relu
+
+
+@pytest.mark.quick
+def test_the_constants_given_to_gluon_are_its_defaults():
+    """Batch norm's and Adam's settings are passed explicitly (so that the
+    browser's engine reads the same numbers from the contract) and are
+    Gluon's defaults, which the Gluon code shown to the reader leaves out."""
+    from mxnet import optimizer
+    from mxnet.gluon import nn
+
+    from lenet.plan import BATCH_NORM
+
+    defaults = nn.BatchNorm()._kwargs
+    assert defaults["momentum"] == BATCH_NORM["momentum"]
+    assert defaults["eps"] == BATCH_NORM["epsilon"]
+    adam = optimizer.Adam()
+    assert {name: getattr(adam, name) for name in logic.ADAM} == logic.ADAM
+    assert "beta1" not in logic.gluon_code(logic.PRESETS["快速达到0.90"])

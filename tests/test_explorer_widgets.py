@@ -8,18 +8,19 @@ import threading
 import numpy as np
 import pytest
 
-from idx_fixtures import SIZES
+from tests.idx_fixtures import SIZES
 from lenet import contract
 from lenet import explorer_logic as logic
-from lenet import explorer_training
 from lenet.explorer import TRAINING_THREAD_NAME, LeNetExplorer, describe
+
+pytestmark = pytest.mark.quick
 
 
 def live_explorer(**options):
     """An explorer as JupyterLab shows it: its JavaScript has reported a
     kernel behind the page."""
     explorer = LeNetExplorer(run_in_thread=False, **options)
-    page_says(explorer, {"type": contract.KERNEL_FRONT_END})
+    page_says(explorer, {"type": contract.MESSAGE_TYPES["front_end"]})
     return explorer
 
 
@@ -179,7 +180,7 @@ def test_stop_takes_effect_within_one_batch(fake_data_dir, explorer,
 
 def test_exploding_loss_shows_advice(fake_data_dir, explorer, monkeypatch):
     small_training(explorer, lr=10.0)
-    monkeypatch.setattr(explorer_training, "EXPLODED_LOSS", 1.0)
+    monkeypatch.setattr("lenet.explorer_training.EXPLODED_LOSS", 1.0)
     page_says(explorer, {"type": "train"})
     assert explorer.run["state"] == "diverged"
     assert "学习率" in explorer.run["message"]

@@ -6,6 +6,8 @@ from mxnet.gluon import nn
 
 from lenet import build_lenet, format_layer_table, layer_table, set_seed
 
+pytestmark = pytest.mark.quick
+
 
 def initialised(net):
     net.initialize()

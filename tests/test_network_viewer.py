@@ -16,7 +16,7 @@ from lenet.network_viewer import (CHINESE_LABELS, TrainedNetworkViewer,
                                   class_names, strip_indices, strip_png)
 from lenet.sweep import WEIGHTS_DIR, load_sweep
 
-pytestmark = pytest.mark.usefixtures("real_data_dir")
+pytestmark = [pytest.mark.real_data, pytest.mark.usefixtures("real_data_dir")]
 WEB = Path(__file__).resolve().parents[1] / "web"
 
 

@@ -3,14 +3,16 @@ chart, and one of its runs trained again."""
 import copy
 import json
 import math
+from pathlib import Path
 
 import pytest
 
-from cpu_bounds import RERUN
+from tests.cpu_bounds import RERUN
 from lenet import sweep
 from lenet.explorer_logic import data_iters, train
 from lenet.runtime import onednn_isa
-from lenet.sweep_chart import SweepChart
+from lenet.contract import WEB
+from lenet.sweep_chart import CHART_MODULE_URL, SweepChart
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +20,7 @@ def data():
     return sweep.load_sweep()
 
 
+@pytest.mark.quick
 def test_committed_file_covers_the_grid(data):
     assert len(data["runs"]) == math.prod(len(v) for v in sweep.GRID.values())
     assert len(sweep.grid_configs()) == len(data["runs"]) == 27
@@ -28,6 +31,7 @@ def test_committed_file_covers_the_grid(data):
         sum(run["seconds"] for run in data["runs"]), abs=1)
 
 
+@pytest.mark.quick
 def test_the_books_lenet_in_the_sweep_is_the_seeds_recipe(data):
     """The seed's network and hyperparameters.  Its numbers are 5.5.2's
     (tests/test_one_network.py), above the page's threshold of 0.70."""
@@ -44,10 +48,11 @@ def broken(data, change):
     return copied
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("change, words", [
     (lambda d: d["runs"].pop(), "恰好覆盖网格"),
     (lambda d: d["runs"].append(d["runs"][0]), "恰好覆盖网格"),
-    (lambda d: d["runs"][0]["layers"][0].update(num_params=1), "layer_infos"),
+    (lambda d: d["runs"][0]["layers"][0].update(num_params=1), "layer_rows"),
     (lambda d: d["runs"][0]["epochs"][2].update(test_acc=float("nan")),
      "缺少数值"),
     (lambda d: d["runs"][0]["epochs"].pop(), "迭代周期"),
@@ -58,7 +63,7 @@ def broken(data, change):
     (lambda d: d["runs"][0].pop("weights"), "缺少 weights"),
     (lambda d: d["runs"][0]["weights"].update(file="other.bin"), "的权重应为"),
     (lambda d: d["runs"][1]["weights"]["tensors"][0].update(shape=[1, 1]),
-     "权重张量形状"),
+     "权重张量（名称或形状）"),
     (lambda d: d["runs"][2]["weights"].update(sha256="0" * 64),
      "大小或 sha256"),
     (lambda d: d["runs"][2]["weights"]["float16_agreement"].pop(
@@ -68,9 +73,10 @@ def test_a_file_that_does_not_fit_is_refused_by_name(data, change, words):
     with pytest.raises(sweep.SweepFileError) as error:
         sweep.check(broken(data, change))
     assert words in str(error.value)
-    assert "ci/sweep_explorer_grid.py" in str(error.value)
+    assert "ci/record/sweep_explorer_grid.py" in str(error.value)
 
 
+@pytest.mark.quick
 def test_a_damaged_or_missing_weights_file_is_refused_by_name(
         data, tmp_path):
     import shutil
@@ -89,6 +95,7 @@ def test_a_damaged_or_missing_weights_file_is_refused_by_name(
         sweep.check(data, weights_dir)
 
 
+@pytest.mark.quick
 def test_float16_costs_little_on_the_whole_test_set(data):
     """Measured by the sweep for every network: the class of at least
     99.9 % of the 10,000 test images and the accuracy to 0.001 survive
@@ -101,6 +108,7 @@ def test_float16_costs_little_on_the_whole_test_set(data):
                    - agreement["test_acc_float32"]) <= 0.001
 
 
+@pytest.mark.quick
 def test_missing_or_garbled_file_gets_a_message(tmp_path):
     with pytest.raises(sweep.SweepFileError, match="找不到"):
         sweep.load_sweep(tmp_path / "nothing.json")
@@ -110,6 +118,7 @@ def test_missing_or_garbled_file_gets_a_message(tmp_path):
         sweep.load_sweep(garbled)
 
 
+@pytest.mark.quick
 def test_writing_replaces_the_file_whole(tmp_path, data):
     target = tmp_path / "sweep.json"
     target.write_text("old")
@@ -121,6 +130,7 @@ def test_writing_replaces_the_file_whole(tmp_path, data):
     assert json.loads(target.read_text()) == data
 
 
+@pytest.mark.quick
 def test_chart_has_the_three_controls_and_every_run(data):
     bundle = SweepChart(data)._repr_mimebundle_()
     spec = bundle["application/vnd.vegalite.v5+json"]
@@ -138,10 +148,13 @@ def test_chart_has_the_three_controls_and_every_run(data):
     pick = next(p for p in spec["params"] if p["name"] == "pick")
     assert pick["select"]["fields"] == ["kernel", "channels", "activation"]
     html = bundle["text/html"]
-    assert 'addSignalListener("pick"' in html
-    # Vega comes from the book's copy, and only once the chart is near.
-    assert '"../vendor/vega/" + name + ".min.js"' in html
-    assert "IntersectionObserver" in html
+    # The page's module draws it (web/js/lenet_sweep_chart.js): Vega from
+    # the book's copy, and only once the chart is near.
+    assert f'<script type="module" src="{CHART_MODULE_URL}">' in html
+    module = (WEB / "js" / Path(CHART_MODULE_URL).name).read_text("utf-8")
+    assert 'addSignalListener("pick"' in module
+    assert 'new URL("../vendor/vega/", import.meta.url)' in module
+    assert "IntersectionObserver" in module
     # The same data give the same element id (nbval compares this output).
     assert html == SweepChart(data)._repr_mimebundle_()["text/html"]
 
@@ -152,6 +165,7 @@ def rerun(config):
     return [e._asdict() for e in result.epochs]
 
 
+@pytest.mark.real_data
 @pytest.mark.training
 @pytest.mark.cpu_dependent
 @pytest.mark.usefixtures("real_data_dir")
@@ -167,6 +181,7 @@ def test_rerunning_one_configuration_reproduces_its_accuracy(data):
         f" here with {onednn_isa()}: {differences}")
 
 
+@pytest.mark.real_data
 @pytest.mark.training
 @pytest.mark.cpu_dependent
 @pytest.mark.usefixtures("real_data_dir")

@@ -19,11 +19,11 @@ from .data import (  # noqa: E402
     read_fashion_mnist,
 )
 from .model import (  # noqa: E402
-    LayerRow,
     build_lenet,
     format_layer_table,
     layer_table,
 )
+from .plan import LayerRow  # noqa: E402
 from .reproducibility import DEFAULT_SEED, set_seed  # noqa: E402
 
 __all__ = [

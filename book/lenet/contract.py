@@ -1,45 +1,55 @@
-"""What the explorer's Python and its JavaScript agree on, in one place.
+"""What the book's Python and its JavaScript agree on, in one place.
 
-The fields of a configuration and what each control may hold, the presets,
-the words the page shows, the names of the browser modules and where the
-book's web files are.  The JavaScript gets all of it from `for_browser()`
-(the explorer's `contract` trait) instead of repeating it, and each widget's
-module from `widget_esm`, which puts the shared helpers in front of it.
+* The constants both compute with (the image, the classes, the layers'
+  tensors, batch normalization's and the optimizers' settings) and the run
+  protocol (its states, the messages the page, the kernel and the training
+  worker send each other, and every run message in Chinese).  The browser's
+  modules import them from web/js/lenet_contract.js, which
+  `javascript_module()` writes (`bash ci/build_js.sh`;
+  tests/test_js_build.py checks that it is current).
+* What the explorer's page shows: the fields of a configuration and what
+  each control may hold, the presets and the words, given to the widget as
+  its `contract` trait (`for_browser()`).
+* Where the book's web files and the widgets' bundles are.
 """
+import json
+import re
 from pathlib import Path
 
-from . import explorer_config as logic
+from . import explorer_logic as logic
+from . import plan as network_plan
 
 # -- where things are ---------------------------------------------------------
-REPOSITORY = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
+REPOSITORY = PACKAGE.parents[1]
 WEB = REPOSITORY / "web"
 WEB_JS = WEB / "js"
+CONTRACT_JS = WEB_JS / "lenet_contract.js"
+# Each widget's JavaScript, one ES module bundled by esbuild from web/js/
+# (ci/build_js.sh); kept in the package, which gives it to the front end.
+ESM_DIR = PACKAGE / "esm"
 # The sweep's trained networks, one file each (`lenet.weights`); the static
 # page fetches them from the site's data/lenet-weights/ (the build copies
 # web/ to the site's root, and the pages live in book/).
 WEIGHTS_DIR = WEB / "data" / "lenet-weights"
 WEIGHTS_URL = "../data/lenet-weights/"
-# Loaded in front of every widget module (element(), drawMap(), charts).
-SHARED_JS = "lenet_shared.js"
 # Training in the static page (web/js/lenet_train_worker.js, a module
 # worker) on the first images of Fashion-MNIST, shipped with the book
-# (ci/browser_subset.py writes them): 5,000 training images are 2.2 MB
-# gzipped and reached 0.83 in the measurements of book/data/
+# (ci/record/browser_subset.py writes them): 5,000 training images are
+# 2.2 MB gzipped and reached 0.83 in the measurements of book/data/
 # browser_subset.json; 1,000 test images (0.44 MB) give the accuracy to
 # about ±1.2 %.
 BROWSER_DATA_DIR = WEB / "data" / "fashion-mnist-subset"
 BROWSER_DATA_URL = "../data/fashion-mnist-subset/"
 BROWSER_TRAIN_SIZE, BROWSER_TEST_SIZE = 5000, 1000
-TRAIN_WORKER_URL = "../js/lenet_train_worker.js"
+TRAIN_WORKER = "js/lenet_train_worker.js"
+TRAIN_WORKER_URL = "../" + TRAIN_WORKER
 TFJS_URL = "../vendor/tfjs/"
 
 
-def widget_esm(*names):
-    """The text of one anywidget module: the shared helpers, then the
-    files `names` of web/js/ in order (the last one has the widget's
-    `export default`)."""
-    return "\n".join((WEB_JS / name).read_text(encoding="utf-8")
-                     for name in (SHARED_JS, *names))
+def widget_esm(name):
+    """The text of one widget's bundled module (its `export default`)."""
+    return (ESM_DIR / f"{name}.js").read_text(encoding="utf-8")
 
 
 # -- the configuration and its controls ---------------------------------------
@@ -62,8 +72,6 @@ SEED_RANGE = (0, 2**31 - 1)
 OPTIMIZER_LABELS = {"sgd": "小批量随机梯度下降", "momentum": "动量法（动量 0.9）",
                     "adam": "Adam"}
 POOLING_LABELS = {"max": "最大池化", "avg": "平均池化"}
-# What the JavaScript says once it is drawn with a kernel behind it.
-KERNEL_FRONT_END = "front end with a kernel"
 
 # Chinese names as the book gives them beside d2lzh's English labels (3.5).
 CHINESE_LABELS = ("T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫",
@@ -86,13 +94,6 @@ WORDS = {
                      "准确率和用时，并把各次的测试准确率曲线画在一起。",
     "maps_empty": "还没有训练好的网络。训练结束后，这里会显示任选一张测试图像在"
                   "两个卷积层上的特征图，以及整个测试集的混淆矩阵。",
-    "run_states": {
-        "idle": "还没有开始训练。选好结构和训练设置后，点击“训练”。",
-        "loading": "正在读取数据……",
-        "training": "正在训练……",
-    },
-    "browser_loading": "第一次训练要先下载训练程序和数据（约 {megabytes} MB），"
-                       "之后就不用再下载了……",
     "browser_train_size": "网页里训练用本书附带的前 {train} 张训练图像，在前 "
                           "{test} 张测试图像上算测试准确率；在 Python 内核里"
                           "训练可以用全部 60000 张。",
@@ -101,40 +102,84 @@ WORDS = {
     "trained_network": "刚才训练的网络 #{number}（{engine}，测试准确率"
                        " {test_acc}）",
 }
-# The messages of a run, the same from either engine.  Placeholders are
-# filled by `say` here and by the JavaScript's `say` (lenet_train.js) with
-# each number rounded to the decimals of DECIMALS.
+ENGINES = {"kernel": "Python 内核里的 MXNet",
+           "browser": "浏览器里的 TensorFlow.js（WebAssembly）"}
+
+# -- the run protocol -----------------------------------------------------------
+# A run's `state`: idle before the first; loading and training while it
+# runs; then how it ended (train()'s outcomes done, stopped, diverged; the
+# configuration refused; or failed with an error).
+RUN_STATES = ("idle", "loading", "training", "done", "stopped", "diverged",
+              "refused", "failed")
+RUNNING_STATES = ("loading", "training")
+PROBLEM_STATES = ("diverged", "refused", "failed")
+# What the page and the kernel send each other (anywidget's custom
+# messages), and the page and its training worker (postMessage): the
+# `type` of each message.
+MESSAGE_TYPES = {
+    # page -> kernel: a front end with a kernel drew the widget
+    "front_end": "front end with a kernel",
+    # page -> kernel or worker
+    "train": "train", "stop": "stop", "feature_maps": "feature_maps",
+    # page -> kernel, and back: a trained network's weights file
+    "weights": "weights",
+    # worker -> page (feature_maps, too)
+    "state": "state", "progress": "progress", "epoch": "epoch",
+    "finished": "finished", "failed": "failed",
+}
+# Every message of a run, the same from either engine.  Placeholders are
+# filled by `say` here and by `say` of web/js/lenet_format.js, each number
+# rounded to the decimals of DECIMALS.  A state's own name is its message
+# while there is nothing else to say.
 MESSAGES = {
+    "idle": "还没有开始训练。选好结构和训练设置后，点击“训练”。",
+    "loading": "正在读取数据……",
+    "training": "正在训练……",
+    "loading_browser": "第一次训练要先下载训练程序和数据（约 {megabytes} MB），"
+                       "之后就不用再下载了……",
     "epoch": "第 {epoch}/{num_epochs} 个迭代周期：训练损失 {train_loss}，训练"
              "准确率 {train_acc}，测试准确率 {test_acc}，用时 {seconds} 秒",
     "done": "完成：最终测试准确率 {test_acc}，共用时 {seconds} 秒。",
     "stopped": "已在第 {epoch} 个迭代周期中途停止。",
     "diverged": "第 {epoch} 个迭代周期中损失变成了 {loss}，训练发散。请把学习率"
                 "调小（现在是 {lr}），例如减小到原来的十分之一。",
+    "refused": "不能训练：{problems}",
+    "unreadable": "这个配置无法读取：{error}",
+    "failed": "训练没有完成：{error}",
+    "worker_failed": "训练没有完成：网页里的训练程序没能启动（{error}）。",
+    "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像",
 }
 DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1}
-ENGINES = {"kernel": "Python 内核里的 MXNet",
-           "browser": "浏览器里的 TensorFlow.js（WebAssembly）"}
 
 
 def say(message, **values):
     """MESSAGES[message] with `values` filled in: numbers of DECIMALS
     rounded, a loss to three significant digits, a learning rate as
-    Python writes it."""
+    Python writes it, a list of problems joined by spaces."""
     def shown(name, value):
         if name in DECIMALS:
             return f"{value:.{DECIMALS[name]}f}"
         if name == "loss":
             return f"{value:.3g}"
+        if isinstance(value, (list, tuple)):
+            return " ".join(map(str, value))
         return str(value)
 
     return MESSAGES[message].format(
         **{name: shown(name, value) for name, value in values.items()})
 
 
-# The preset made for training in the page (within 30 s there, see the
-# 5.5.4 page): the book's LeNet with relu, batch normalization and Adam on
-# the shipped images.
+def outcome_message(result):
+    """The message of a finished `train()` (a RunResult), in words."""
+    if result.state == "done":
+        return say("done", test_acc=result.final_test_acc,
+                   seconds=result.seconds)
+    return say(result.state, **result.details)
+
+
+# The preset made for training in the static page (within 30 s there, see
+# the 5.5.4 page): the book's LeNet with relu, batch normalization and Adam
+# on the shipped images.
 BROWSER_PRESET = "网页里快速训练"
 
 
@@ -164,7 +209,8 @@ def config_json(config):
 
 def config_from_json(values):
     """The ExplorerConfig of the JavaScript's values (pairs as tuples;
-    the dropout slider's tenths without float noise)."""
+    the dropout slider's tenths without float noise).  It is not
+    validated here: `train()` does that, once."""
     fields = {field: tuple(value) if isinstance(value, list) else value
               for field, value in values.items()
               if field in ARCH_FIELDS + TRAINING_FIELDS}
@@ -188,18 +234,70 @@ def class_names():
             zip(CHINESE_LABELS, d2l.get_fashion_mnist_labels(range(10)))]
 
 
-# What the first 训练 in the page fetches (the worker may take the .wasm
-# without SIMD instead; it is the smaller one).
-BROWSER_DOWNLOADS = ("js/lenet_train_worker.js", "js/lenet_train.js",
-                     "js/lenet_architecture.js", "vendor/tfjs/tfjs.esm.min.js",
-                     "vendor/tfjs/tfjs-backend-wasm-simd.wasm")
+# -- what the browser's modules import ----------------------------------------
+def javascript_constants():
+    """The constants and the protocol, as web/js/lenet_contract.js holds
+    them."""
+    from .model import POOLINGS
+
+    return {
+        "IMAGE_SIZE": network_plan.IMAGE_SIZE,
+        "NUM_CLASSES": network_plan.NUM_CLASSES,
+        "TEST_SET_SIZE": logic.TEST_SET_SIZE,
+        "TENSORS": network_plan.TENSORS,
+        "BATCH_NORM": network_plan.BATCH_NORM,
+        "GLUON_POOLINGS": {name: layer.__name__
+                           for name, layer in POOLINGS.items()},
+        "OPTIMIZERS": logic.OPTIMIZERS,
+        "ADAM": logic.ADAM,
+        "EXPLODED_LOSS": logic.EXPLODED_LOSS,
+        "RUN_STATES": RUN_STATES,
+        "RUNNING_STATES": RUNNING_STATES,
+        "PROBLEM_STATES": PROBLEM_STATES,
+        "MESSAGE_TYPES": MESSAGE_TYPES,
+        "MESSAGES": MESSAGES,
+        "DECIMALS": DECIMALS,
+    }
+
+
+def javascript_module():
+    """The text of web/js/lenet_contract.js."""
+    lines = ["// Generated from book/lenet/contract.py by ci/build_js.sh: do"
+             " not", "// edit (tests/test_js_build.py checks that it is"
+             " current).", ""]
+    lines += [f"export const {name} = "
+              f"{json.dumps(value, ensure_ascii=False, indent=2)};"
+              for name, value in javascript_constants().items()]
+    return "\n".join(lines) + "\n"
+
+
+# -- what the static page downloads to train ---------------------------------
+_STATIC_IMPORT = re.compile(r'^import\s[^;]*?from\s+"(\.[^"]+)";', re.M)
+
+
+def module_files(entry):
+    """`entry` (a path under web/) and every module it imports, at any
+    depth, by static `import ... from "./..."`."""
+    found, waiting = [], [WEB / entry]
+    while waiting:
+        path = waiting.pop().resolve()
+        if path in found:
+            continue
+        found.append(path)
+        text = path.read_text(encoding="utf-8")
+        waiting += [path.parent / name
+                    for name in _STATIC_IMPORT.findall(text)]
+    return found
 
 
 def browser_download_bytes():
-    """Bytes the first 训练 in the page downloads, uncompressed."""
-    subset = sorted(BROWSER_DATA_DIR.glob("*.u8.gz"))
-    return sum(path.stat().st_size for path in [
-        *(WEB / name for name in BROWSER_DOWNLOADS), *subset])
+    """Bytes the first 训练 in the page downloads, uncompressed: the worker
+    and its modules, TF.js (the worker may take the .wasm without SIMD
+    instead; it is the smaller one) and the shipped images."""
+    files = [*module_files(TRAIN_WORKER),
+             WEB / "vendor/tfjs/tfjs-backend-wasm-simd.wasm",
+             *sorted(BROWSER_DATA_DIR.glob("*.u8.gz"))]
+    return sum(path.stat().st_size for path in files)
 
 
 def _range(low, high, step=1):
@@ -207,12 +305,11 @@ def _range(low, high, step=1):
 
 
 def for_browser():
-    """The contract as the explorer's JavaScript reads it."""
+    """What the explorer's page shows, as its JavaScript reads it."""
     return {
         "arch_fields": list(ARCH_FIELDS),
         "training_fields": list(TRAINING_FIELDS),
         "custom": CUSTOM,
-        "kernel_front_end": KERNEL_FRONT_END,
         "presets": {name: config_json(config)
                     for name, config in logic.PRESETS.items()},
         "options": {
@@ -223,8 +320,7 @@ def for_browser():
             "activations": list(logic.ACTIVATIONS),
             "poolings": list(logic.POOLINGS),
             "pooling_labels": POOLING_LABELS,
-            "optimizers": {name: list(optimizer) for name, optimizer
-                           in logic.OPTIMIZERS.items()},
+            "optimizers": list(logic.OPTIMIZERS),
             "optimizer_labels": OPTIMIZER_LABELS,
             "initializers": list(logic.INITIALIZERS),
             "learning_rates": list(LEARNING_RATES),
@@ -235,9 +331,6 @@ def for_browser():
         },
         "class_names": class_names(),
         "words": WORDS,
-        "messages": MESSAGES,
-        "decimals": DECIMALS,
-        "exploded_loss": logic.EXPLODED_LOSS,
         "engines": ENGINES,
         "browser": {
             "worker_url": TRAIN_WORKER_URL, "tfjs_url": TFJS_URL,

@@ -22,6 +22,7 @@ from . import explorer_logic as logic
 from .data import read_fashion_mnist, to_unit_float32
 
 TRAINING_THREAD_NAME = "lenet-explorer-training"
+TYPES = contract.MESSAGE_TYPES
 # Progress is sent at most this often (seconds): one message per batch
 # would be 235 per epoch of the book's LeNet.
 PROGRESS_INTERVAL = 0.2
@@ -71,14 +72,12 @@ class LeNetExplorer(anywidget.AnyWidget):
             earlier.stop()
         LeNetExplorer._instances.add(self)
         super().__init__(
-            _esm=contract.widget_esm("lenet_architecture.js",
-                                     "lenet_explorer.js"),
+            _esm=contract.widget_esm("explorer"),
             config=contract.config_json(logic.PRESETS[preset]),
             contract=contract.for_browser(), run=dict(IDLE), history=[],
             inspection={"ready": False})
         self.run_in_thread, self.root = run_in_thread, root
         self.last_run = None
-        self._test_iter = None
         self._stop_requested = threading.Event()
         self._thread = None
         self.on_msg(self._on_front_end_message)
@@ -102,34 +101,30 @@ class LeNetExplorer(anywidget.AnyWidget):
     # -- what the page asks ----------------------------------------------------
     def _on_front_end_message(self, _widget, content, _buffers):
         kind = content.get("type")
-        if kind == contract.KERNEL_FRONT_END:
+        if kind == TYPES["front_end"]:
             self.has_kernel_front_end = True
-        elif kind == "train":
+        elif kind == TYPES["train"]:
             if "config" in content:
                 self.config = content["config"]
             self.train()
-        elif kind == "stop":
+        elif kind == TYPES["stop"]:
             self._stop_requested.set()
-        elif kind == "feature_maps":
+        elif kind == TYPES["feature_maps"]:
             self.send_feature_maps(int(content.get("image", 0)))
 
     # -- a run -------------------------------------------------------------------
     def train(self):
         """Train the configuration shown (in a thread of its own unless
-        `run_in_thread` is false).  Refused with the problems listed if the
-        configuration is invalid or a run is in progress."""
+        `run_in_thread` is false).  Nothing happens while a run is in
+        progress; a configuration that cannot be read or trained ends the
+        run at once as refused, saying why."""
         if self.running:
             return
         try:
             config = self.explorer_config
         except (TypeError, ValueError) as err:
             self.run = {**IDLE, "state": "refused",
-                        "message": f"这个配置无法读取：{err}"}
-            return
-        problems = logic.validate(config)
-        if problems:
-            self.run = {**IDLE, "state": "refused",
-                        "message": "不能训练：" + " ".join(problems)}
+                        "message": contract.say("unreadable", error=err)}
             return
         self._stop_requested.clear()
         self.run = {**IDLE, "state": "loading",
@@ -150,48 +145,46 @@ class LeNetExplorer(anywidget.AnyWidget):
             self._thread.join(timeout)
 
     def _train(self, config):
+        """One run, with progress: logic.train validates the configuration,
+        reads the data and trains; this words what it reports."""
         epochs, sent = [], [0.0]
-        base = {**IDLE, "num_epochs": config.num_epochs}
+
+        def on_start(total):
+            self.run = {**self.run, "state": "training", "total": total}
+
+        def on_batch(done, total):
+            now = time.perf_counter()
+            if now - sent[0] >= PROGRESS_INTERVAL or done == total:
+                sent[0] = now
+                self.run = {**self.run, "done": done}
+
+        def on_epoch(epoch):
+            epochs.append(epoch_record(epoch))
+            self.run = {**self.run, "epochs": list(epochs),
+                        "message": contract.say(
+                            "epoch", num_epochs=config.num_epochs,
+                            **epoch_record(epoch))}
+
         try:
-            train_iter, test_iter = logic.data_iters(config, self.root)
-            total = len(train_iter) * config.num_epochs
-            self.run = {**base, "state": "training", "total": total}
-
-            def on_batch(done, total):
-                now = time.perf_counter()
-                if now - sent[0] >= PROGRESS_INTERVAL or done == total:
-                    sent[0] = now
-                    self.run = {**self.run, "done": done}
-
-            def on_epoch(epoch):
-                epochs.append(epoch_record(epoch))
-                self.run = {**self.run, "epochs": list(epochs),
-                            "message": contract.say(
-                                "epoch", num_epochs=config.num_epochs,
-                                **epoch_record(epoch))}
-
-            result = logic.train(config, train_iter, test_iter,
+            result = logic.train(config, root=self.root, on_start=on_start,
                                  on_batch=on_batch, on_epoch=on_epoch,
                                  should_stop=self._stop_requested.is_set)
+        except logic.ConfigError as refused:
+            self.run = {**self.run, "state": "refused",
+                        "message": contract.say(
+                            "refused", problems=refused.problems)}
+            return
         except Exception as err:  # noqa: BLE001 - shown to the reader
             self.run = {**self.run, "state": "failed",
-                        "message": f"训练没有完成：{err}"}
+                        "message": contract.say("failed", error=err)}
             return
-        if result.diverged:
-            state = "diverged"
-        elif result.stopped:
-            state = "stopped"
-        else:
-            state = "done"
-        self.run = {**self.run, "state": state,
-                    "message": result.message or contract.say(
-                        "done", test_acc=result.final_test_acc,
-                        seconds=result.seconds)}
+        self.run = {**self.run, "state": result.state,
+                    "message": contract.outcome_message(result)}
         if result.epochs:
-            self._finished(result, test_iter)
+            self._finished(result)
 
-    def _finished(self, result, test_iter):
-        self.last_run, self._test_iter = result, test_iter
+    def _finished(self, result):
+        self.last_run = result
         self.history = [*self.history, {
             "number": len(self.history) + 1,
             "description": describe(result.config),
@@ -200,7 +193,8 @@ class LeNetExplorer(anywidget.AnyWidget):
             "num_epochs": result.config.num_epochs,
             "final_test_acc": result.final_test_acc,
             "seconds": result.seconds, "stopped": result.stopped}]
-        counts = logic.confusion_matrix(result.net, test_iter)
+        counts = logic.confusion_matrix(result.net,
+                                        logic.load_test_iter(self.root))
         self.inspection = {"ready": True, "confusion": counts.tolist()}
 
     # -- inspection --------------------------------------------------------------
@@ -210,18 +204,19 @@ class LeNetExplorer(anywidget.AnyWidget):
         images, labels = read_fashion_mnist("test", self.root)
         image = to_unit_float32(images[index])
         return (int(labels[index]), image,
-                logic.feature_maps(self.last_run.net, image))
+                logic.feature_maps(self.last_run.net, self.last_run.config,
+                                   image))
 
     def send_feature_maps(self, index):
-        if self.last_run is None or not 0 <= index < 10000:
+        if self.last_run is None or not 0 <= index < logic.TEST_SET_SIZE:
             return
         label, image, maps = self.feature_maps(index)
         layers = [{"name": name, "channels": int(m.shape[0]),
                    "size": int(m.shape[1])} for name, m in maps]
         buffers = [np.ascontiguousarray(a, dtype="<f4").tobytes()
                    for a in [image, *(m for _, m in maps)]]
-        self.send({"type": "feature_maps", "image": index, "label": label,
-                   "layers": layers}, buffers)
+        self.send({"type": TYPES["feature_maps"], "image": index,
+                   "label": label, "layers": layers}, buffers)
 
 
 class RunChart(anywidget.AnyWidget):
@@ -233,7 +228,7 @@ class RunChart(anywidget.AnyWidget):
     num_epochs = traitlets.Int().tag(sync=True)
 
     def __init__(self, result):
-        super().__init__(_esm=contract.widget_esm("lenet_run_chart.js"),
+        super().__init__(_esm=contract.widget_esm("run_chart"),
                          epochs=[epoch_record(e) for e in result.epochs],
                          num_epochs=result.config.num_epochs)
 

@@ -12,6 +12,7 @@ import numpy as np
 from mxnet import init
 
 from .model import POOLINGS
+from .plan import IMAGE_SIZE, NUM_CLASSES, pool_output  # noqa: F401
 
 ACTIVATIONS = ("sigmoid", "relu", "tanh", "softrelu")
 INITIALIZERS = {
@@ -26,8 +27,11 @@ OPTIMIZERS = {
     "momentum": ("sgd", {"momentum": 0.9}),  # 7.4 动量法
     "adam": ("adam", {}),                   # 7.8 Adam 算法
 }
-IMAGE_SIZE, NUM_CLASSES = 28, 10
-TRAIN_SET_SIZE = 60000
+# MXNet's defaults of Adam, given to the Trainer explicitly so that the
+# browser's engine reads the same numbers (lenet.contract); the code shown
+# to the reader leaves them out, as Gluon's defaults.
+ADAM = {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+TRAIN_SET_SIZE, TEST_SET_SIZE = 60000, 10000
 # A loss above this (chance level is ln 10 ≈ 2.3) means training diverged.
 EXPLODED_LOSS = 100.0
 
@@ -59,7 +63,7 @@ class ExplorerConfig:
 
 PRESETS = {
     "原书LeNet": ExplorerConfig(),
-    # Measured with ci/explorer_preset_accuracy.py; see the 5.5.4 page.
+    # Measured with ci/record/explorer_preset_accuracy.py; see the 5.5.4 page.
     "改进的LeNet": ExplorerConfig(
         kernel_sizes=(5, 5), channels=(32, 64), activation="relu",
         dense_units=(256, 128), lr=0.05, num_epochs=10, batch_size=32),
@@ -73,17 +77,12 @@ PRESETS = {
     "快速试跑": ExplorerConfig(
         activation="relu", lr=0.1, num_epochs=3, train_size=6000),
     # For training in the static page, on the 5,000 training images it
-    # ships (lenet.contract.BROWSER_PRESET; ci/browser_subset.py measured
+    # ships (lenet.contract.BROWSER_PRESET; ci/record/browser_subset.py measured
     # it against other candidates).
     "网页里快速训练": ExplorerConfig(
         activation="relu", batch_norm=True, optimizer="adam", lr=0.003,
         num_epochs=5, batch_size=128, train_size=5000),
 }
-
-
-def _pool_output(size):
-    # 2x2 window, stride 2, no padding ("valid"): floor((n - 2) / 2) + 1.
-    return (size - 2) // 2 + 1
 
 
 def validate(config):
@@ -146,5 +145,5 @@ def validate(config):
                 f"第 {i} 个池化层：输入的高和宽只有 {size}，放不下 2×2 的"
                 f"池化窗口。请减小前面卷积层的窗口大小。")
             return problems
-        size = _pool_output(size)
+        size = pool_output(size)
     return problems

@@ -5,22 +5,24 @@ import mxnet as mx
 import numpy as np
 from mxnet import nd
 
-from .explorer_config import NUM_CLASSES
-from .model import POOLINGS
+from .plan import NUM_CLASSES, plan
 
 
-def feature_maps(net, image, ctx=None):
+def feature_maps(net, arch, image, ctx=None):
     """Each convolution block's output (after its activation, before the
-    pooling) for one (1, 28, 28) image.
+    pooling) for one (1, 28, 28) image; `net` is the network of `arch`.
 
-    Returns a list of (name, array of shape (channels, h, w)).
+    Returns a list of (the convolution's name, array of shape (channels,
+    h, w)).
     """
     X = nd.array(image[np.newaxis], ctx=ctx or mx.cpu())
-    maps = []
-    for layer in net:
-        if isinstance(layer, tuple(POOLINGS.values())):
-            maps.append((f"conv{len(maps)}", X[0].asnumpy()))
-        X = layer(X)
+    maps, block = [], None
+    for layer, gluon_layer in zip(plan(arch), net, strict=True):
+        if layer.kind == "conv":
+            block = layer.name
+        elif layer.kind == "pool":
+            maps.append((block, X[0].asnumpy()))
+        X = gluon_layer(X)
     return maps
 
 

@@ -7,16 +7,20 @@
   `train_step`, `train`, `data_iters`);
 * lenet.explorer_inspection - feature maps and the confusion matrix.
 
-Each name is importable from here too (`from lenet import explorer_logic as
-logic`), which is how the pages, tests and scripts use them.  `lenet.explorer`
-puts a widget over all of it.
+This module is the only door to them: the pages, the other modules of
+lenet, the scripts and the tests import from here (`from lenet import
+explorer_logic as logic`), never from the parts, which import only each
+other (tests/test_layout.py checks it).  `lenet.explorer` puts a widget
+over all of it.  The network itself is `lenet.plan`'s.
 """
 from .explorer_config import (  # noqa: F401
-    ACTIVATIONS, EXPLODED_LOSS, IMAGE_SIZE, INITIALIZERS, NUM_CLASSES,
-    OPTIMIZERS, POOLINGS, PRESETS, TRAIN_SET_SIZE, ExplorerConfig, validate)
+    ACTIVATIONS, ADAM, EXPLODED_LOSS, IMAGE_SIZE, INITIALIZERS, NUM_CLASSES,
+    OPTIMIZERS, POOLINGS, PRESETS, TEST_SET_SIZE, TRAIN_SET_SIZE,
+    ExplorerConfig, validate)
 from .explorer_inspection import confusion_matrix, feature_maps  # noqa: F401
 from .explorer_shapes import (  # noqa: F401
-    LayerInfo, build_network, format_layer_infos, gluon_code, layer_infos,
-    optimizer_code)
+    build_network, gluon_code, optimizer_code)
+from .plan import LayerRow, layer_rows, plan  # noqa: F401
 from .explorer_training import (  # noqa: F401
-    EpochResult, RunResult, data_iters, prepare_training, train, train_step)
+    ConfigError, EpochResult, RunResult, data_iters, prepare_training,
+    load_test_iter, train, train_step)

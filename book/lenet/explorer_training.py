@@ -2,6 +2,9 @@
 two batches and a guard against divergence.  Part of lenet.explorer_logic;
 web/js/lenet_train.js takes the same steps in the browser
 (tests/test_browser_training.py compares one of each kind).
+
+`train` returns how the run ended as data (a RunResult's `state` and
+`details`); the words for it are the contract's (lenet.contract.say).
 """
 import dataclasses
 import math
@@ -13,12 +16,12 @@ import mxnet as mx
 from mxnet import autograd, gluon
 from mxnet.gluon import loss as gloss, nn
 
-from . import contract
 from .data import FashionMNISTBatches, read_fashion_mnist
-from .explorer_config import (EXPLODED_LOSS, INITIALIZERS, OPTIMIZERS,
+from .explorer_config import (ADAM, EXPLODED_LOSS, INITIALIZERS, OPTIMIZERS,
                               ExplorerConfig, validate)
 from .explorer_shapes import build_network
 from .reproducibility import set_seed
+
 
 class EpochResult(NamedTuple):
     epoch: int
@@ -31,14 +34,34 @@ class EpochResult(NamedTuple):
     cpu_seconds: float = float("nan")
 
 
+class ConfigError(ValueError):
+    """A configuration that cannot be trained; `problems` says why, in
+    Chinese, each naming what to change."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
 @dataclasses.dataclass
 class RunResult:
+    """A run: its epochs and how it ended.  `state` is "done", "stopped"
+    or "diverged" (lenet.contract.RUN_STATES); `details` holds what the
+    message of that state names (the epoch; for a divergence the loss and
+    the learning rate)."""
     config: ExplorerConfig
     epochs: list
-    stopped: bool = False
-    diverged: bool = False
-    message: str = ""
+    state: str = "done"
+    details: dict = dataclasses.field(default_factory=dict)
     net: Optional[nn.Sequential] = None
+
+    @property
+    def stopped(self):
+        return self.state == "stopped"
+
+    @property
+    def diverged(self):
+        return self.state == "diverged"
 
     @property
     def final_test_acc(self):
@@ -49,20 +72,24 @@ class RunResult:
         return sum(e.seconds for e in self.epochs)
 
 
-def prepare_training(config, ctx=None, dtype="float32"):
+def prepare_training(config, ctx=None, dtype="float32", hybridize=True):
     """`config`'s network, initialised from its seed, its Trainer and the
-    loss, as `train` starts (`dtype` float64: a reference for the tests)."""
+    loss, as `train` starts (`dtype` float64: a reference for the tests;
+    `hybridize=False`: operator by operator, for the benchmarks)."""
     set_seed(config.seed)
     net = build_network(config)
     net.initialize(INITIALIZERS[config.initializer](), ctx=ctx or mx.cpu())
     if dtype != "float32":
         net.cast(dtype)
-    # One cached graph instead of one call per operator: 1.09x and 1.07x
-    # images/s (above 1.0 in 7 and 5 of 7 rotations) in two runs of
-    # bench/train_speed.py --levers, with the same numbers
-    # (tests/test_one_network.py).
-    net.hybridize(static_alloc=True, static_shape=True)
+    if hybridize:
+        # One cached graph instead of one call per operator: 1.09x and 1.07x
+        # images/s (above 1.0 in 7 and 5 of 7 rotations) in two runs of
+        # bench/train_speed.py --levers, with the same numbers
+        # (tests/test_one_network.py).
+        net.hybridize(static_alloc=True, static_shape=True)
     name, settings = OPTIMIZERS[config.optimizer]
+    if name == "adam":
+        settings = {**ADAM, **settings}
     trainer = gluon.Trainer(net.collect_params(), name,
                             {"learning_rate": config.lr, **settings})
     return net, trainer, gloss.SoftmaxCrossEntropyLoss()
@@ -81,45 +108,48 @@ def train_step(net, trainer, loss, X, y, batch_size):
     return y_hat, batch_loss
 
 
-def train(config, train_iter, test_iter, ctx=None, on_batch=None,
-          on_epoch=None, should_stop=None):
+def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
+          hybridize=True, on_start=None, on_batch=None, on_epoch=None,
+          should_stop=None):
     """Train `config`'s network as `train_ch5` does, reporting as it goes.
 
     With the same seed, the book's LeNet gives 5.5.2's numbers digit for
     digit (the same random draws in the same order, the same updates).
 
-    `on_batch(done, total)` after each batch, `on_epoch(EpochResult)` after
-    each epoch; `should_stop()` is asked before each batch.  A loss that
-    becomes NaN or explodes ends the run with a message.  `train_iter` should
-    already hold `config.train_size` samples.
+    The configuration is validated here, first (ConfigError says what to
+    change).  Without `train_iter` and `test_iter` the data comes from
+    `data_iters(config, root)`; given, `train_iter` should already hold
+    `config.train_size` samples.  `on_start(total_batches)` once the data
+    is there, `on_batch(done, total)` after each batch, `on_epoch(
+    EpochResult)` after each epoch; `should_stop()` is asked before each
+    batch.  A loss that becomes NaN or explodes ends the run.
     """
     problems = validate(config)
     if problems:
-        raise ValueError("\n".join(problems))
+        raise ConfigError(problems)
+    if train_iter is None:
+        train_iter, test_iter = data_iters(config, root)
     ctx = ctx or mx.cpu()
-    net, trainer, loss = prepare_training(config, ctx)
+    net, trainer, loss = prepare_training(config, ctx, hybridize=hybridize)
     result = RunResult(config, [], net=net)
     total = len(train_iter) * config.num_epochs
+    if on_start is not None:
+        on_start(total)
     done = 0
     for epoch in range(1, config.num_epochs + 1):
         loss_sum, correct, n = 0.0, 0.0, 0
         start, cpu = time.perf_counter(), time.process_time()
         for X, y in train_iter:
             if should_stop is not None and should_stop():
-                result.stopped = True
-                result.message = contract.say("stopped", epoch=epoch)
-                return result
+                return _ended(result, "stopped", epoch=epoch)
             X, y = X.as_in_context(ctx), y.as_in_context(ctx)
             y_hat, batch_loss = train_step(net, trainer, loss, X, y,
                                            config.batch_size)
             batch_loss = batch_loss.asscalar()
             if not math.isfinite(batch_loss) or (
                     batch_loss / X.shape[0] > EXPLODED_LOSS):
-                result.diverged = True
-                result.message = contract.say(
-                    "diverged", epoch=epoch, loss=batch_loss / X.shape[0],
-                    lr=config.lr)
-                return result
+                return _ended(result, "diverged", epoch=epoch,
+                              loss=batch_loss / X.shape[0], lr=config.lr)
             loss_sum += batch_loss
             correct += (y_hat.argmax(axis=1) == y.astype("float32")
                         ).sum().asscalar()
@@ -136,6 +166,11 @@ def train(config, train_iter, test_iter, ctx=None, on_batch=None,
     return result
 
 
+def _ended(result, state, **details):
+    result.state, result.details = state, details
+    return result
+
+
 def data_iters(config, root=None, test_batch_size=1000):
     """Training batches over the first `config.train_size` training images
     (the same subset for every run) and batches over the whole test set."""
@@ -143,6 +178,10 @@ def data_iters(config, root=None, test_batch_size=1000):
     n = config.train_size
     train_iter = FashionMNISTBatches(images[:n], labels[:n],
                                      config.batch_size, shuffle=True)
-    test_iter = FashionMNISTBatches(*read_fashion_mnist("test", root),
-                                    test_batch_size, shuffle=False)
-    return train_iter, test_iter
+    return train_iter, load_test_iter(root, test_batch_size)
+
+
+def load_test_iter(root=None, batch_size=1000):
+    """Batches over the whole test set, in order."""
+    return FashionMNISTBatches(*read_fashion_mnist("test", root), batch_size,
+                               shuffle=False)

@@ -1,11 +1,22 @@
-"""LeNet as a configurable Gluon network, and a table describing a network."""
-from typing import NamedTuple
-
+"""LeNet as a Gluon network built from its plan (`lenet.plan`), and the
+layer table of any network, measured from its real parameters."""
 from mxnet import nd
 from mxnet.gluon import nn
 
+from .plan import BATCH_NORM, Architecture, LayerRow, plan
 
 POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
+# One Gluon layer per kind of the plan, from the layer's settings.
+GLUON_LAYERS = {
+    "conv": lambda s: nn.Conv2D(channels=s["channels"],
+                                kernel_size=s["kernel_size"],
+                                activation=s.get("activation")),
+    "batchnorm": lambda s: nn.BatchNorm(**BATCH_NORM),
+    "activation": lambda s: nn.Activation(s["activation"]),
+    "pool": lambda s: POOLINGS[s["pooling"]](pool_size=2, strides=2),
+    "dense": lambda s: nn.Dense(s["units"], activation=s.get("activation")),
+    "dropout": lambda s: nn.Dropout(s["rate"]),
+}
 
 
 def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
@@ -22,37 +33,17 @@ def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
     it a HybridSequential, which `hybridize()` runs as one compiled graph
     (section 8.1, 命令式和符号式混合编程).
     """
+    arch = Architecture(kernel_sizes, channels, activation, pooling,
+                        dense_units, dropout, batch_norm)
+    return network_of(plan(arch, num_classes), hybrid)
+
+
+def network_of(layers, hybrid=False):
+    """The Gluon network of a plan, not initialised.  (Gluon numbers
+    layers as they are made: one is made per layer of the plan, in order.)"""
     net = nn.HybridSequential() if hybrid else nn.Sequential()
-
-    def add_with_activation(make_layer, **options):
-        """The layer with its activation, or layer, BatchNorm, activation.
-        (Gluon numbers layers as they are made: make only the ones used.)"""
-        if batch_norm:
-            net.add(make_layer(**options), nn.BatchNorm(),
-                    nn.Activation(activation))
-        else:
-            net.add(make_layer(activation=activation, **options))
-
-    for kernel_size, out_channels in zip(kernel_sizes, channels):
-        add_with_activation(nn.Conv2D, channels=out_channels,
-                            kernel_size=kernel_size)
-        net.add(POOLINGS[pooling](pool_size=2, strides=2))
-    for units in dense_units:
-        add_with_activation(nn.Dense, units=units)
-        if dropout > 0:
-            net.add(nn.Dropout(dropout))
-    net.add(nn.Dense(num_classes))
+    net.add(*(GLUON_LAYERS[layer.kind](layer.settings) for layer in layers))
     return net
-
-
-class LayerRow(NamedTuple):
-    name: str
-    output_shape: tuple
-    num_params: int
-    formula: str
-    # Per image: how much arithmetic the layer does (a convolution's weights
-    # are used once per output position, a dense layer's once).
-    multiply_adds: int = 0
 
 
 def _param_formula(layer):

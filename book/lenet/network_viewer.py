@@ -14,10 +14,11 @@ import numpy as np
 import traitlets
 from PIL import Image
 
-from .contract import (CHINESE_LABELS, WEIGHTS_DIR, WEIGHTS_URL,  # noqa: F401
-                       class_names, network_key, widget_esm)
+from .contract import (CHINESE_LABELS, MESSAGE_TYPES,  # noqa: F401
+                       WEIGHTS_DIR, WEIGHTS_URL, arch_of, class_names,
+                       network_key, widget_esm)
 from .data import read_fashion_mnist
-from .sweep import BOOK_LENET, load_sweep, run_key
+from .sweep import BOOK_LENET, config_of, load_sweep, run_key
 
 IMAGES_PER_CLASS = 10
 
@@ -52,17 +53,18 @@ def network_records(sweep):
         records.append({
             "key": network_key(run["kernel_size"], run["channels"],
                                run["activation"]),
-            "label": label, "kernel": run["kernel_size"],
-            "channels": run["channels"], "activation": run["activation"],
-            "pooling": "max", "test_acc": run["final_test_acc"],
+            "label": label, "test_acc": run["final_test_acc"],
+            "arch": arch_of(config_of(run)),
+            # Where the 5.5.4 sweep chart shows it: its controls' values.
+            "chart": {"kernel": run["kernel_size"], "channels": ",".join(
+                map(str, run["channels"])), "activation": run["activation"]},
             "file": weights["file"], "bytes": weights["bytes"],
             "tensors": weights["tensors"]})
     return records
 
 
 class TrainedNetworkViewer(anywidget.AnyWidget):
-    _esm = traitlets.Unicode(widget_esm("lenet_network_viewer.js")).tag(
-        sync=True)
+    _esm = traitlets.Unicode(widget_esm("network_viewer")).tag(sync=True)
     networks = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected = traitlets.Unicode().tag(sync=True)
     weights_url = traitlets.Unicode(WEIGHTS_URL).tag(sync=True)
@@ -74,10 +76,8 @@ class TrainedNetworkViewer(anywidget.AnyWidget):
         networks = network_records(sweep or load_sweep())
         images, labels = read_fashion_mnist("test", root)
         picked = strip_indices(labels)
-        book = next(n for n in networks if n["kernel"] == BOOK_LENET[
-            "kernel_size"] and n["channels"] == BOOK_LENET["channels"]
-            and n["activation"] == BOOK_LENET["activation"])
-        super().__init__(networks=networks, selected=book["key"],
+        super().__init__(networks=networks,
+                         selected=network_key(**BOOK_LENET),
                          strip_png=strip_png(images[picked]),
                          strip_labels=[int(labels[i]) for i in picked],
                          class_names=class_names())
@@ -90,10 +90,11 @@ class TrainedNetworkViewer(anywidget.AnyWidget):
 
     def _send_weights(self, _widget, content, _buffers):
         """JupyterLab's page asks for a network's weights file."""
-        if content.get("type") != "weights":
+        if content.get("type") != MESSAGE_TYPES["weights"]:
             return
         network = next((n for n in self.networks
                         if n["key"] == content.get("key")), None)
         if network is not None:
             data = (WEIGHTS_DIR / network["file"]).read_bytes()
-            self.send({"type": "weights", "key": network["key"]}, [data])
+            self.send({"type": MESSAGE_TYPES["weights"],
+                       "key": network["key"]}, [data])

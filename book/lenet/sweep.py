@@ -1,6 +1,6 @@
 """The precomputed sweep behind the 5.5.4 chart: its grid, its file, checks.
 
-`ci/sweep_explorer_grid.py` trains every configuration of `GRID` with the
+`ci/record/sweep_explorer_grid.py` trains every configuration of `GRID` with the
 explorer's own training loop and writes `DATA_PATH`; the page reads it at
 build time (see `lenet.sweep_chart`).  `check` is the file's schema: the
 sweep script runs it before writing, the tests and the page before use.
@@ -14,8 +14,9 @@ import tempfile
 from pathlib import Path
 
 from .contract import REPOSITORY, WEIGHTS_DIR, network_key
-from .explorer_logic import ExplorerConfig, layer_infos
+from .explorer_logic import ExplorerConfig, layer_rows
 from .model import format_table
+from .plan import named_tensors, plan
 
 DATA_PATH = REPOSITORY / "book" / "data" / "lenet_sweep.json"
 PARTIAL_PATH = DATA_PATH.with_name("lenet_sweep.partial.json")
@@ -83,7 +84,7 @@ RERUN_EPOCHS = 2
 
 def rerun_configuration(data):
     """The cheapest run of the sweep and its configuration, shortened to
-    RERUN_EPOCHS (ci/cpu_spread.py measures how far it moves by CPU)."""
+    RERUN_EPOCHS (ci/record/cpu_spread.py measures how far it moves by CPU)."""
     cheapest = min(data["runs"], key=lambda run: run["seconds"])
     return cheapest, config_of(cheapest).replace(num_epochs=RERUN_EPOCHS)
 
@@ -91,7 +92,7 @@ def rerun_configuration(data):
 def layer_records(config):
     """The per-layer table of `config`, as the sweep file stores it."""
     return [{"name": layer.name, "output_shape": list(layer.output_shape),
-             "num_params": layer.num_params} for layer in layer_infos(config)]
+             "num_params": layer.num_params} for layer in layer_rows(config)]
 
 
 def run_record(config, epochs, wall_seconds, weights):
@@ -119,7 +120,7 @@ def check(data, weights_dir=WEIGHTS_DIR):
     the weights files in `weights_dir` included."""
     def fail(message):
         raise SweepFileError(
-            f"{message}。请用 ci/sweep_explorer_grid.py 重新生成"
+            f"{message}。请用 ci/record/sweep_explorer_grid.py 重新生成"
             f" {DATA_PATH.name} / sweep file does not match: {message}")
 
     for key in ("provenance", "settings", "grid", "runs"):
@@ -151,7 +152,7 @@ def check(data, weights_dir=WEIGHTS_DIR):
         layers = layer_records(config)
         if run["layers"] != layers or run["num_params"] != sum(
                 layer["num_params"] for layer in layers):
-            fail(f"{key} 的各层形状或参数个数与 layer_infos 不符")
+            fail(f"{key} 的各层形状或参数个数与 layer_rows 不符")
         epochs = run["epochs"]
         if [e.get("epoch") for e in epochs] != list(
                 range(1, SETTINGS["num_epochs"] + 1)):
@@ -179,10 +180,11 @@ def _check_weights(weights, config, weights_dir, fail):
     if weights.get("file") != weights_file_name(config) or weights.get(
             "format") != WEIGHTS_FORMAT:
         fail(f"{key} 的权重应为 {weights_file_name(config)}（{WEIGHTS_FORMAT}）")
-    counts = [math.prod(t["shape"]) for t in weights.get("tensors", [])]
-    params = [row.num_params for row in layer_infos(config) if row.num_params]
-    if [a + b for a, b in zip(counts[::2], counts[1::2])] != params:
-        fail(f"{key} 的权重张量形状与 layer_infos 不符")
+    planned = [{"name": name, "shape": list(shape)}
+               for name, shape in named_tensors(plan(config))]
+    if weights.get("tensors") != planned:
+        fail(f"{key} 的权重张量（名称或形状）与网络的 plan 不符")
+    counts = [math.prod(t["shape"]) for t in planned]
     path = Path(weights_dir) / weights["file"]
     try:
         data = path.read_bytes()
@@ -204,8 +206,8 @@ def load_sweep(path=DATA_PATH):
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SweepFileError(
-            f"找不到 {path}。请运行 ci/sweep_explorer_grid.py 生成它"
-            f" / {path} is missing: run ci/sweep_explorer_grid.py") from None
+            f"找不到 {path}。请运行 ci/record/sweep_explorer_grid.py 生成它"
+            f" / {path} is missing: run ci/record/sweep_explorer_grid.py") from None
     except (OSError, ValueError) as err:
         raise SweepFileError(
             f"无法读取 {path}（{err}）。请从仓库恢复它或重新生成"

@@ -1,11 +1,12 @@
 """A trained network's parameters as the static page loads them.
 
-The sweep (`ci/sweep_explorer_grid.py`) stores each trained network in
+The sweep (`ci/record/sweep_explorer_grid.py`) stores each trained network in
 web/data/lenet-weights/ as one file of float16 numbers, little-endian, the
-tensors one after another in layer order (conv0.weight, conv0.bias, ...,
-dense2.bias), each in MXNet's layout.  float16 halves the bytes of float32;
-what that costs is measured on the whole test set for every network and kept
-in the sweep file (`float16_agreement`).  The browser's forward pass
+tensors one after another in the order of the network's plan (conv0.weight,
+conv0.bias, ..., dense2.bias: `lenet.plan.named_tensors`), each in MXNet's
+layout.  float16 halves the bytes of float32; what that costs is measured on
+the whole test set for every network and kept in the sweep file
+(`float16_agreement`).  The browser's forward pass
 (web/js/lenet_network_viewer.js) reads the same files, and the tests compare
 it with MXNet on the same weights.
 """
@@ -13,44 +14,25 @@ import hashlib
 
 import mxnet as mx
 import numpy as np
-from mxnet.gluon import nn
+
+from .plan import plan
 
 WEIGHTS_FORMAT = "float16-le"
 _DTYPE = np.dtype("<f2")
 
 
-# A layer's tensors in MXNet's collect_params() order (the browser's
-# parameterSpecs in web/js/lenet_train.js lists the same).
-LAYER_TENSORS = {"conv": ("weight", "bias"), "dense": ("weight", "bias"),
-                 "batchnorm": ("gamma", "beta", "running_mean",
-                               "running_var")}
+def named_parameters(net, arch):
+    """[(name, Parameter)] of `net`, the network of `arch`'s plan, named
+    and ordered as the files are: conv0.weight, conv0.bias, ..."""
+    return [(f"{layer.name}.{what}", getattr(block, what))
+            for layer, block in zip(plan(arch), net, strict=True)
+            for what, _ in layer.tensors]
 
 
-def parameter_layers(net):
-    """(name, layer) of each layer with parameters, named as in the layer
-    table: conv0, batchnorm0, conv1, ..., dense0, ..."""
-    counts, named = {}, []
-    for layer in net:
-        kind = ("conv" if isinstance(layer, nn.Conv2D) else
-                "dense" if isinstance(layer, nn.Dense) else
-                "batchnorm" if isinstance(layer, nn.BatchNorm) else None)
-        if kind is not None:
-            named.append((f"{kind}{counts.get(kind, 0)}", layer))
-            counts[kind] = counts.get(kind, 0) + 1
-    return named
-
-
-def named_parameters(net):
-    """[(name, Parameter)]: conv0.weight, conv0.bias, batchnorm0.gamma, ..."""
-    return [(f"{name}.{what}", getattr(layer, what))
-            for name, layer in parameter_layers(net)
-            for what in LAYER_TENSORS[name.rstrip("0123456789")]]
-
-
-def network_tensors(net):
+def network_tensors(net, arch):
     """[(name, float32 array)] of every parameter, in file order."""
     return [(name, param.data().asnumpy())
-            for name, param in named_parameters(net)]
+            for name, param in named_parameters(net, arch)]
 
 
 def encode(tensors):
@@ -75,9 +57,9 @@ def decode(data, shapes):
     return arrays
 
 
-def load_into(net, arrays):
+def load_into(net, arch, arrays):
     """Set `net`'s parameters (initialised, file order) to `arrays`."""
-    params = [param for _, param in named_parameters(net)]
+    params = [param for _, param in named_parameters(net, arch)]
     for param, array in zip(params, arrays, strict=True):
         param.set_data(mx.nd.array(array))
 
@@ -97,16 +79,17 @@ def probabilities(net, images, batch_size=1000):
     return np.concatenate(out)
 
 
-def float16_agreement(net, images, labels):
+def float16_agreement(net, arch, images, labels):
     """How the network behaves with its weights rounded to float16, over
     `images`: test accuracy both ways, the share of images whose predicted
     class stays the same, and the largest change of a class probability.
     Leaves `net`'s own weights as they were."""
-    tensors = network_tensors(net)
+    tensors = network_tensors(net, arch)
     exact = probabilities(net, images)
-    load_into(net, decode(encode(tensors), [a.shape for _, a in tensors]))
+    load_into(net, arch,
+              decode(encode(tensors), [a.shape for _, a in tensors]))
     rounded = probabilities(net, images)
-    load_into(net, [array for _, array in tensors])
+    load_into(net, arch, [array for _, array in tensors])
     return {
         "test_acc_float32": float((exact.argmax(1) == labels).mean()),
         "test_acc_float16": float((rounded.argmax(1) == labels).mean()),
@@ -123,5 +106,6 @@ def network_from_file(config, record, data):
     net = build_network(config)
     net.initialize()
     net(mx.nd.zeros((1, 1, 28, 28)))  # give the deferred shapes
-    load_into(net, decode(data, [t["shape"] for t in record["tensors"]]))
+    load_into(net, config,
+              decode(data, [t["shape"] for t in record["tensors"]]))
     return net

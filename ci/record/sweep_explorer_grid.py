@@ -1,6 +1,6 @@
 """Train every configuration of the 5.5.4 sweep and record the results.
 
-    OMP_NUM_THREADS=2 python ci/sweep_explorer_grid.py [--resume]
+    OMP_NUM_THREADS=2 python ci/record/sweep_explorer_grid.py [--resume]
 
 Runs the explorer's own training (`lenet.explorer_logic.train`) over the
 grid in `lenet.sweep.GRID` - kernel size × output channels × activation,
@@ -26,18 +26,16 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-
-from lenet import sweep, weights  # noqa: E402
-from lenet.measurements import cpu_model  # noqa: E402
-from lenet.data import read_fashion_mnist, to_unit_float32  # noqa: E402
-from lenet.explorer_logic import data_iters, train  # noqa: E402
-from lenet.runtime import onednn_isa  # noqa: E402
+from lenet import sweep, weights
+from lenet.measurements import cpu_model
+from lenet.data import read_fashion_mnist, to_unit_float32
+from lenet.explorer_logic import data_iters, train
+from lenet.runtime import onednn_isa
 
 
 def provenance():
     return {
-        "script": "ci/sweep_explorer_grid.py",
+        "script": "ci/record/sweep_explorer_grid.py",
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
             timespec="seconds"),
         "cpu": cpu_model(),
@@ -56,7 +54,7 @@ def provenance():
 def save_weights(config, net, weights_dir):
     """Write the trained network's float16 file (atomically) and return its
     record, with what float16 costs on the whole test set."""
-    tensors = weights.network_tensors(net)
+    tensors = weights.network_tensors(net, config)
     data = weights.encode(tensors)
     name = sweep.weights_file_name(config)
     weights_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +64,7 @@ def save_weights(config, net, weights_dir):
     images, labels = read_fashion_mnist("test")
     record = weights.weights_record(tensors, data, name)
     record["float16_agreement"] = weights.float16_agreement(
-        net, to_unit_float32(images), labels)
+        net, config, to_unit_float32(images), labels)
     return record
 
 
@@ -77,7 +75,8 @@ def run_one(config, weights_dir):
     wall = time.perf_counter() - started
     if result.stopped or result.diverged or len(result.epochs) != \
             config.num_epochs:
-        sys.exit(f"run did not finish: {config} {result.message}")
+        sys.exit(f"run did not finish: {config} {result.state}"
+                 f" {result.details}")
     return sweep.run_record(config, result.epochs, wall,
                             save_weights(config, result.net, weights_dir))
 
