@@ -22,7 +22,7 @@ MATHJAX=mathjax@3.2.2
 VEGA=vega@5.33.1
 VEGA_LITE=vega-lite@5.20.1
 VEGA_EMBED=vega-embed@6.29.0
-# As ci/tfjs_bundle/package.json pins them.
+# As ci/js/package.json pins them.
 TFJS_CORE=@tensorflow/tfjs-core@4.22.0
 TFJS_WASM=@tensorflow/tfjs-backend-wasm@4.22.0
 
@@ -55,12 +55,12 @@ done
 # One module: the core, every gradient, the WebAssembly backend.  The
 # threaded build is left out: threads need cross-origin isolation, which
 # GitHub Pages cannot give (lenet_train.js turns the flag off).
-# ci/tfjs_bundle pins the packages (package-lock.json) and the entry point.
-echo "[vendor] npm ci in ci/tfjs_bundle ($TFJS_CORE $TFJS_WASM $ESBUILD)"
+# ci/js pins the packages (package-lock.json) and the entry point.
+echo "[vendor] npm ci in ci/js ($TFJS_CORE $TFJS_WASM $ESBUILD)"
 bundle="$work/tfjs-bundle"
-cp -r ci/tfjs_bundle "$bundle"
+mkdir -p "$bundle" && cp ci/js/package.json ci/js/package-lock.json ci/js/tfjs_entry.js "$bundle/"
 (cd "$bundle" && npm ci --silent --no-audit --no-fund &&
- npx esbuild entry.js --bundle --format=esm --minify \
+ npx esbuild tfjs_entry.js --bundle --format=esm --minify \
    --platform=browser --target=es2020 --legal-comments=eof \
    --outfile="$OLDPWD/$out.new/tfjs/tfjs.esm.min.js" --log-level=warning)
 tfjs_dist="$bundle/node_modules/@tensorflow/tfjs-backend-wasm/dist"

@@ -3,10 +3,12 @@
 The modules of web/js/ run in Debian's Chromium (served from web/ on
 127.0.0.1, every other host blocked) and are compared with Python:
 
-* the architecture panel (lenet_architecture.js) with lenet.explorer_logic
-  over every configuration the controls offer: layer table, messages, code;
-* the trained-network viewer's forward pass (lenet_network_viewer.js) with
-  MXNet on the same weights, for every shipped network and test image.
+* the network's plan (lenet_architecture.js) with lenet.plan, over every
+  configuration the controls offer: every layer's kind, name, shape,
+  tensors, settings, formula and multiply-adds, and what follows from it
+  (the layer table, the Gluon code), and the validation's messages;
+* the trained-network viewer's forward pass (lenet_forward.js) with MXNet
+  on the same weights, for every shipped network and test image.
 """
 import itertools
 import json
@@ -14,16 +16,17 @@ import json
 import numpy as np
 import pytest
 
-from browser_support import page_on_web_modules
+from tests.site import page_on_web_modules
 from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_viewer import strip_indices
 from lenet.contract import (CHANNEL_OPTIONS, KERNEL_RANGE, arch_of,
                             training_of)
+from lenet.plan import named_tensors
 from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.browser, pytest.mark.real_data,
               pytest.mark.usefixtures("real_data_dir")]
 
 KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
@@ -61,7 +64,16 @@ def grid_configs():
                                    kernel_sizes=(k1, 3), pooling=pooling)
 
 
-def test_architecture_panel_computes_what_python_computes(page):
+def python_plan(config):
+    """lenet.plan's layers as the JavaScript's plan gives them (JSON)."""
+    return [{"kind": layer.kind, "name": layer.name,
+             "output_shape": list(layer.output_shape),
+             "tensors": [[what, list(shape)] for what, shape in layer.tensors],
+             "formula": layer.formula, "multiply_adds": layer.multiply_adds,
+             "settings": layer.settings} for layer in logic.plan(config)]
+
+
+def test_the_two_plans_and_what_follows_from_them_agree(page):
     configs = list(grid_configs())
     assert len(configs) >= 15488
     # One JSON string each way: Playwright's own encoding of 16,000 nested
@@ -69,15 +81,14 @@ def test_architecture_panel_computes_what_python_computes(page):
     computed = json.loads(page.evaluate(
         """async (cases) => {
           const m = await import('./lenet_architecture.js');
-          const [list, optimizers] = JSON.parse(cases);
-          return JSON.stringify(list.map(([arch, training]) => {
+          return JSON.stringify(JSON.parse(cases).map(([arch, training]) => {
             const problems = m.validate(arch);
             return problems.length ? {problems}
-              : {rows: m.layerInfos(arch),
-                 code: m.gluonCode(arch, training, optimizers)};
+              : {plan: m.plan(arch), rows: m.layerRows(arch),
+                 tensors: m.namedTensors(m.plan(arch)),
+                 code: m.gluonCode(arch, training)};
           }));
-        }""", json.dumps([[[arch_of(c), training_of(c)] for c in configs],
-                          logic.OPTIMIZERS])))
+        }""", json.dumps([[arch_of(c), training_of(c)] for c in configs])))
     rejected = 0
     for config, js in zip(configs, computed, strict=True):
         problems = logic.validate(config)
@@ -86,11 +97,13 @@ def test_architecture_panel_computes_what_python_computes(page):
             assert js == {"problems": problems}, config
             continue
         assert "problems" not in js, config
-        rows = [{"name": r.name, "output_shape": list(r.output_shape),
-                 "num_params": r.num_params, "formula": r.formula,
-                 "multiply_adds": r.multiply_adds}
-                for r in logic.layer_infos(config)]
-        assert js["rows"] == rows, config
+        assert js["plan"] == python_plan(config), config
+        assert js["rows"] == [row._asdict() | {
+            "output_shape": list(row.output_shape)}
+            for row in logic.layer_rows(config)], config
+        assert [(t["name"], t["shape"]) for t in js["tensors"]] == [
+            (name, list(shape)) for name, shape in
+            named_tensors(logic.plan(config))], config
         assert js["code"] == logic.gluon_code(config), config
     assert 0 < rejected < len(configs)
 
@@ -124,12 +137,10 @@ def test_the_browser_runs_each_trained_network_as_mxnet_does(
     net = weights.network_from_file(config_of(run), record, data)
     expected = weights.probabilities(net, images)
     looked_at = [0, 37, 99]  # feature maps of a few images
-    network = {"kernel": run["kernel_size"], "channels": run["channels"],
-               "activation": run["activation"], "pooling": "max",
-               "tensors": record["tensors"]}
+    network = {"arch": arch_of(config_of(run)), "tensors": record["tensors"]}
     js = json.loads(page.evaluate(
         """async ([network, file, images, lookedAt]) => {
-          const m = await import('./lenet_network_viewer.js');
+          const m = await import('./lenet_forward.js');
           const buffer = await (await fetch('../data/lenet-weights/' + file))
             .arrayBuffer();
           const net = {...network, tensors: m.unpackTensors(
@@ -155,7 +166,7 @@ def test_the_browser_runs_each_trained_network_as_mxnet_does(
 
 def test_the_history_and_the_messages_read_as_pythons(page):
     """The browser engine's run description (lenet_architecture.describe)
-    and its messages (lenet_train.say) are lenet.explorer.describe's and
+    and its messages (lenet_format.say) are lenet.explorer.describe's and
     lenet.contract.say's, over every preset and numbers of every kind."""
     from lenet import contract
     from lenet.explorer import describe
@@ -170,19 +181,21 @@ def test_the_history_and_the_messages_read_as_pythons(page):
         *[("diverged", dict(epoch=2, loss=loss, lr=lr)) for loss, lr in [
             (163.0, 10.0), (8671.2, 0.9), (1.5, 0.001), (float("nan"), 2.0),
             (2.0e-5, 5.0), (123456789.0, 3.0), (101.0, 1.0)]],
+        ("refused", dict(problems=["第 1 个卷积层：太大。", "学习率必须是正数。"])),
+        ("failed", dict(error="找不到数据")),
+        ("loading_browser", dict(megabytes=3.5)),
+        ("data_incomplete", dict(labels=10, bytes=7000)),
     ]
-    js = page.evaluate("""async ([configs, values, messages, decimals]) => {
+    js = page.evaluate("""async ([configs, values]) => {
       const a = await import('./lenet_architecture.js');
-      const t = await import('./lenet_train.js');
-      const c = { messages, decimals };
+      const f = await import('./lenet_format.js');
       const nan = (v) => Object.fromEntries(Object.entries(v).map(
         ([k, x]) => [k, x === null ? NaN : x]));
       return [configs.map(a.describe),
-              values.map(([name, v]) => t.say(c, name, nan(v)))];
+              values.map(([name, v]) => f.say(name, nan(v)))];
     }""", [[contract.config_json(c) for c in configs],
            [[n, {k: (None if v != v else v) for k, v in vs.items()}]
-            for n, vs in values],
-           contract.MESSAGES, contract.DECIMALS])
+            for n, vs in values]])
     assert js[0] == [describe(c) for c in configs]
     # JSON has no NaN: it travels as null and is NaN again in the page.
     python = [contract.say(name, **vs) for name, vs in values]
@@ -207,19 +220,16 @@ def test_the_viewer_runs_a_network_with_batch_norm_as_mxnet_does(
         logic.train_step(net, trainer, loss, X[start:start + 50],
                          mx.nd.array(labels[start:start + 50]), 50)
     expected = weights.probabilities(net, images)
-    tensors = weights.network_tensors(net)
+    tensors = weights.network_tensors(net, config)
     assert any(name.startswith("batchnorm") for name, _ in tensors)
     js = json.loads(page.evaluate(
         """async ([network, tensors, images]) => {
-          const m = await import('./lenet_network_viewer.js');
+          const m = await import('./lenet_forward.js');
           const net = {...network, tensors: Object.fromEntries(
             Object.entries(tensors).map(([n, v]) => [n, Float32Array.from(v)]))};
           return JSON.stringify(JSON.parse(images).map((image) =>
             m.forward(net, Float32Array.from(image)).probabilities));
-        }""", [{"kernel_sizes": list(config.kernel_sizes),
-                "channels": list(config.channels),
-                "activation": config.activation, "pooling": config.pooling,
-                "batch_norm": True},
+        }""", [{"arch": arch_of(config)},
                {name: array.ravel().tolist() for name, array in tensors},
                json.dumps(images.reshape(len(images), -1).tolist())]))
     ours = np.array(js)

@@ -27,13 +27,14 @@ import mxnet as mx
 import numpy as np
 import pytest
 
-from browser_support import page_on_web_modules
+from tests.site import page_on_web_modules
 from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.contract import config_json
 from lenet.data import read_fashion_mnist
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("real_data_dir")]
+pytestmark = [pytest.mark.browser, pytest.mark.real_data,
+              pytest.mark.usefixtures("real_data_dir")]
 
 # Relative error (max |a - b| / max |b|) that float32 arithmetic leaves in
 # a tensor of this network: measured below 1e-6 for every tensor but the
@@ -75,8 +76,8 @@ def page(tmp_path_factory):
             }
             return btoa(text);
           };
-          const m = await import('./lenet_train.js');
-          return m.startBackend(tf, '../vendor/tfjs/');
+          const kernels = await import('./lenet_tfjs_kernels.js');
+          return kernels.startBackend(tf, '../vendor/tfjs/');
         }""") == "wasm"
         yield page
 
@@ -102,7 +103,7 @@ def mxnet_step(config, values, images, labels, dtype):
     X = mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0, dtype=dtype)
     y = mx.nd.array(labels, dtype=dtype)
     net(X)  # the deferred shapes; in inference mode nothing changes
-    params = weights.named_parameters(net)
+    params = weights.named_parameters(net, config)
     for name, param in params:
         param.set_data(mx.nd.array(values[name], dtype=dtype))
     _, batch_loss = logic.train_step(net, trainer, loss, X, y, BATCH_SIZE)
@@ -119,13 +120,14 @@ def initial_values(config, images):
     net, _, _ = logic.prepare_training(config)
     net(mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0))
     return {name: param.data().asnumpy()
-            for name, param in weights.named_parameters(net)}
+            for name, param in weights.named_parameters(net, config)}
 
 
 def browser_step(page, config, values, images, labels):
     out = page.evaluate(
         """async ([config, values, images, labels, batchSize]) => {
           const m = await import('./lenet_train.js');
+          const a = await import('./lenet_architecture.js');
           const net = m.createNetwork(tf, config, Object.fromEntries(
             Object.entries(values).map(([name, text]) => [name, floatsOf(text)])));
           const optimizer = m.createOptimizer(tf, net, config.optimizer, config.lr);
@@ -135,7 +137,7 @@ def browser_step(page, config, values, images, labels):
                                    { keepGradients: true });
           const after = net.values();
           const result = {
-            loss: step.loss, specs: m.parameterSpecs(config),
+            loss: step.loss, specs: a.namedTensors(a.plan(config)),
             gradients: Object.fromEntries(Object.entries(step.gradients).map(
               ([name, g]) => [name, base64Of(g)])),
             after: Object.fromEntries(Object.entries(after).map(

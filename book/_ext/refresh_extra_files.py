@@ -1,4 +1,5 @@
-"""Bring the site up to date after an edit under web/ alone.
+"""Bring the site up to date after an edit under web/ or of the widgets'
+bundles (book/lenet/esm/, ci/build_js.sh) alone.
 
 Two things would otherwise keep the old JavaScript:
 
@@ -7,9 +8,9 @@ Two things would otherwise keep the old JavaScript:
   date".  The root page is marked outdated whenever the files' names, sizes
   or times differ from the last build's.
 * A page that shows an anywidget carries the widget's JavaScript in its
-  saved widget state, read from web/js/ when the page was executed, and
-  the execution cache only notices changes to the page's own code.  Those
-  pages' cache records are dropped, so they run again.
+  saved widget state, read from book/lenet/esm/ when the page was
+  executed, and the execution cache only notices changes to the page's own
+  code.  Those pages' cache records are dropped, so they run again.
 """
 import hashlib
 from pathlib import Path
@@ -18,12 +19,14 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# The widgets' bundles (lenet.contract.ESM_DIR), from the book's root.
+WIDGET_BUNDLES = "book/lenet/esm"
 
 
 def _fingerprint(app):
     digest = hashlib.sha256()
-    for extra in app.config.html_extra_path:
-        for path in sorted(Path(app.confdir, extra).rglob("*")):
+    for folder in [*app.config.html_extra_path, WIDGET_BUNDLES]:
+        for path in sorted(Path(app.confdir, folder).rglob("*")):
             if path.is_file():
                 stat = path.stat()
                 digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
@@ -51,7 +54,7 @@ def _drop_cached_anywidget_pages(app, env):
             cache.remove_cache(record.pk)
             docnames.append(env.path2doc(record.uri))
             logger.info(f"[web] {record.uri} runs again: its widgets carry"
-                        " JavaScript from web/")
+                        " JavaScript from web/ and book/lenet/esm/")
     return [name for name in docnames if name]
 
 

@@ -21,7 +21,9 @@ LOSS_NAME = "训练损失"
 ACTIVATION_COLORS = {"sigmoid": "#1f77b4", "relu": "#d62728",
                      "tanh": "#2ca02c"}
 # From the pages in book/, the site's copy of Vega (web/vendor/vega).
-VEGA_URL = "../vendor/vega/"
+# web/js/lenet_sweep_chart.js, from the pages in book/ (the build copies web/
+# to the site's root); it loads Vega from the site's vendor/vega/.
+CHART_MODULE_URL = "../js/lenet_sweep_chart.js"
 FONT = ("'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei',"
         " sans-serif")
 
@@ -192,47 +194,8 @@ class SweepChart:
             # (book/_ext/page_weight.py moves large JSON blocks out).
             f'<script type="application/json" id="{element_id}-spec">'
             f"{inline}</script>\n"
-            "<script>\n(function () {\n"
-            f'  var chart = document.getElementById("{element_id}");\n'
-            f'  var data = document.getElementById("{element_id}-spec");\n'
-            "  function spec() {\n"
-            "    return data.dataset.src\n"
-            "      ? fetch(new URL(data.dataset.src, document.baseURI))\n"
-            "          .then(function (r) { return r.json(); })\n"
-            "      : Promise.resolve(JSON.parse(data.textContent));\n  }\n"
-            # Vega (0.28 MB compressed) comes when the chart is near the
-            # screen, after the text and the explorer on a slow line.
-            "  function script(name) {\n"
-            "    return new Promise(function (resolve, reject) {\n"
-            '      var tag = document.createElement("script");\n'
-            f'      tag.src = "{VEGA_URL}" + name + ".min.js";\n'
-            "      tag.onload = resolve; tag.onerror = reject;\n"
-            "      document.head.appendChild(tag);\n    });\n  }\n"
-            "  function draw() {\n"
-            '    script("vega").then(function () { return script("vega-lite"); })\n'
-            '      .then(function () { return script("vega-embed"); })\n'
-            "      .then(spec).then(function (spec) {\n"
-            "        return vegaEmbed(chart, spec,"
-            ' {renderer: "svg", actions: false});\n'
-            "      }).then(function (result) {\n"
-            # A click on the scatter picks that point's configuration.
-            '        result.view.addSignalListener("pick", function (_, v) {\n'
-            "          if (!v || !v.kernel) return;\n"
-            '          result.view.signal("kernel", v.kernel[0])\n'
-            '            .signal("channels", v.channels[0])\n'
-            '            .signal("activation", v.activation[0]).runAsync();\n'
-            "        });\n"
-            # The trained-network viewer follows the chart's controls.
-            "        chart.lenetSweepView = result.view;\n"
-            "        document.dispatchEvent(new CustomEvent("
-            '"lenet-sweep-view", {detail: result.view}));\n'
-            "      });\n  }\n"
-            '  if (!("IntersectionObserver" in window)) { draw(); return; }\n'
-            "  var seen = new IntersectionObserver(function (entries) {\n"
-            "    if (entries.some(function (e) { return e.isIntersecting; })) {\n"
-            "      seen.disconnect(); draw();\n    }\n"
-            '  }, {rootMargin: "800px"});\n'
-            "  seen.observe(chart);\n})();\n</script>")
+            # Draws every chart of the page when it comes near the screen.
+            f'<script type="module" src="{CHART_MODULE_URL}"></script>')
         major = alt.SCHEMA_VERSION.split(".")[0]
         return {f"application/vnd.vegalite.{major}+json": self.spec,
                 "text/html": html,

@@ -1,18 +1,97 @@
-// The arithmetic of the 5.5.4 explorer's network, in the browser: what the
-// explorer (lenet_explorer.js, which is loaded after this file) shows for
-// every change of a control, in JupyterLab and in the static book alike.
+// LeNet as a plan, in the browser: its layers in order, worked out from the
+// architecture alone.  The block rule of book/lenet/plan.py, written once in
+// JavaScript:
 //
-// It mirrors book/lenet/explorer_logic.py (layer_infos, the structural part
-// of validate, gluon_code) and lenet.explorer.describe;
-// tests/test_browser_logic.py runs both over every configuration the
-// controls offer and compares them.
+//   each convolution block: Conv2D, [BatchNorm, Activation], 2x2 pooling;
+//   each hidden dense layer: Dense, [BatchNorm, Activation], [Dropout];
+//   the output: Dense(10).
+//
+// Without batch normalization a convolution or hidden dense layer applies
+// the activation itself.  Everything the browser knows of a network follows
+// from the plan: the explorer's layer table and Gluon code, the training
+// engine's layers and tensors (lenet_train.js), the viewer's forward pass
+// (lenet_forward.js).  tests/test_browser_logic.py compares this plan, the
+// validation, the code and `describe` with Python's over every
+// configuration the controls offer.
 
-export const IMAGE_SIZE = 28;
-export const NUM_CLASSES = 10;
-const POOL_CLASSES = { max: "MaxPool2D", avg: "AvgPool2D" };
+import {
+  GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS,
+} from "./lenet_contract.js";
+import { pythonFloat, pythonG, pythonTuple } from "./lenet_format.js";
 
-// A 2x2 window, stride 2, no padding: floor((n - 2) / 2) + 1.
-const poolOutput = (size) => Math.floor((size - 2) / 2) + 1;
+/** A 2x2 window, stride 2, no padding: floor((n - 2) / 2) + 1. */
+export const poolOutput = (size) => Math.floor((size - 2) / 2) + 1;
+
+const product = (shape) => shape.reduce((a, b) => a * b, 1);
+
+/** The layers of `arch` for one image: [{kind, name, output_shape,
+ * tensors: [[what, shape]], formula, multiply_adds, settings}], named as
+ * Gluon names them in a new network.  `arch` must be valid. */
+export function plan(arch, numClasses = NUM_CLASSES) {
+  const layers = [];
+  const counts = {};
+  const add = (kind, shape, { tensors = [], formula = "0", multiplyAdds = 0,
+                              settings = {} } = {}) => {
+    counts[kind] = counts[kind] ?? 0;
+    layers.push({ kind, name: `${kind}${counts[kind]}`, output_shape: shape,
+                  tensors, formula, multiply_adds: multiplyAdds, settings });
+    counts[kind] += 1;
+  };
+  // The layer and its activation: inside it, or after a batch norm (four
+  // vectors per feature, one multiply-add per value).
+  const withActivation = (kind, shape, features, parts) => {
+    if (!arch.batch_norm) {
+      add(kind, shape, { ...parts, settings: { ...parts.settings,
+                                               activation: arch.activation } });
+      return;
+    }
+    add(kind, shape, parts);
+    add("batchnorm", shape, { formula: `4×${features}`, multiplyAdds: product(shape),
+                              tensors: TENSORS.batchnorm.map((what) => [what, [features]]) });
+    add("activation", shape, { settings: { activation: arch.activation } });
+  };
+  let size = IMAGE_SIZE;
+  let inChannels = 1;
+  arch.kernel_sizes.forEach((k, i) => {
+    const c = arch.channels[i];
+    size = size - k + 1;
+    withActivation("conv", [1, c, size, size], c, {
+      tensors: [["weight", [c, inChannels, k, k]], ["bias", [c]]],
+      formula: `(${k}×${k}×${inChannels}+1)×${c}`,
+      multiplyAdds: c * size * size * k * k * inChannels,
+      settings: { channels: c, kernel_size: k } });
+    size = poolOutput(size);
+    add("pool", [1, c, size, size], { settings: { pooling: arch.pooling } });
+    inChannels = c;
+  });
+  let features = inChannels * size * size;
+  for (const units of arch.dense_units) {
+    withActivation("dense", [1, units], units, denseParts(features, units));
+    if (arch.dropout > 0) add("dropout", [1, units], { settings: { rate: arch.dropout } });
+    features = units;
+  }
+  add("dense", [1, numClasses], denseParts(features, numClasses));
+  return layers;
+}
+
+const denseParts = (features, units) => ({
+  tensors: [["weight", [units, features]], ["bias", [units]]],
+  formula: `(${features}+1)×${units}`, multiplyAdds: features * units,
+  settings: { units } });
+
+/** The layer table of `arch`: [{name, output_shape, num_params, formula,
+ * multiply_adds}]. */
+export const layerRows = (arch) => plan(arch).map((layer) => ({
+  name: layer.name, output_shape: layer.output_shape,
+  num_params: layer.tensors.reduce((sum, [, shape]) => sum + product(shape), 0),
+  formula: layer.formula, multiply_adds: layer.multiply_adds }));
+
+/** Every parameter of a plan as the weights files name it, in file order:
+ * [{name: "conv0.weight", shape, trainable}]. */
+export const namedTensors = (layers) => layers.flatMap((layer) =>
+  layer.tensors.map(([what, shape]) => ({
+    name: `${layer.name}.${what}`, shape,
+    trainable: !what.startsWith("running_") })));
 
 /** Problems of the network's shapes, in Chinese, as validate() words them. */
 export function validate(arch) {
@@ -33,57 +112,34 @@ export function validate(arch) {
   return [];
 }
 
-/** One row per layer: name, output shape for one image, parameters with
- * their formula, multiply-adds. `arch` must be valid. */
-export function layerInfos(arch) {
-  const rows = [];
-  const counts = {};
-  const row = (kind, shape, numParams = 0, formula = "0", multiplyAdds = 0) => {
-    counts[kind] = counts[kind] ?? 0;
-    rows.push({ name: `${kind}${counts[kind]}`, output_shape: shape,
-                num_params: numParams, formula, multiply_adds: multiplyAdds });
-    counts[kind] += 1;
-  };
-  // BatchNorm (γ, β and the running mean and variance of each feature; one
-  // multiply-add per value) and the activation.
-  const normalised = (shape, features) => {
-    if (arch.batch_norm) {
-      row("batchnorm", shape, 4 * features, `4×${features}`,
-          shape.reduce((a, b) => a * b, 1));
-      row("activation", shape);
-    }
-  };
-  let size = IMAGE_SIZE;
-  let inChannels = 1;
-  arch.kernel_sizes.forEach((k, i) => {
-    const c = arch.channels[i];
-    size = size - k + 1;
-    row("conv", [1, c, size, size], (k * k * inChannels + 1) * c,
-        `(${k}×${k}×${inChannels}+1)×${c}`, c * size * size * k * k * inChannels);
-    normalised([1, c, size, size], c);
-    size = poolOutput(size);
-    row("pool", [1, c, size, size]);
-    inChannels = c;
-  });
-  let features = inChannels * size * size;
-  [...arch.dense_units, NUM_CLASSES].forEach((units, i) => {
-    row("dense", [1, units], (features + 1) * units,
-        `(${features}+1)×${units}`, features * units);
-    if (i < arch.dense_units.length) {
-      normalised([1, units], units);
-      if (arch.dropout > 0) row("dropout", [1, units]);
-    }
-    features = units;
-  });
-  return rows;
+/** One layer of the plan as the Gluon call that makes it. */
+function layerCode({ kind, settings }) {
+  const activation = settings.activation ? `, activation='${settings.activation}'` : "";
+  if (kind === "conv") {
+    return `nn.Conv2D(channels=${settings.channels}, kernel_size=${settings.kernel_size}${activation})`;
+  }
+  if (kind === "dense") return `nn.Dense(${settings.units}${activation})`;
+  if (kind === "pool") return `nn.${GLUON_POOLINGS[settings.pooling]}(pool_size=2, strides=2)`;
+  if (kind === "activation") return `nn.Activation('${settings.activation}')`;
+  if (kind === "dropout") return `nn.Dropout(${pythonG(settings.rate)})`;
+  return "nn.BatchNorm()";
 }
 
-// Python's str() of a float: 0.9 -> "0.9", 1 -> "1.0".
-const pythonFloat = (x) => (Number.isInteger(x) ? `${x}.0` : `${x}`);
-// Python's format(x, "g") for the dropout slider's tenths.
-const pythonG = (x) => `${Number(x.toPrecision(6))}`;
-// Python's str() of a pair: (5, 5).
-const pythonTuple = (pair) => `(${pair.join(", ")})`;
+/** The Gluon code that builds and trains the network, as gluon_code(). */
+export function gluonCode(arch, training) {
+  const calls = plan(arch).map(layerCode);
+  const [name, settings] = OPTIMIZERS[training.optimizer];
+  const items = [`'learning_rate': ${pythonFloat(training.lr)}`,
+                 ...Object.entries(settings).map(([k, v]) => `'${k}': ${v}`)];
+  return ["from mxnet import gluon, init", "from mxnet.gluon import nn", "",
+          "net = nn.Sequential()", "net.add(",
+          ...calls.slice(0, -1).map((call) => `    ${call},`), `    ${calls.at(-1)})`,
+          `net.initialize(init=init.${training.initializer}())`,
+          `trainer = gluon.Trainer(net.collect_params(), '${name}',`,
+          `                        {${items.join(", ")}})`,
+          `# batch_size = ${training.batch_size}, num_epochs =` +
+            ` ${training.num_epochs}, 训练样本数 ${training.train_size}`].join("\n");
+}
 
 /** One line for a run's configuration, as lenet.explorer.describe
  * writes it (for the history of runs). */
@@ -95,40 +151,4 @@ export function describe(c) {
     ` ${c.optimizer} lr ${pythonFloat(c.lr)},` +
     ` ${c.initializer}, 批量 ${c.batch_size},` +
     ` 样本 ${c.train_size}, 种子 ${c.seed}`;
-}
-
-/** The Gluon code that builds and trains the network, as gluon_code().
- * `optimizers`: name -> [Gluon's optimizer, its settings]. */
-export function gluonCode(arch, training, optimizers) {
-  const act = arch.activation;
-  const lines = ["from mxnet import gluon, init",
-                 "from mxnet.gluon import nn", "",
-                 "net = nn.Sequential()", "net.add("];
-  const withActivation = (layer) => {
-    if (arch.batch_norm) {
-      lines.push(`    ${layer}),`, "    nn.BatchNorm(),",
-                 `    nn.Activation('${act}'),`);
-    } else {
-      lines.push(`    ${layer}, activation='${act}'),`);
-    }
-  };
-  arch.kernel_sizes.forEach((k, i) => {
-    withActivation(`nn.Conv2D(channels=${arch.channels[i]}, kernel_size=${k}`);
-    lines.push(`    nn.${POOL_CLASSES[arch.pooling]}(pool_size=2, strides=2),`);
-  });
-  for (const units of arch.dense_units) {
-    withActivation(`nn.Dense(${units}`);
-    if (arch.dropout > 0) lines.push(`    nn.Dropout(${pythonG(arch.dropout)}),`);
-  }
-  lines.push(`    nn.Dense(${NUM_CLASSES}))`);
-  const [name, settings] = optimizers[training.optimizer];
-  const items = [`'learning_rate': ${pythonFloat(training.lr)}`,
-                 ...Object.entries(settings).map(([k, v]) => `'${k}': ${v}`)];
-  lines.push(
-    `net.initialize(init=init.${training.initializer}())`,
-    `trainer = gluon.Trainer(net.collect_params(), '${name}',`,
-    `                        {${items.join(", ")}})`,
-    `# batch_size = ${training.batch_size}, num_epochs =` +
-      ` ${training.num_epochs}, 训练样本数 ${training.train_size}`);
-  return lines.join("\n");
 }

@@ -1,0 +1,99 @@
+// Who trains the explorer's network: the kernel (MXNet, in JupyterLab) or
+// the browser (TensorFlow.js in lenet_train_worker.js, in the static book).
+// Both write the widget's `run`, `history` and `inspection` alike and hand
+// feature maps to `deliver(content, arrays)`; the panels draw from those.
+
+import { describe } from "../lenet_architecture.js";
+import { publish, TOPICS } from "../lenet_channel.js";
+import { MESSAGE_TYPES as TYPES, TEST_SET_SIZE } from "../lenet_contract.js";
+import { fill, say } from "../lenet_format.js";
+
+const archOf = (config, contract) =>
+  Object.fromEntries(contract.arch_fields.map((field) => [field, config[field]]));
+
+/** The kernel as an engine: MXNet trains there (lenet.explorer), which
+ * words its own messages. */
+export function kernelEngine(model, contract) {
+  return {
+    name: contract.engines.kernel,
+    trainSize: null,
+    testSize: TEST_SET_SIZE,
+    train(config) { model.send({ type: TYPES.train, config }); },
+    stop() { model.send({ type: TYPES.stop }); },
+    featureMaps(image) { model.send({ type: TYPES.feature_maps, image }); },
+  };
+}
+
+/** Training in the static page, in a worker: null where the browser lacks
+ * what it needs. */
+export function browserEngine(model, contract, deliver) {
+  if (typeof Worker === "undefined" || typeof WebAssembly === "undefined" ||
+      typeof DecompressionStream === "undefined") return null;
+  const browser = contract.browser;
+  let worker = null;
+  let running = null;  // {config, epochs}
+  const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
+
+  function finished({ state, details, epochs, tensors, confusion }) {
+    const seconds = epochs.reduce((sum, e) => sum + e.seconds, 0);
+    const finalAcc = epochs.at(-1)?.test_acc;
+    setRun({ state, message: state === "done"
+      ? say("done", { test_acc: finalAcc, seconds }) : say(state, details) });
+    if (!epochs.length) return;
+    const { config } = running;
+    const number = model.get("history").length + 1;
+    model.set("history", [...model.get("history"), {
+      number, description: describe(config), config, epochs,
+      num_epochs: config.num_epochs, final_test_acc: finalAcc, seconds,
+      stopped: state === "stopped", engine: "browser" }]);
+    model.set("inspection", { ready: true, confusion });
+    // The trained-network viewer of the same page can run it.
+    publish(TOPICS.trainedNetwork, {
+      key: `trained-${number}`, arch: archOf(config, contract), tensors, test_acc: finalAcc,
+      label: fill(contract.words.trained_network, {
+        number, engine: contract.engines.browser, test_acc: finalAcc.toFixed(4) }) });
+  }
+
+  const handlers = {
+    [TYPES.state]: ({ state }) => setRun({ state, message: state === "loading"
+      ? say("loading_browser", { megabytes: browser.megabytes }) : "" }),
+    [TYPES.progress]: ({ done, total }) => setRun({ done, total }),
+    [TYPES.epoch]: ({ record }) => {
+      running.epochs = [...running.epochs, record];
+      setRun({ epochs: running.epochs, message: say("epoch", {
+        ...record, num_epochs: running.config.num_epochs }) });
+    },
+    [TYPES.finished]: finished,
+    [TYPES.feature_maps]: (message) => deliver(message, message.arrays),
+    [TYPES.failed]: ({ error }) => setRun({ state: "failed", message: say("failed", { error }) }),
+  };
+
+  function start() {
+    if (!worker) {
+      worker = new Worker(new URL(browser.worker_url, document.baseURI), { type: "module" });
+      worker.onmessage = ({ data }) => handlers[data.type]?.(data);
+      worker.onerror = (event) => {
+        event.preventDefault?.();
+        setRun({ state: "failed", message: say("worker_failed", {
+          error: event.message || "无法读取 lenet_train_worker.js" }) });
+        worker = null;
+      };
+    }
+    return worker;
+  }
+
+  return {
+    name: contract.engines.browser,
+    trainSize: browser.train_size,
+    testSize: browser.test_size,
+    train(config) {
+      running = { config, epochs: [] };
+      model.set("run", { state: "loading", done: 0, total: 0, epochs: [],
+                         num_epochs: config.num_epochs, message: "" });
+      start().postMessage({ type: TYPES.train, config,
+                            urls: { tfjs: browser.tfjs_url, data: browser.data_url } });
+    },
+    stop() { worker?.postMessage({ type: TYPES.stop }); },
+    featureMaps(image) { worker?.postMessage({ type: TYPES.feature_maps, image }); },
+  };
+}

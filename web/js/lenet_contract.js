@@ -1,0 +1,104 @@
+// Generated from book/lenet/contract.py by ci/build_js.sh: do not
+// edit (tests/test_js_build.py checks that it is current).
+
+export const IMAGE_SIZE = 28;
+export const NUM_CLASSES = 10;
+export const TEST_SET_SIZE = 10000;
+export const TENSORS = {
+  "conv": [
+    "weight",
+    "bias"
+  ],
+  "dense": [
+    "weight",
+    "bias"
+  ],
+  "batchnorm": [
+    "gamma",
+    "beta",
+    "running_mean",
+    "running_var"
+  ]
+};
+export const BATCH_NORM = {
+  "momentum": 0.9,
+  "epsilon": 1e-05
+};
+export const GLUON_POOLINGS = {
+  "max": "MaxPool2D",
+  "avg": "AvgPool2D"
+};
+export const OPTIMIZERS = {
+  "sgd": [
+    "sgd",
+    {}
+  ],
+  "momentum": [
+    "sgd",
+    {
+      "momentum": 0.9
+    }
+  ],
+  "adam": [
+    "adam",
+    {}
+  ]
+};
+export const ADAM = {
+  "beta1": 0.9,
+  "beta2": 0.999,
+  "epsilon": 1e-08
+};
+export const EXPLODED_LOSS = 100.0;
+export const RUN_STATES = [
+  "idle",
+  "loading",
+  "training",
+  "done",
+  "stopped",
+  "diverged",
+  "refused",
+  "failed"
+];
+export const RUNNING_STATES = [
+  "loading",
+  "training"
+];
+export const PROBLEM_STATES = [
+  "diverged",
+  "refused",
+  "failed"
+];
+export const MESSAGE_TYPES = {
+  "front_end": "front end with a kernel",
+  "train": "train",
+  "stop": "stop",
+  "feature_maps": "feature_maps",
+  "weights": "weights",
+  "state": "state",
+  "progress": "progress",
+  "epoch": "epoch",
+  "finished": "finished",
+  "failed": "failed"
+};
+export const MESSAGES = {
+  "idle": "还没有开始训练。选好结构和训练设置后，点击“训练”。",
+  "loading": "正在读取数据……",
+  "training": "正在训练……",
+  "loading_browser": "第一次训练要先下载训练程序和数据（约 {megabytes} MB），之后就不用再下载了……",
+  "epoch": "第 {epoch}/{num_epochs} 个迭代周期：训练损失 {train_loss}，训练准确率 {train_acc}，测试准确率 {test_acc}，用时 {seconds} 秒",
+  "done": "完成：最终测试准确率 {test_acc}，共用时 {seconds} 秒。",
+  "stopped": "已在第 {epoch} 个迭代周期中途停止。",
+  "diverged": "第 {epoch} 个迭代周期中损失变成了 {loss}，训练发散。请把学习率调小（现在是 {lr}），例如减小到原来的十分之一。",
+  "refused": "不能训练：{problems}",
+  "unreadable": "这个配置无法读取：{error}",
+  "failed": "训练没有完成：{error}",
+  "worker_failed": "训练没有完成：网页里的训练程序没能启动（{error}）。",
+  "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像"
+};
+export const DECIMALS = {
+  "train_loss": 4,
+  "train_acc": 3,
+  "test_acc": 3,
+  "seconds": 1
+};

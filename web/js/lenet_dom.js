@@ -1,0 +1,82 @@
+// What the book's widgets share to build their pages: elements, a map of
+// values drawn in gray, a box that scrolls sideways on a phone (its style
+// is lenet_widgets.css).  Each widget's bundle imports what it uses.
+
+/** A DOM element with attributes ("text" sets the text) and children. */
+export function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else if (value !== false && value !== null && value !== undefined) {
+      node.setAttribute(name, value === true ? "" : value);
+    }
+  }
+  node.append(...children);
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+export function svgElement(tag, attributes = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+/** Is a kernel behind this page (JupyterLab), or is it the static book? */
+export function hasKernel(model) {
+  return Boolean(model.widget_manager && model.widget_manager.kernel);
+}
+
+/** Gray pixels of `values` (0..1, or scaled to their own range) in a canvas
+ * of `size` x `size` pixels (CSS shows it larger). */
+export function drawMap(canvas, values, size, normalise) {
+  if (canvas.width !== size) canvas.width = canvas.height = size;
+  let low = 0;
+  let high = 1;
+  if (normalise) {
+    low = Infinity;
+    high = -Infinity;
+    for (const v of values) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  const range = high - low || 1;
+  const pixels = new ImageData(size, size);
+  for (let i = 0; i < size * size; i++) {
+    const v = Math.round(255 * Math.min(1, Math.max(0, (values[i] - low) / range)));
+    pixels.data.set([v, v, v, 255], 4 * i);
+  }
+  canvas.getContext("2d").putImageData(pixels, 0, 0);
+}
+
+// Keys pressed in a widget are the widget's (arrow keys on a slider), not
+// JupyterLab's notebook shortcuts, which listen as the event bubbles up.
+export function keepKeys(root) {
+  root.addEventListener("keydown", (event) => event.stopPropagation());
+}
+
+/** A box that scrolls sideways when `child` is wider than the page, with
+ * a visible cue while there is more to see; reachable by keyboard. */
+export function scrollBox(child, label) {
+  const box = element("div", { class: "lenet-scroll", tabindex: "0",
+                               role: "region", "aria-label": label }, child);
+  const cue = element("div", { class: "lenet-scroll-cue", "aria-hidden": "true",
+                               text: "← 左右滑动查看更多 →" });
+  const wrapper = element("div", { class: "lenet-scroll-wrapper" }, box, cue);
+  const check = () => {
+    const more = box.scrollWidth > box.clientWidth + 1;
+    wrapper.classList.toggle("has-more", more);
+    wrapper.classList.toggle("at-end",
+      box.scrollLeft + box.clientWidth >= box.scrollWidth - 1);
+  };
+  box.addEventListener("scroll", check, { passive: true });
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(check).observe(box);
+  new MutationObserver(check).observe(box, { childList: true, subtree: true });
+  requestAnimationFrame(check);
+  return wrapper;
+}

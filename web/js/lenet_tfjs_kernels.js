@@ -1,0 +1,105 @@
+// The TensorFlow.js kernels the book's training needs and the WebAssembly
+// backend lacks or gets wrong, and starting that backend.  `tf` is passed
+// in (web/vendor/tfjs/tfjs.esm.min.js), so this runs in the training worker
+// and in a test page alike; tests/test_browser_training.py compares each
+// kernel with a float64 computation of its own.
+
+/** Conv2DBackpropFilter for the WebAssembly backend (tfjs#8474), from its
+ * own Transpose and Conv2D: for a valid convolution of stride 1,
+ *   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh + kh, ow + kw, ci] dy[n, oh, ow, co],
+ * which is a convolution of x with the images as channels (ci, H, W, n) by
+ * dy as the filter (oh, ow, n, co).  The explorer's convolutions are all of
+ * that kind; anything else is refused, not computed wrongly. */
+export function registerConv2DBackpropFilter(tf, backendName = "wasm") {
+  if (tf.getKernel("Conv2DBackpropFilter", backendName)) return false;
+  const transpose = tf.getKernel("Transpose", backendName).kernelFunc;
+  const conv2d = tf.getKernel("Conv2D", backendName).kernelFunc;
+  const ones = (v) => (Array.isArray(v) ? v : [v, v]).every((x) => x === 1);
+  tf.registerKernel({
+    kernelName: "Conv2DBackpropFilter",
+    backendName,
+    kernelFunc: ({ inputs: { x, dy }, backend, attrs }) => {
+      const { strides, pad, dataFormat, filterShape } = attrs;
+      if (!ones(strides) || !(pad === "valid" || pad === 0) ||
+          (dataFormat && dataFormat !== "NHWC")) {
+        throw new Error("Conv2DBackpropFilter: only stride 1, no padding, NHWC " +
+                        `(got strides ${strides}, pad ${pad}, ${dataFormat})`);
+      }
+      const perm = (input, order) => transpose({ inputs: { x: input }, backend,
+                                                 attrs: { perm: order } });
+      const images = perm(x, [3, 1, 2, 0]);       // (ci, H, W, n)
+      const filter = perm(dy, [1, 2, 0, 3]);      // (oh, ow, n, co)
+      const sums = conv2d({ inputs: { x: images, filter }, backend, attrs: {
+        strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1],
+        dimRoundingMode: undefined } });          // (ci, kh, kw, co)
+      const dW = perm(sums, [1, 2, 0, 3]);        // (kh, kw, ci, co)
+      for (const info of [images, filter, sums]) backend.disposeData(info.dataId);
+      if (dW.shape.join() !== filterShape.join()) {
+        throw new Error(`Conv2DBackpropFilter: shape ${dW.shape} for ${filterShape}`);
+      }
+      return dW;
+    },
+  });
+  return true;
+}
+
+/** MaxPoolGrad for the WebAssembly backend, in place of its own, which
+ * sends a window's gradient to its first element when the whole window is
+ * negative (tanh's outputs; measured: windows [-4, -3, -2, -1] and
+ * [-1, -2, -3, -4] both give [1, 0, 0, 0]) and to the last of tied maxima.
+ * MXNet sends it to the first maximum in row-major order; so does this.
+ * Only the explorer's pooling: 2 x 2 windows, stride 2, no padding. */
+export function registerMaxPoolGrad(tf, backendName = "wasm") {
+  const existing = tf.getKernel("MaxPoolGrad", backendName);
+  if (existing?.kernelFunc.firstMaximum) return false;
+  if (existing) tf.unregisterKernel("MaxPoolGrad", backendName);
+  const kernelFunc = ({ inputs: { dy, input }, backend, attrs }) => {
+    const { filterSize, strides, pad } = attrs;
+    const pair = (v) => (Array.isArray(v) ? v : [v, v]);
+    if (pair(filterSize).join() !== "2,2" || pair(strides).join() !== "2,2" ||
+        !(pad === "valid" || pad === 0)) {
+      throw new Error("MaxPoolGrad: only 2x2 windows, stride 2, no padding " +
+                      `(got ${filterSize}, ${strides}, ${pad})`);
+    }
+    const [n, height, width, channels] = input.shape;
+    const [, rows, columns] = dy.shape;
+    const out = backend.makeOutput(input.shape, "float32");
+    // Views of the heap after the output is made (making it may move it).
+    const x = backend.typedArrayFromHeap(input);
+    const g = backend.typedArrayFromHeap(dy);
+    const dx = backend.typedArrayFromHeap(out);
+    dx.fill(0);
+    const offsets = [0, channels, width * channels, (width + 1) * channels];
+    for (let b = 0; b < n; b++) {
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < columns; j++) {
+          const corner = ((b * height + 2 * i) * width + 2 * j) * channels;
+          const from = ((b * rows + i) * columns + j) * channels;
+          for (let c = 0; c < channels; c++) {
+            let best = corner + c;
+            for (let k = 1; k < 4; k++) {
+              if (x[corner + c + offsets[k]] > x[best]) best = corner + c + offsets[k];
+            }
+            dx[best] += g[from + c];
+          }
+        }
+      }
+    }
+    return out;
+  };
+  kernelFunc.firstMaximum = true;
+  tf.registerKernel({ kernelName: "MaxPoolGrad", backendName, kernelFunc });
+  return true;
+}
+
+/** TF.js on WebAssembly (SIMD where the browser has it, one thread: the
+ * threaded build needs cross-origin isolation), the missing kernel added. */
+export async function startBackend(tf, wasmPath) {
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  tf.setWasmPaths(wasmPath);
+  await tf.setBackend("wasm");
+  await tf.ready();
+  registerConv2DBackpropFilter(tf);
+  registerMaxPoolGrad(tf);
+  return tf.getBackend();
+}
