@@ -1,6 +1,6 @@
 """What the static 5.5.4 page costs a reader: bytes and milliseconds.
 
-    bash ci/build.sh && .venv/bin/python bench/browser_speed.py [--repeats 3]
+    bash ci/build.sh && .venv/bin/python -m bench.browser_speed [--repeats 3]
 
 Serves the built book (_build/html) on 127.0.0.1 and opens 5.5.4 in
 Debian's headless Chromium, every other host blocked, then measures:
@@ -19,29 +19,18 @@ nothing else meanwhile: these are wall-clock times.
 """
 import argparse
 import collections
-import functools
-import http.server
 import shutil
 import statistics
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "book"))
-
-from browser_support import launch_chromium, only_this_host  # noqa: E402
+from lenet.measurements import spread
+from tests.site import HTML_DIR as HTML
+from tests.site import launch_chromium, only_this_host, serve
 
 BOOK_NETWORK = "k5-c6x16-sigmoid"
 LARGEST_NETWORK = "k3-c32x64-relu"
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def kind_of(url):
@@ -104,11 +93,6 @@ def measure_once(site):
     return up_front, weights, update_ms, forward_ms
 
 
-def spread(values):
-    return (f"{statistics.median(values):.2f} ms "
-            f"(min {min(values):.2f}, max {max(values):.2f}, n {len(values)})")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -117,19 +101,17 @@ def main():
         sys.exit("no built book: run `bash ci/build.sh` first")
     if shutil.which("chromium") is None:
         sys.exit("Debian's chromium is missing: run `bash ci/setup.sh`")
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site = f"http://127.0.0.1:{server.server_address[1]}"
     medians = collections.defaultdict(list)
-    for repeat in range(1, args.repeats + 1):
-        up_front, weights, update_ms, forward_ms = measure_once(site)
-        print(f"run {repeat}: architecture update {spread(update_ms)}")
-        medians["update"].append(statistics.median(update_ms))
-        for key, values in forward_ms.items():
-            print(f"run {repeat}: forward + redraw, {key}: {spread(values)}")
-            medians[key].append(statistics.median(values))
-    server.shutdown()
+    with serve(HTML) as site:
+        for repeat in range(1, args.repeats + 1):
+            up_front, weights, update_ms, forward_ms = measure_once(site)
+            print(f"run {repeat}: architecture update {spread(update_ms)} ms"
+                  f" (min-median-max of {len(update_ms)})")
+            medians["update"].append(statistics.median(update_ms))
+            for key, values in forward_ms.items():
+                print(f"run {repeat}: forward + redraw, {key}:"
+                      f" {spread(values)} ms")
+                medians[key].append(statistics.median(values))
     print("\nbytes loaded up front by 5.5.4 (last run):")
     for kind, size in sorted(up_front.items(), key=lambda kv: -kv[1]):
         print(f"  {kind:8s} {size:>10,}")

@@ -1,12 +1,12 @@
 """Training with less CPU than threads: one epoch under contention.
 
-    .venv/bin/python bench/contention.py [--repeats 3] [--pipelines explorer book]
+    .venv/bin/python -m bench.contention [--repeats 3] [--pipelines explorer book]
         [--conditions alone one-core two quota]
         [--policies libgomp passive spin=10000 lenet ...]
 
 One epoch of a pipeline of bench/pipelines.py (`explorer`, the explorer's
 loop; `book`, 5.5.2's train_ch5 over this book's data), each in a fresh
-process (bench/train_speed.py --worker), under a condition:
+process (python -m bench.train_speed --worker), under a condition:
 
 * alone - nothing else running;
 * one-core - `taskset -c 0`: one core for a process that expects two;
@@ -41,10 +41,10 @@ import sys
 import time
 from pathlib import Path
 
-from train_speed import spread
+from bench.pipelines import worker_command
+from lenet.measurements import spread
 
-ROOT = Path(__file__).resolve().parent
-TRAIN_SPEED = ROOT / "train_speed.py"
+ROOT = Path(__file__).resolve().parents[1]
 CGROUP = Path("/sys/fs/cgroup/cpu/lenet-bench")
 CONDITIONS = ("alone", "one-core", "two", "quota")
 LIBGOMP_DEFAULT_SPINS = "300000"
@@ -89,15 +89,15 @@ def make_quota():
 def start(pipeline, condition, policy, quota):
     env = {k: v for k, v in os.environ.items() if k not in DECIDED}
     env.update(policy_environment(policy))
-    command = [sys.executable, str(TRAIN_SPEED), "--worker", pipeline,
-               "--epochs", "1", "--seed", "0"]
+    command = worker_command("bench.train_speed", [
+        pipeline, "--epochs", "1", "--seed", "0"])
     if condition == "one-core":
         command = ["taskset", "-c", "0", *command]
     join_quota = None
     if condition == "quota":
         def join_quota():
             (quota / "cgroup.procs").write_text(str(os.getpid()))
-    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             preexec_fn=join_quota)
 

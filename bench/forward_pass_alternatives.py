@@ -1,6 +1,6 @@
 """Why the 5.5.4 viewer runs its own forward pass: bytes and latency.
 
-    bash ci/build.sh && .venv/bin/python bench/forward_pass_alternatives.py
+    bash ci/build.sh && .venv/bin/python -m bench.forward_pass_alternatives
 
 Packs @tensorflow/tfjs and onnxruntime-web from the npm registry into a
 temporary folder (nothing is vendored), prints the bytes a page would load
@@ -12,8 +12,6 @@ the forward pass alone (no drawing), each repeated 5 times in turn.
 ONNX Runtime Web's latency is not measured: its WebAssembly file alone is
 14 MB, which rules it out for a page that should load fast.
 """
-import functools
-import http.server
 import json
 import shutil
 import statistics
@@ -21,26 +19,22 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "book"))
-
-from browser_support import launch_chromium, only_this_host  # noqa: E402
+from lenet.contract import arch_of
+from lenet.sweep import config_of
+from tests.site import ROOT, launch_chromium, only_this_host, serve
 
 TFJS = "@tensorflow/tfjs@4.22.0"
 ORT = "onnxruntime-web@1.30.0"
 BOOK_NETWORK = "k5-c6x16-sigmoid.bin"
 
-RUN = """async ([tensors, images, repeats]) => {
-  const own = await import('/js/lenet_network_viewer.js');
+RUN = """async ([arch, tensors, images, repeats]) => {
+  const own = await import('/js/lenet_forward.js');
   const buffer = await (await fetch('/data/lenet-weights/%s')).arrayBuffer();
   const numbers = own.decodeFloat16(buffer);
   const named = own.unpackTensors(numbers, tensors);
-  const net = {kernel: 5, channels: [6, 16], activation: 'sigmoid',
-               pooling: 'max', tensors: named};
+  const net = {arch, tensors: named};
   const inputs = images.map((image) => Float32Array.from(image));
   // TensorFlow.js: the same layers, NHWC, weights transposed from MXNet.
   await tf.setBackend('cpu');
@@ -84,11 +78,6 @@ RUN = """async ([tensors, images, repeats]) => {
 }""" % BOOK_NETWORK
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 def pack(package, folder):
     tarball = subprocess.run(["npm", "pack", "--silent", package], cwd=folder,
                              capture_output=True, text=True,
@@ -113,9 +102,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         tfjs, ort = pack(TFJS, tmp), pack(ORT, tmp)
-        own_bytes = (ROOT / "web" / "js" / "lenet_network_viewer.js").stat()
+        own_bytes = (ROOT / "book" / "lenet" / "esm" / "network_viewer.js").stat()
         print("bytes a page would load for the forward pass:")
-        print(f"  own module (with its drawing code) {own_bytes.st_size:>12,}")
+        print(f"  own module (the viewer's bundle)   {own_bytes.st_size:>12,}")
         print(f"  {TFJS} dist/tf.min.js"
               f" {(tfjs / 'dist' / 'tf.min.js').stat().st_size:>12,}")
         ort_files = ("ort.wasm.min.js", "ort-wasm-simd-threaded.wasm")
@@ -127,16 +116,14 @@ def main():
         shutil.copy(tfjs / "dist" / "tf.min.js", site_root / "tf.min.js")
         (site_root / "index.html").write_text(
             '<!doctype html><script src="/tf.min.js"></script>')
-        handler = functools.partial(QuietHandler, directory=str(site_root))
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        with launch_chromium(tmp / "profile") as context:
+        with serve(site_root) as site, \
+                launch_chromium(tmp / "profile") as context:
             only_this_host(context)
             page = context.new_page()
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+            page.goto(f"{site}/")
             result = json.loads(page.evaluate(
-                RUN, [run["weights"]["tensors"], strip.tolist(), 5]))
-        server.shutdown()
+                RUN, [arch_of(config_of(run)), run["weights"]["tensors"],
+                      strip.tolist(), 5]))
     print("\nforward pass of the book's LeNet, one image, 5 x 100 images:")
     for name, times in result["times"].items():
         print(f"  {name:5s} median {statistics.median(times):.3f} ms"

@@ -1,6 +1,6 @@
 """Benchmark: this book's Fashion-MNIST loader against d2lzh's pipeline.
 
-    OMP_NUM_THREADS=2 python bench/loader_speed.py [--repeats 3]
+    OMP_NUM_THREADS=2 python -m bench.loader_speed [--repeats 3]
 
 Both read the same files. The d2lzh-style pipeline is what
 `d2l.load_data_fashion_mnist` builds (see `pipelines.gluon_fashion_mnist_
@@ -15,7 +15,7 @@ import os
 import resource
 import time
 
-from pipelines import (
+from bench.pipelines import (
     BATCH_SIZE,
     DEFAULT_ENGINE,
     gluon_fashion_mnist_loaders,
@@ -67,7 +67,7 @@ def main():
     for _ in range(args.repeats):
         for pipeline in results:  # alternate, so drift hits both alike
             results[pipeline].append(
-                run_worker(__file__, [pipeline], WORKER_ENV))
+                run_worker(__name__, [pipeline], WORKER_ENV))
     print(f"one pass over the training set, batch size {BATCH_SIZE},"
           f" best of {args.repeats} runs each")
     print(f"{'pipeline':10} {'first batch':>12} {'full pass':>10}"

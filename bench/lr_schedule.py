@@ -1,13 +1,13 @@
 """Would a learning-rate schedule, not an explorer control yet, reach 0.90
 within the time of the book's LeNet?
 
-    OMP_NUM_THREADS=2 .venv/bin/python bench/lr_schedule.py \\
+    OMP_NUM_THREADS=2 .venv/bin/python -m bench.lr_schedule \\
         --set channels=16,32 --set dense_units=120,84 --set batch_size=256 \\
         --lrs 0.003 0.003 0.001 0.0003 --seeds 0 1 2 3 4
 
 Trains the 快速达到0.90 preset with the given changes (as
-ci/explorer_preset_accuracy.py takes them), one epoch per learning rate of
-`--lrs` (the explorer's loop, lenet.explorer_training, with the Trainer's
+ci/record/explorer_preset_accuracy.py takes them), one epoch per learning
+rate of `--lrs` (the explorer's loop, lenet.explorer_logic, with the Trainer's
 rate set before each epoch), for each seed; and the book's 5-epoch LeNet
 (原书LeNet, seed 0) before the first seed and after the last.  Prints each
 seed's final test accuracy and time, their mean and minimum, and the mean
@@ -17,21 +17,19 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ci"))
+from lenet.explorer_logic import (PRESETS, data_iters, prepare_training,
+                                  train_step, validate)
+from lenet.measurements import book_lenet_seconds, config_change
 
+# After lenet, which sets MXNet's threads before MXNet loads.
 import d2lzh as d2l  # noqa: E402
-from explorer_preset_accuracy import book_run, config_change  # noqa: E402
-from lenet.explorer_logic import PRESETS, data_iters, validate  # noqa: E402
-from lenet.explorer_training import prepare_training, train_step  # noqa: E402
 
 
 def scheduled_run(config, lrs, train_iter, test_iter):
     """Final test accuracy of `config` trained one epoch per rate, and its
     seconds counted as `train` counts them (each epoch's training pass and
-    test accuracy), so that the ratio to book_run's is fair."""
+    test accuracy), so that the ratio to book_lenet_seconds' is fair."""
     net, trainer, loss = prepare_training(config)
     seconds = 0.0
     for lr in lrs:
@@ -56,7 +54,7 @@ def main():
     problems = validate(base)
     if problems:
         sys.exit("\n".join(problems))
-    books = [book_run()]
+    books = [book_lenet_seconds()]
     finals, seconds = [], []
     for seed in args.seeds:
         config = base.replace(seed=seed)
@@ -65,7 +63,7 @@ def main():
         seconds.append(took)
         print(f"seed {seed}: final test acc {accuracy:.4f}, {took:.1f} s",
               flush=True)
-    books.append(book_run())
+    books.append(book_lenet_seconds())
     print(f"{dict(args.set)} lrs {args.lrs}: mean {statistics.mean(finals):.4f}"
           f" min {min(finals):.4f}; {min(seconds):.1f}-{max(seconds):.1f} s"
           f" per run; book's LeNet {books[0]:.1f}, {books[1]:.1f} s;"

@@ -8,7 +8,7 @@ epoch: wall seconds for the epoch (a pass over the 60,000 training images
 plus the test accuracy, as `train_ch5` does it), the CPU seconds of the
 process for it (user + system, all its threads; the reference's DataLoader
 workers are other processes and not counted) and the test accuracy.
-`bench/train_speed.py` runs each in a fresh process.
+`python -m bench.train_speed` runs each in a fresh process.
 
 * reference: what the seed runs: `d2lzh`'s data pipeline (Gluon's
   `FashionMNIST`, a per-sample `ToTensor`, a `DataLoader` with 4 workers)
@@ -24,8 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-BOOK_DIR = Path(__file__).resolve().parents[1] / "book"
-sys.path.insert(0, str(BOOK_DIR))
+ROOT = Path(__file__).resolve().parents[1]
 
 BATCH_SIZE, LEARNING_RATE = 256, 0.9
 TRAIN_IMAGES = 60000
@@ -75,15 +74,20 @@ CANDIDATES = {
 }
 
 
-def run_worker(script, arguments, env=None):
-    """Run `script --worker ARGUMENTS` in a fresh Python process and return
+def worker_command(module, arguments):
+    """`python -m MODULE --worker ARGUMENTS`, from the repository's root
+    (`module`: a bench module's __name__, such as bench.train_speed)."""
+    return [sys.executable, "-m", module, "--worker", *arguments]
+
+
+def run_worker(module, arguments, env=None):
+    """Run `module --worker ARGUMENTS` in a fresh Python process and return
     the JSON object it prints last (its own time and memory, nothing shared
     with the parent)."""
-    done = subprocess.run(
-        [sys.executable, str(script), "--worker", *arguments], env=env,
-        capture_output=True, text=True)
+    done = subprocess.run(worker_command(module, arguments), env=env,
+                          cwd=ROOT, capture_output=True, text=True)
     if done.returncode != 0:
-        sys.exit(f"{Path(script).name} --worker {' '.join(arguments)}"
+        sys.exit(f"{module} --worker {' '.join(arguments)}"
                  f" failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -148,27 +152,17 @@ def run_book(num_epochs, seed):
 
 
 def run_explorer(num_epochs, seed):
-    import contextlib
     import os
-    from unittest import mock
 
     from lenet.explorer_logic import ExplorerConfig, data_iters, train
-    from mxnet.gluon import nn
 
     config = ExplorerConfig(num_epochs=num_epochs, seed=seed)
     assert (config.batch_size, config.lr) == (BATCH_SIZE, LEARNING_RATE)
     train_iter, test_iter = data_iters(config, test_batch_size=int(
         os.environ.get("BENCH_TEST_BATCH", 1000)))
-    # Undoing a kept lever: the network runs operator by operator.
-    hybridize = (nn.HybridSequential.hybridize
-                 if not os.environ.get("BENCH_NO_HYBRIDIZE")
-                 else lambda *args, **kwargs: None)
-    patches = [mock.patch.object(nn.HybridSequential, "hybridize",
-                                 hybridize)]
-    with contextlib.ExitStack() as stack:
-        for patch in patches:
-            stack.enter_context(patch)
-        result = train(config, train_iter, test_iter)
+    # BENCH_NO_HYBRIDIZE undoes a kept lever: operator by operator.
+    result = train(config, train_iter, test_iter,
+                   hybridize=not os.environ.get("BENCH_NO_HYBRIDIZE"))
     return [{"seconds": e.seconds, "cpu_seconds": e.cpu_seconds,
              "test_acc": e.test_acc} for e in result.epochs]
 

@@ -1,7 +1,7 @@
 """Where an epoch of the book's LeNet goes: MXNet's operators beside PyTorch's.
 
     bash bench/setup.sh
-    OMP_NUM_THREADS=2 .venv-bench/bin/python bench/profile_epoch.py
+    OMP_NUM_THREADS=2 .venv-bench/bin/python -m bench.profile_epoch
 
 Trains one epoch of the seed's recipe (sigmoid LeNet, batch 256, SGD 0.9,
 Xavier) with the explorer's loop (not hybridized, so that each operator is
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
+ROOT = Path(__file__).resolve().parents[1]
 
 KINDS = (  # (kind, pattern over MXNet's and PyTorch's operator names)
     ("convolution", r"convolution|conv2d|mkldnn_conv|_sg_mkldnn_conv"),
@@ -43,26 +43,21 @@ def kind_of(name):
 
 
 def mxnet_epoch():
-    from unittest import mock
-
-    import mxnet as mx
     from lenet.explorer_logic import PRESETS, data_iters, train
-    from mxnet.gluon import nn
+    import mxnet as mx
 
     config = PRESETS["原书LeNet"].replace(num_epochs=1)
     iters = data_iters(config)
     # Operator by operator: a hybridized graph is profiled in fused segments
     # that cannot be told apart.
-    with mock.patch.object(nn.HybridSequential, "hybridize",
-                           lambda *args, **kwargs: None):
-        train(config, *iters)  # warm
-        with tempfile.TemporaryDirectory() as tmp:
-            mx.profiler.set_config(profile_all=True, aggregate_stats=True,
-                                   filename=str(Path(tmp, "profile.json")))
-            mx.profiler.set_state("run")
-            train(config, *iters)
-            mx.profiler.set_state("stop")
-            table = mx.profiler.dumps(format="json")
+    train(config, *iters, hybridize=False)  # warm
+    with tempfile.TemporaryDirectory() as tmp:
+        mx.profiler.set_config(profile_all=True, aggregate_stats=True,
+                               filename=str(Path(tmp, "profile.json")))
+        mx.profiler.set_state("run")
+        train(config, *iters, hybridize=False)
+        mx.profiler.set_state("stop")
+        table = mx.profiler.dumps(format="json")
     ops = {}
     for domain, stats_by_name in json.loads(table)["Time"].items():
         if domain != "operator":  # not the C API calls around them
@@ -76,8 +71,7 @@ def torch_epoch():
     import torch
     from torch.profiler import ProfilerActivity, profile
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from pipelines import run_pytorch
+    from bench.pipelines import run_pytorch
 
     run_pytorch(1, 0)  # warm
     with profile(activities=[ProfilerActivity.CPU]) as prof:
@@ -94,8 +88,9 @@ def main():
     env = dict(os.environ, OMP_NUM_THREADS="2")
     results = {}
     for framework in ("mxnet", "pytorch"):
-        done = subprocess.run([sys.executable, __file__, framework], env=env,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, "-m", __name__, framework],
+                              env=env, cwd=ROOT, capture_output=True,
+                              text=True, check=True)
         ops = json.loads(done.stdout.strip().splitlines()[-1])
         kinds = {}
         for name, ms in ops.items():

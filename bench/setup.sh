@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . ci/setup.sh
 make_venv .venv-bench bench/requirements.txt
+# The pages' package, as in .venv (the benchmarks import it).
+.venv-bench/bin/python -m pip install --quiet --no-deps -e .

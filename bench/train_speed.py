@@ -1,7 +1,7 @@
 """Training speed: the seed's pipeline, this book's, the explorer's, PyTorch.
 
     bash bench/setup.sh                     # .venv-bench: the book + torch
-    .venv-bench/bin/python bench/train_speed.py [--repeats 7]
+    .venv-bench/bin/python -m bench.train_speed [--repeats 7]
         [--accuracy-epochs 5] [--accuracy-seeds 0 1 2] [--levers]
         [--suite]
 
@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipelines import (
+from bench.pipelines import (
     CANDIDATES,
     LEVERS_UNDONE,
     PIPELINES,
@@ -40,6 +40,7 @@ from pipelines import (
     TRAIN_IMAGES,
     run_worker,
 )
+from lenet.measurements import spread
 
 ALL_RUNS = {**PIPELINES, **LEVERS_UNDONE, **CANDIDATES}
 
@@ -60,14 +61,8 @@ def run(name, num_epochs, seed=0):
     env = dict(os.environ, OMP_NUM_THREADS="2")
     env.pop("MXNET_ENGINE_TYPE", None)
     env.update(ALL_RUNS[name][1])
-    return run_worker(__file__, [name, "--epochs", str(num_epochs),
+    return run_worker(__name__, [name, "--epochs", str(num_epochs),
                                  "--seed", str(seed)], env)
-
-
-def spread(values, fmt="{:.2f}"):
-    """min-median-max of `values`."""
-    return "-".join(fmt.format(v) for v in (
-        min(values), statistics.median(values), max(values)))
 
 
 def speed(repeats, names):

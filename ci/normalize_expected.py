@@ -8,13 +8,10 @@ training numbers depend on it, and a failing comparison should say so.
     python ci/normalize_expected.py book/expected/*.ipynb
 """
 import sys
-from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-
-from lenet.runtime import onednn_isa  # noqa: E402
+from lenet.runtime import onednn_isa
 
 
 def normalize(path, isa):

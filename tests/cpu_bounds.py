@@ -3,7 +3,7 @@
 oneDNN picks its kernels by the CPU's instruction set, so numbers recorded
 on one machine (the sweep file, the expected notebooks) are compared with
 numbers trained on another only within these bounds.  Each is the largest
-spread that `ci/cpu_spread.py` printed over DNNL_MAX_CPU_ISA unset, AVX2,
+spread that `ci/record/cpu_spread.py` printed over DNNL_MAX_CPU_ISA unset, AVX2,
 AVX and SSE41 (on an AVX-512 machine) and several seeds, times MARGIN.
 """
 from typing import NamedTuple
@@ -38,7 +38,7 @@ class Bound(NamedTuple):
 
 
 # The sweep's cheapest configuration (k3, 6/16 channels, relu, lr 0.1), its
-# first 2 epochs.  `OMP_NUM_THREADS=2 python ci/cpu_spread.py rerun 0 1 2`,
+# first 2 epochs.  `OMP_NUM_THREADS=2 python ci/record/cpu_spread.py rerun 0 1 2`,
 # then `... rerun 3 4` (2026-12-01): largest spread loss 2.2 % relative,
 # train acc 0.00795, test acc 0.0053, all at seed 0 epoch 1 (AVX2 against
 # the rest); seeds 1-4 moved at most 1.4 %, 0.0042 and 0.0049.
@@ -47,7 +47,7 @@ RERUN = Bound(train_loss_relative=MARGIN * 0.0222,
               test_acc=MARGIN * 0.0053)
 
 # The book's LeNet (sigmoid, lr 0.9), 5 epochs: 5.5.2's run and the sweep's
-# book point.  `OMP_NUM_THREADS=2 python ci/cpu_spread.py book 0 1 2`
+# book point.  `OMP_NUM_THREADS=2 python ci/record/cpu_spread.py book 0 1 2`
 # (2026-12-01): largest spread loss 1.3e-05 relative, train acc 3.4e-05,
 # test acc 1e-04 (one test image).
 BOOK = Bound(train_loss_relative=MARGIN * 1.3e-05,

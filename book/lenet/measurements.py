@@ -2,7 +2,7 @@
 measured them, for the pages to quote (myst-nb's glue) instead of typing.
 
 `book/data/preset_runs.json` holds, per explorer preset, the runs of
-`ci/explorer_preset_accuracy.py --record` over several seeds and the book's
+`ci/record/explorer_preset_accuracy.py --record` over several seeds and the book's
 LeNet trained in the same run; `load_preset_runs` checks it.
 """
 import datetime
@@ -49,6 +49,54 @@ def provenance(started, command):
     }
 
 
+def spread(values, fmt="{:.2f}"):
+    """min-median-max of `values`, as the scripts print what they measured
+    over repetitions."""
+    import statistics
+
+    return "-".join(fmt.format(v) for v in (
+        min(values), statistics.median(values), max(values)))
+
+
+def config_change(text):
+    """'name=value' of the scripts' `--set`, as (field, value) of an
+    ExplorerConfig: pairs as 'a,b', booleans as true/false/1/0."""
+    import argparse
+    import dataclasses
+
+    from .explorer_logic import ExplorerConfig
+
+    kinds = {f.name: type(getattr(ExplorerConfig(), f.name))
+             for f in dataclasses.fields(ExplorerConfig)}
+    name, _, value = text.partition("=")
+    if name not in kinds or not value:
+        raise argparse.ArgumentTypeError(
+            f"expected NAME=VALUE with NAME one of {', '.join(kinds)}")
+    kind = kinds[name]
+    try:
+        if kind is bool:
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(value)
+            return name, value.lower() in ("true", "1")
+        if kind is tuple:
+            return name, tuple(int(part) for part in value.split(","))
+        return name, kind(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{name} needs a {kind.__name__}, got {value!r}") from None
+
+
+def book_lenet_seconds():
+    """Seconds of training of the book's LeNet (5 epochs, seed 0), as
+    `train()` counts them: the baseline the scripts' times are put over."""
+    from .explorer_logic import PRESETS, train
+
+    result = train(PRESETS["原书LeNet"])
+    print(f"book's LeNet: final test acc {result.final_test_acc:.4f},"
+          f" {result.seconds:.1f} s", flush=True)
+    return result.seconds
+
+
 def run_record(seed, result):
     return {"seed": seed, "final_test_acc": result.final_test_acc,
             "seconds": round(result.seconds, 2),
@@ -69,7 +117,7 @@ def record_preset(path, name, config, runs, book_seconds, started, command):
 def load_preset_runs(path=PRESET_RUNS):
     """The checked file: every entry has runs, the book's times and a
     provenance."""
-    data = _load(path, (), "ci/explorer_preset_accuracy.py --record")
+    data = _load(path, (), "ci/record/explorer_preset_accuracy.py --record")
     for name, entry in data.items():
         missing = [key for key in ("config", "runs", "book_lenet_seconds",
                                    "provenance") if not entry.get(key)]
@@ -115,11 +163,11 @@ def _load(path, keys, how):
 
 def browser_training_summary(path=BROWSER_TRAINING):
     """What the 5.5.4 page says of training in the browser
-    (bench/browser_training.py --record)."""
+    (ci/record/browser_training.py --record)."""
     import statistics
 
     data = _load(path, ("run", "speeds", "provenance"),
-                 "bench/browser_training.py --record")
+                 "ci/record/browser_training.py --record")
     run, made = data["run"], data["provenance"]
     book = data["speeds"]["原书LeNet"]
     return {
@@ -135,9 +183,9 @@ def browser_training_summary(path=BROWSER_TRAINING):
 
 def browser_subset_table(path=BROWSER_SUBSET):
     """Rows (training images, MB gzipped, test accuracy of each seed) of
-    ci/browser_subset.py --measure, and its provenance."""
+    ci/record/browser_subset.py --measure, and its provenance."""
     data = _load(path, ("runs", "provenance"),
-                 "ci/browser_subset.py --measure")
+                 "ci/record/browser_subset.py --measure")
     rows = {}
     for run in data["runs"]:
         row = rows.setdefault(run["train_size"], [run["gzip_bytes"] / 1e6])

@@ -1,20 +1,18 @@
 """Train the book's LeNet (5.5.2's recipe) once per seed; print test accuracy.
 
 This is how the threshold in 5.5.2's hidden check was chosen:
-    OMP_NUM_THREADS=2 python ci/final_accuracy_over_seeds.py 0 1 2 3 4 5 6 7
+    OMP_NUM_THREADS=2 python ci/record/final_accuracy_over_seeds.py 0 1 2 3 4 5 6 7
 """
 import contextlib
 import io
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
+from lenet import build_lenet, load_data_fashion_mnist, set_seed
 
+# After lenet, which sets MXNet's threads before MXNet loads.
 import d2lzh as d2l  # noqa: E402
 from mxnet import gluon, init  # noqa: E402
-
-from lenet import build_lenet, load_data_fashion_mnist, set_seed  # noqa: E402
 
 BATCH_SIZE, LR, NUM_EPOCHS = 256, 0.9, 5
 

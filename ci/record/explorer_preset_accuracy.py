@@ -1,9 +1,9 @@
 """Train one explorer preset for several seeds; print test accuracy and time.
 
-    OMP_NUM_THREADS=2 python ci/explorer_preset_accuracy.py 快速达到0.90 0 1 2 3 4
-    OMP_NUM_THREADS=2 python ci/explorer_preset_accuracy.py 快速达到0.90 \\
+    OMP_NUM_THREADS=2 python ci/record/explorer_preset_accuracy.py 快速达到0.90 0 1 2 3 4
+    OMP_NUM_THREADS=2 python ci/record/explorer_preset_accuracy.py 快速达到0.90 \\
         --epochs 2 --train-size 20000 --no-book-ratio 0 1 2 3 4
-    OMP_NUM_THREADS=2 python ci/explorer_preset_accuracy.py 改进的LeNet \\
+    OMP_NUM_THREADS=2 python ci/record/explorer_preset_accuracy.py 改进的LeNet \\
         --set kernel_sizes=3,3 --set activation=tanh --set batch_norm=true 0 1 2
 
 The book's 5-epoch LeNet (原书LeNet, seed 0) is trained too, before the
@@ -16,39 +16,13 @@ entry per preset, replaced whole), with where and when it was measured: the
 check on the short build-time run comes from this script too.
 """
 import argparse
-import dataclasses
 import datetime
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-
-from lenet import measurements  # noqa: E402
-from lenet.explorer_logic import (  # noqa: E402
-    PRESETS, ExplorerConfig, data_iters, train, validate)
-
-FIELD_TYPES = {f.name: type(getattr(ExplorerConfig(), f.name))
-               for f in dataclasses.fields(ExplorerConfig)}
-
-
-def config_change(text):
-    """'name=value' for an ExplorerConfig field; pairs as 'a,b'."""
-    name, _, value = text.partition("=")
-    if name not in FIELD_TYPES or not value:
-        raise argparse.ArgumentTypeError(
-            f"expected NAME=VALUE with NAME one of {', '.join(FIELD_TYPES)}")
-    kind = FIELD_TYPES[name]
-    try:
-        if kind is bool:
-            if value.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(value)
-            return name, value.lower() in ("true", "1")
-        if kind is tuple:
-            return name, tuple(int(part) for part in value.split(","))
-        return name, kind(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{name} needs a {kind.__name__}, got {value!r}") from None
+from lenet import measurements
+from lenet.explorer_logic import PRESETS, data_iters, train, validate
+from lenet.measurements import book_lenet_seconds, config_change
 
 
 def report(seed):
@@ -86,7 +60,7 @@ def main():
     if problems:
         parser.error("\n".join(problems))
     started = datetime.datetime.now(datetime.timezone.utc)
-    book_seconds = [book_run()] if args.book_ratio else []
+    book_seconds = [book_lenet_seconds()] if args.book_ratio else []
     finals, seconds, runs = [], [], []
     for seed in args.seeds:
         config = PRESETS[args.preset].replace(seed=seed, **changes)
@@ -103,7 +77,7 @@ def main():
           f" over seeds {args.seeds};"
           f" {min(seconds):.0f}-{max(seconds):.0f} s per run")
     if args.book_ratio:
-        book_seconds.append(book_run())
+        book_seconds.append(book_lenet_seconds())
         book = sum(book_seconds) / len(book_seconds)
         mean = sum(seconds) / len(seconds)
         print(f"book's LeNet (5 epochs): "
@@ -114,15 +88,6 @@ def main():
         measurements.record_preset(args.record, args.preset, config, runs,
                                    book_seconds, started, " ".join(sys.argv))
         print(f"recorded in {args.record}")
-
-
-def book_run():
-    """Seconds of training of the book's LeNet (5 epochs, seed 0)."""
-    config = PRESETS["原书LeNet"]
-    result = train(config, *data_iters(config))
-    print(f"book's LeNet: final test acc {result.final_test_acc:.4f},"
-          f" {result.seconds:.1f} s", flush=True)
-    return result.seconds
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Training in the browser beside MXNet: images per second, and the browser
 preset's accuracy and time.
 
-    OMP_NUM_THREADS=2 .venv/bin/python bench/browser_training.py [--repeats 3]
-        [--record book/data/browser_training.json]
+    OMP_NUM_THREADS=2 .venv/bin/python -m ci.record.browser_training \
+        [--repeats 3] [--record book/data/browser_training.json]
 
 Serves web/ on 127.0.0.1 and opens Debian's headless Chromium (every other
 host blocked), where web/js/lenet_train.js trains on TensorFlow.js's
@@ -18,20 +18,16 @@ with where and when it was measured, for the 5.5.4 page to quote.
 """
 import argparse
 import datetime
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "book"))
-
-from browser_support import WEB, launch_chromium, only_this_host, serve  # noqa: E402
-from lenet import contract, measurements  # noqa: E402
-from lenet import explorer_logic as logic  # noqa: E402
-from lenet.sweep import write_json_atomically  # noqa: E402
+from lenet import contract, measurements
+from lenet import explorer_logic as logic
+from lenet.measurements import spread
+from lenet.sweep import write_json_atomically
+from tests.site import WEB, launch_chromium, only_this_host, serve
 
 BATCHES = 12
 CONFIGS = {"原书LeNet": logic.PRESETS["原书LeNet"],
@@ -40,7 +36,8 @@ CONFIGS = {"原书LeNet": logic.PRESETS["原书LeNet"],
 LOAD = """async (dataUrl) => {
   window.tf = await import('../vendor/tfjs/tfjs.esm.min.js');
   window.lenetTrain = await import('./lenet_train.js');
-  await lenetTrain.startBackend(tf, '../vendor/tfjs/');
+  const kernels = await import('./lenet_tfjs_kernels.js');
+  await kernels.startBackend(tf, '../vendor/tfjs/');
   const get = async (name) => new Uint8Array(await new Response(
     (await fetch(dataUrl + name + '.u8.gz')).body.pipeThrough(
       new DecompressionStream('gzip'))).arrayBuffer());
@@ -70,9 +67,9 @@ STEPS = """([config, batches]) => {
   return batches * b / seconds;
 }"""
 
-RUN = """async ([contract, config]) => {
+RUN = """async (config) => {
   const started = performance.now();
-  const result = await lenetTrain.trainRun(tf, contract, config, lenetData);
+  const result = await lenetTrain.trainRun(tf, config, lenetData);
   result.network.dispose();
   return {state: result.state, epochs: result.epochs,
           seconds: (performance.now() - started) / 1000};
@@ -93,11 +90,6 @@ def mxnet_images_per_second(config, images, labels):
     for X, y in batches[:-1]:
         logic.train_step(net, trainer, loss, X, y, b)[1].asscalar()
     return BATCHES * b / (time.perf_counter() - started)
-
-
-def spread(values):
-    return (f"{statistics.median(values):,.0f} (min {min(values):,.0f},"
-            f" max {max(values):,.0f})")
 
 
 def main():
@@ -129,23 +121,20 @@ def main():
                 print(f"[repeat {repeat + 1}] {name}: browser {ours:,.0f}"
                       f" images/s, MXNet {theirs:,.0f}, browser / MXNet"
                       f" {ours / theirs:.3f}", flush=True)
-        c = contract.for_browser()
-        run = page.evaluate(RUN, [
-            {key: c[key] for key in ("messages", "decimals", "exploded_loss")},
-            contract.config_json(logic.PRESETS[contract.BROWSER_PRESET])])
+        run = page.evaluate(RUN, contract.config_json(
+            logic.PRESETS[contract.BROWSER_PRESET]))
         assert blocked == [], blocked
     for name, measured in speeds.items():
-        print(f"{name}: browser {spread(measured['browser'])} images/s,"
-              f" MXNet {spread(measured['mxnet'])},"
-              f" browser / MXNet {min(measured['ratio']):.3f}-"
-              f"{statistics.median(measured['ratio']):.3f}-"
-              f"{max(measured['ratio']):.3f}")
+        print(f"{name}: browser {spread(measured['browser'], '{:,.0f}')}"
+              f" images/s, MXNet {spread(measured['mxnet'], '{:,.0f}')},"
+              f" browser / MXNet {spread(measured['ratio'], '{:.3f}')}")
     accuracy = [round(e["test_acc"], 4) for e in run["epochs"]]
     print(f"{contract.BROWSER_PRESET} in the browser: {run['state']},"
           f" test accuracy by epoch {accuracy} on"
           f" {contract.BROWSER_TEST_SIZE} test images, {run['seconds']:.1f} s")
     if args.record:
-        command = "python bench/browser_training.py " + " ".join(sys.argv[1:])
+        command = ("python -m ci.record.browser_training "
+                   + " ".join(sys.argv[1:]))
         write_json_atomically(args.record, {
             "preset": contract.BROWSER_PRESET,
             "config": contract.config_json(

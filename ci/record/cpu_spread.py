@@ -1,7 +1,7 @@
 """How far training numbers move when oneDNN picks other kernels.
 
-    OMP_NUM_THREADS=2 python ci/cpu_spread.py rerun 0 1 2
-    OMP_NUM_THREADS=2 python ci/cpu_spread.py book 0 1 2
+    OMP_NUM_THREADS=2 python ci/record/cpu_spread.py rerun 0 1 2
+    OMP_NUM_THREADS=2 python ci/record/cpu_spread.py book 0 1 2
 
 MXNet's oneDNN chooses its kernels by the CPU's instruction set, so float32
 sums run in another order on another CPU and training drifts apart.
@@ -23,10 +23,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
-
-BOOK = Path(__file__).resolve().parents[1] / "book"
-sys.path.insert(0, str(BOOK))
 
 # Unset first: what this machine picks by itself.
 ISA_SETTINGS = ("", "AVX2", "AVX", "SSE41")

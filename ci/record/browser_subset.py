@@ -1,7 +1,7 @@
 """The Fashion-MNIST images the static 5.5.4 page trains on, and why so many.
 
-    python ci/browser_subset.py                 # write web/data/fashion-mnist-subset/
-    OMP_NUM_THREADS=2 python ci/browser_subset.py --measure book/data/browser_subset.json
+    python ci/record/browser_subset.py                 # write web/data/fashion-mnist-subset/
+    OMP_NUM_THREADS=2 python ci/record/browser_subset.py --measure book/data/browser_subset.json
 
 The page ships the first BROWSER_TRAIN_SIZE training images and the first
 BROWSER_TEST_SIZE test images (lenet.contract), each file the raw uint8
@@ -22,12 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "book"))
-
-from lenet import contract, measurements  # noqa: E402
-from lenet.data import FashionMNISTBatches, read_fashion_mnist  # noqa: E402
-from lenet.explorer_logic import PRESETS, train  # noqa: E402
-from lenet.sweep import write_json_atomically  # noqa: E402
+from lenet import contract, measurements
+from lenet.data import FashionMNISTBatches, read_fashion_mnist
+from lenet.explorer_logic import PRESETS, train
+from lenet.sweep import write_json_atomically
 
 SIZES = (2000, 5000, 10000)
 SEEDS = (0, 1)
@@ -108,7 +106,7 @@ def main(argv=None):
                         help="train the browser preset on several sizes")
     args = parser.parse_args(argv)
     if args.measure:
-        measure(args.measure, " ".join(["python ci/browser_subset.py",
+        measure(args.measure, " ".join(["python ci/record/browser_subset.py",
                                         *(argv or sys.argv[1:])]))
     else:
         write(contract.BROWSER_DATA_DIR)
