@@ -5,8 +5,8 @@ import socket
 import pytest
 
 import lenet.data as data
-from idx_fixtures import checksums_of, synthetic_files, write_gz_files
-from prerequisites import require_fashion_mnist
+from tests.idx_fixtures import checksums_of, synthetic_files, write_gz_files
+from tests.prerequisites import require_fashion_mnist
 
 
 @pytest.fixture(scope="session")

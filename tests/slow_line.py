@@ -1,35 +1,20 @@
-"""A reader on a slow line, in Chromium: the built site served from
-127.0.0.1 as a static server with or without precompressed files, and
-Chromium's own network emulation (1.6 Mbps down, 150 ms latency).
+"""A reader on a slow line, in Chromium: Chromium's own network emulation
+(1.6 Mbps down, 150 ms latency) over the built site, served from 127.0.0.1
+with or without the precompressed copies (tests.site.serve).
 
 `measure(context, urls)` loads pages with the cache off, each in a tab with
 a slow line of its own, and returns what the reader waits for: the first
 text (first contentful paint), the formulas (MathJax done and its fonts
-in), the 5.5.4 explorer's controls, the bytes on the wire and the number
-of requests.  Used by tests/test_slow_line.py, which asserts the goals
-(all pages at once, to keep the test short), and printable on its own,
-one page after another:
-
-    python tests/slow_line.py             # after bash ci/build.sh
-    python tests/slow_line.py --together  # as the test loads them
+in), the 5.5.4 explorer's controls, the bytes on the wire and the number of
+requests.  tests/test_slow_line.py asserts what of it the emulated line
+makes deterministic; `python -m bench.slow_line` prints the times beside
+their goals.
 """
-import functools
-import http.server
-import mimetypes
-import os
-import threading
 import time
-from pathlib import Path
 
-from book_pages import PAGES as BOOK_PAGES
-
-ROOT = Path(__file__).resolve().parents[1]
-HTML_DIR = ROOT / "_build" / "html"
 # 1.6 Mbps down, 0.75 Mbps up, 150 ms each way round: a slow mobile line.
 SLOW_LINE = {"offline": False, "latency": 150,
              "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 0.75e6 / 8}
-# Every page of the book (the table of contents' order is not needed).
-PAGES = [page.stem for page in BOOK_PAGES]
 
 # Recorded in the page from its very start: when the formulas are done and
 # when the explorer's first slider appears.
@@ -50,50 +35,6 @@ window.__slowLine = {};
   new MutationObserver(watch).observe(document, {childList: true, subtree: true});
 })();
 """
-
-
-class StaticServer(http.server.SimpleHTTPRequestHandler):
-    """A static file server; with `precompressed`, as nginx with
-    `gzip_static on; brotli_static on;`: NAME.br or NAME.gz when it exists
-    and the browser accepts it."""
-
-    precompressed = False
-
-    def log_message(self, *args):
-        pass
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        accepted = self.headers.get("Accept-Encoding", "")
-        if self.precompressed and path.is_file():
-            for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
-                packed = path.with_name(path.name + suffix)
-                if encoding in accepted and packed.is_file():
-                    handle = packed.open("rb")
-                    self.send_response(200)
-                    self.send_header("Content-Type", mimetypes.guess_type(
-                        path.name)[0] or "application/octet-stream")
-                    self.send_header("Content-Encoding", encoding)
-                    self.send_header("Content-Length",
-                                     str(os.fstat(handle.fileno()).st_size))
-                    self.send_header("Vary", "Accept-Encoding")
-                    self.end_headers()
-                    return handle
-        return super().send_head()
-
-
-def serve(precompressed):
-    """Start a server on 127.0.0.1; return (base URL, stop function)."""
-    handler = functools.partial(
-        type("Handler", (StaticServer,), {"precompressed": precompressed}),
-        directory=str(HTML_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-    return f"http://127.0.0.1:{server.server_address[1]}", stop
 
 
 TIMES = """() => {
@@ -162,26 +103,3 @@ def table(rows):
                      f" {fmt(r['formulas']):>9} {fmt(r['controls']):>9}"
                      f" {r['bytes']:>11,} {r['requests']:>8}")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    import sys
-    import tempfile
-
-    from browser_support import launch_chromium, only_this_host
-
-    # One page at a time unless --together (as tests/test_slow_line.py).
-    together = "--together" in sys.argv
-    rows = []
-    with launch_chromium(tempfile.mkdtemp()) as context:
-        only_this_host(context)
-        for precompressed in (True, False):
-            base, stop = serve(precompressed)
-            urls = [f"{base}/book/{name}.html" for name in PAGES]
-            wait = ("first_text", "formulas", "controls")
-            found = (measure(context, urls, wait, 120) if together else {
-                url: measure(context, [url], wait, 120)[url] for url in urls})
-            rows += [((name, "compressed" if precompressed else "plain"),
-                      found[url]) for name, url in zip(PAGES, urls)]
-            stop()
-    print(table(rows))

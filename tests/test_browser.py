@@ -3,49 +3,16 @@ Playwright, against _build/html served on 127.0.0.1 (run after ci/build.sh).
 
 Screenshots of every page land in _build/screenshots/ for review.
 """
-import functools
-import http.server
 import re
-import threading
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from browser_support import launch_chromium, only_this_host, require_or_skip
-
-ROOT = Path(__file__).resolve().parents[1]
-HTML_DIR = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
-PAGES = ["index", "lenet_model", "training", "summary", "exercises",
-         "references"]
+from tests.site import SCREENSHOTS, require_built_book
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
-require_or_skip((HTML_DIR / "book" / "index.html").exists(),
-                "no built book: run `bash ci/build.sh` first")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site():
-    handler = functools.partial(QuietHandler, directory=str(HTML_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_chromium(tmp_path_factory.mktemp("chromium-profile")) as ctx:
-        only_this_host(ctx)  # each page test asserts none was even tried
-        yield ctx
+require_built_book()
 
 
 def open_page(browser, url):

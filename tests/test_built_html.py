@@ -5,9 +5,8 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from prerequisites import require_or_skip
+from tests.site import HTML_DIR, PAGE_NAMES, require_built_book
 
-HTML_DIR = Path(__file__).resolve().parents[1] / "_build" / "html"
 PAGES = sorted(HTML_DIR.glob("book/*.html"))
 # Tags whose URL the browser fetches while loading the page.
 FETCHED = re.compile(
@@ -16,7 +15,7 @@ FETCHED = re.compile(
 
 pytestmark = pytest.mark.build
 
-require_or_skip(PAGES, "no built book: run `bash ci/build.sh` first")
+require_built_book()
 
 
 def fetched_urls(page):
@@ -29,9 +28,7 @@ def fetched_urls(page):
 
 
 def test_every_page_was_built():
-    from book_pages import PAGES as SOURCES
-
-    assert {page.stem for page in PAGES} == {page.stem for page in SOURCES}
+    assert {page.stem for page in PAGES} == set(PAGE_NAMES)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
@@ -64,10 +61,11 @@ def test_math_and_widgets_come_from_the_books_own_files():
     assert len(shown) == 3  # explorer, viewer, the short run's chart
     assert {state[model_id]["model_module"] for model_id in shown} == {
         "anywidget"}
-    # The sweep chart loads Vega from web/vendor when it comes near.
+    # The sweep chart's module loads Vega from web/vendor when it comes near.
     for module in ("vega", "vega-lite", "vega-embed"):
         assert (HTML_DIR / "vendor" / "vega" / f"{module}.min.js").is_file()
-    assert 'VEGA_URL' not in exercises and '"../vendor/vega/"' in exercises
+    assert '<script type="module" src="../js/lenet_sweep_chart.js">' in exercises
+    assert (HTML_DIR / "js" / "lenet_sweep_chart.js").is_file()
     # The weights files are on the site, for the viewer to fetch.
     assert (HTML_DIR / "data" / "lenet-weights" / "k5-c6x16-sigmoid.bin"
             ).is_file()
@@ -110,10 +108,10 @@ def test_binder_links_follow_the_repository_of_this_checkout():
 
     import repository_links as links
 
-    from book_pages import PAGES_WITH_CODE, binder_launch_links
+    from tests.site import binder_launch_links, pages_with_code
 
     repository = links.find_repository(HTML_DIR.parents[1], os.environ)
-    with_code = {page.stem for page in PAGES_WITH_CODE}
+    with_code = {page.stem for page in pages_with_code()}
     for page in PAGES:
         text = page.read_text("utf-8")
         if repository is None or page.stem not in with_code:
@@ -124,13 +122,11 @@ def test_binder_links_follow_the_repository_of_this_checkout():
 
 def test_the_pages_widgets_carry_the_current_javascript():
     """An anywidget's saved state holds its module as it was when the page
-    ran; an edit to web/js must reach the page (refresh_extra_files.py)."""
+    ran; a rebuilt bundle must reach the page (refresh_extra_files.py)."""
     from lenet.contract import widget_esm
 
     page = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
     modules = {model["state"]["_esm"] for model in widget_state(page).values()
                if model["model_module"] == "anywidget"}
-    assert modules == {
-        widget_esm("lenet_architecture.js", "lenet_explorer.js"),
-        widget_esm("lenet_network_viewer.js"),
-        widget_esm("lenet_run_chart.js")}
+    assert modules == {widget_esm("explorer"), widget_esm("network_viewer"),
+                       widget_esm("run_chart")}

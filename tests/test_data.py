@@ -13,7 +13,7 @@ import lenet.data as data
 from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
                    load_data_fashion_mnist, read_fashion_mnist)
 
-from idx_fixtures import idx_bytes
+from tests.idx_fixtures import idx_bytes
 
 
 def copy_real_files(real_data_dir, folder, decompress=False):
@@ -28,6 +28,7 @@ def copy_real_files(real_data_dir, folder, decompress=False):
     return folder
 
 
+@pytest.mark.real_data
 @pytest.mark.usefixtures("real_data_dir")
 def test_batches_look_like_d2lzh():
     train_iter, test_iter = load_data_fashion_mnist(256)
@@ -40,12 +41,14 @@ def test_batches_look_like_d2lzh():
     assert sum(sizes) == 10000 and sizes[-1] == 10000 - 39 * 256
 
 
+@pytest.mark.real_data
 @pytest.mark.usefixtures("real_data_dir")
 def test_every_class_has_6000_training_images():
     _, labels = read_fashion_mnist("train")
     assert np.bincount(labels).tolist() == [6000] * 10
 
 
+@pytest.mark.real_data
 def test_pixels_equal_gluons_to_tensor(real_data_dir):
     _, test_iter = load_data_fashion_mnist(8)
     features = next(iter(test_iter))[0].asnumpy()
@@ -59,6 +62,7 @@ def test_pixels_equal_gluons_to_tensor(real_data_dir):
         assert np.array_equal(features[i], expected.asnumpy())
 
 
+@pytest.mark.real_data
 @pytest.mark.usefixtures("real_data_dir")
 def test_training_order_is_reshuffled_each_pass_and_seeded():
     from lenet import set_seed
@@ -72,6 +76,7 @@ def test_training_order_is_reshuffled_each_pass_and_seeded():
     assert np.array_equal(first, again)
 
 
+@pytest.mark.real_data
 @pytest.mark.usefixtures("real_data_dir")
 def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
     _, test_iter = load_data_fashion_mnist(500)
@@ -81,6 +86,7 @@ def test_d2lzh_evaluate_accuracy_accepts_the_iterators():
     assert d2l.evaluate_accuracy(test_iter, net, mx.cpu()) == 0.1
 
 
+@pytest.mark.real_data
 @pytest.mark.usefixtures("real_data_dir")
 def test_resize_matches_d2lzhs_transform_per_batch():
     _, test_iter = load_data_fashion_mnist(3, resize=32)
@@ -96,6 +102,7 @@ def test_resize_matches_d2lzhs_transform_per_batch():
         assert np.array_equal(X[i].asnumpy(), expected.asnumpy())
 
 
+@pytest.mark.quick
 def test_no_data_names_every_way_to_get_it(no_data_anywhere):
     with pytest.raises(FashionMNISTNotFoundError) as err:
         load_data_fashion_mnist(256)
@@ -106,6 +113,7 @@ def test_no_data_names_every_way_to_get_it(no_data_anywhere):
         assert way in message
 
 
+@pytest.mark.quick
 def test_explicit_root_without_files_is_an_error_not_a_fallback(tmp_path):
     with pytest.raises(FashionMNISTNotFoundError) as err:
         load_data_fashion_mnist(256, root=tmp_path)
@@ -113,6 +121,7 @@ def test_explicit_root_without_files_is_an_error_not_a_fallback(tmp_path):
     assert "t10k-labels-idx1-ubyte" in str(err.value)
 
 
+@pytest.mark.real_data
 def test_env_var_folder_with_decompressed_files(
         real_data_dir, tmp_path, monkeypatch, no_data_anywhere):
     folder = copy_real_files(real_data_dir, tmp_path / "plain",
@@ -123,6 +132,7 @@ def test_env_var_folder_with_decompressed_files(
     assert features.shape == (10000, 1, 28, 28) and labels.shape == (10000,)
 
 
+@pytest.mark.real_data
 def test_mxnet_cache_folder_is_used(real_data_dir, tmp_path,
                                     no_data_anywhere):
     cache = copy_real_files(
@@ -130,6 +140,7 @@ def test_mxnet_cache_folder_is_used(real_data_dir, tmp_path,
     assert data.find_data_dir() == cache
 
 
+@pytest.mark.real_data
 def test_wrong_content_is_reported_by_checksum(real_data_dir, tmp_path):
     folder = copy_real_files(real_data_dir, tmp_path / "bad")
     labels = np.zeros(10000, dtype=np.uint8)
@@ -141,6 +152,7 @@ def test_wrong_content_is_reported_by_checksum(real_data_dir, tmp_path):
     assert "sha256" in str(err.value)
 
 
+@pytest.mark.real_data
 def test_corrupt_gzip_is_reported(real_data_dir, tmp_path):
     folder = copy_real_files(real_data_dir, tmp_path / "corrupt")
     (folder / "t10k-images-idx3-ubyte.gz").write_bytes(b"not gzip at all")
@@ -148,6 +160,7 @@ def test_corrupt_gzip_is_reported(real_data_dir, tmp_path):
         read_fashion_mnist("test", root=folder)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("raw, problem", [
     (b"\x00\x00", "too short"),
     (idx_bytes(data.LABELS_MAGIC, np.zeros(3, np.uint8)), "magic number"),
@@ -159,6 +172,7 @@ def test_parse_idx_rejects_bad_bytes(raw, problem):
         data.parse_idx(raw, data.IMAGES_MAGIC, "some-file")
 
 
+@pytest.mark.quick
 def test_parse_idx_reads_a_small_file():
     images = np.arange(18, dtype=np.uint8).reshape(2, 3, 3)
     parsed = data.parse_idx(idx_bytes(data.IMAGES_MAGIC, images),
@@ -166,12 +180,14 @@ def test_parse_idx_reads_a_small_file():
     assert np.array_equal(parsed, images)
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("batch_size", [0, -1, 2.5, "256"])
 def test_bad_batch_size_says_what_to_do(batch_size):
     with pytest.raises(ValueError, match="batch_size"):
         load_data_fashion_mnist(batch_size)
 
 
+@pytest.mark.real_data
 @pytest.mark.usefixtures("real_data_dir")
 def test_d2lzh_show_fashion_mnist_draws_our_batches():
     import matplotlib

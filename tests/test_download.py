@@ -17,8 +17,10 @@ from lenet import (FashionMNISTFormatError, FashionMNISTNotFoundError,
 from lenet import download
 from lenet.download import DownloadError, fetch_verified
 
-from conftest import closed_port_url
-from idx_fixtures import SIZES, checksums_of, synthetic_files, write_gz_files
+from tests.conftest import closed_port_url
+from tests.idx_fixtures import SIZES, checksums_of, synthetic_files, write_gz_files
+
+pytestmark = pytest.mark.quick
 
 class FixtureServer(http.server.ThreadingHTTPServer):
     """Serves /<mode>/<file>.gz; `mode` decides how it misbehaves."""

@@ -11,7 +11,9 @@ import jupytext
 import nbformat
 import pytest
 
-from book_pages import BOOK_DIR, PAGES_WITH_CODE
+from tests.site import BOOK_DIR, pages_with_code
+
+PAGES_WITH_CODE = pages_with_code()
 
 EXPECTED_DIR = BOOK_DIR / "expected"
 REFRESH = "ci/refresh_expected.sh"
@@ -22,6 +24,7 @@ def comparable(cell):
             sorted(cell.metadata.get("tags", [])))
 
 
+@pytest.mark.quick
 def test_every_page_with_code_has_expected_outputs_and_no_strays():
     expected = {path.stem for path in EXPECTED_DIR.glob("*.ipynb")}
     pages = {page.stem for page in PAGES_WITH_CODE}
@@ -32,6 +35,7 @@ def test_every_page_with_code_has_expected_outputs_and_no_strays():
         f"Run {REFRESH}.")
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=lambda p: p.name)
 def test_expected_notebook_has_the_pages_cells(page):
     expected_path = EXPECTED_DIR / (page.stem + ".ipynb")
@@ -47,6 +51,7 @@ def test_expected_notebook_has_the_pages_cells(page):
         f" {len(expected_cells)}. Run {REFRESH}.")
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=lambda p: p.name)
 def test_every_expected_code_cell_was_run_without_error(page):
     notebook = nbformat.read(EXPECTED_DIR / (page.stem + ".ipynb"),
@@ -60,6 +65,7 @@ def test_every_expected_code_cell_was_run_without_error(page):
         assert all(output.output_type != "error" for output in cell.outputs)
 
 
+@pytest.mark.processes
 def test_pytest_nbval_collects_the_expected_notebooks_and_nothing_built():
     """`pytest --nbval` from the root: pages yes, copies under _build/ no."""
     root = BOOK_DIR.parent

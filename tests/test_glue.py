@@ -14,10 +14,9 @@ import re
 import jupytext
 import pytest
 
-from book_pages import BOOK_DIR, PAGES
-from prerequisites import require_or_skip
+from tests.prerequisites import require_or_skip
+from tests.site import BOOK_DIR, PAGES, ROOT
 
-ROOT = BOOK_DIR.parent
 # The build's execution cache keeps every cell's outputs; the copies in
 # _build/jupyter_execute lose those of cells the page hides.
 EXECUTION_CACHE = ROOT / "_build" / ".jupyter_cache"

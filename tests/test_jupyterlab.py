@@ -22,13 +22,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from browser_support import launch_chromium, only_this_host, require_or_skip
+from tests.prerequisites import require_or_skip
+from tests.site import PAGE_NAMES as PAGES
+from tests.site import ROOT, SCREENSHOTS
 
-ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "_build" / "binder"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 MEASUREMENTS = SCREENSHOTS / "lab-measurements.json"
-PAGES = sorted(page.stem for page in (ROOT / "book").glob("*.md"))
 TOKEN = "lenet-book-test"
 # window.jupyterapp (LabApp.expose_app_in_browser) lets the test read the
 # notebook's model: execution counts and outputs, whatever is scrolled out.
@@ -54,7 +53,10 @@ ALL_RAN = """() => {
                                && !c.getMetadata?.('_running'));
 }"""
 
-pytestmark = [pytest.mark.lab, pytest.mark.browser]
+# JupyterLab first: the shared `browser` fixture then closes its pages
+# while JupyterLab still runs, so they end cleanly.
+pytestmark = [pytest.mark.lab, pytest.mark.browser,
+              pytest.mark.usefixtures("lab")]
 
 require_or_skip((BINDER / "venv" / "bin" / "jupyter").is_file(),
                 "no Binder environment: run `bash ci/binder_check.sh` first")
@@ -114,18 +116,6 @@ def lab(tmp_path_factory):
         server.kill()
         server.wait(15)
     log.close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory, lab):
-    """Chromium, closed while JupyterLab still runs (so its pages end
-    cleanly, not on a server that went away)."""
-    with launch_chromium(tmp_path_factory.mktemp("lab-profile")) as context:
-        blocked = only_this_host(context)
-        yield context
-        for page in context.pages:
-            page.close(run_before_unload=False)
-        assert blocked == [], f"requests to other hosts: {blocked}"
 
 
 # Close the open notebooks (their outputs are all that changed, and a reader

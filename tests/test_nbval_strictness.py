@@ -8,6 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.processes
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_NOTEBOOK = ROOT / "book" / "expected" / "lenet_model.ipynb"
 
@@ -17,7 +19,7 @@ def start_nbval(notebook):
     runs here."""
     workdir = notebook.parent
     (workdir / "pytest.ini").write_text("[pytest]\n")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"), OMP_NUM_THREADS="2")
+    env = dict(os.environ, OMP_NUM_THREADS="2")
     return subprocess.Popen(
         [sys.executable, "-m", "pytest", "--nbval", "--nbval-current-env",
          f"--nbval-sanitize-with={ROOT / 'ci' / 'nbval_sanitize.cfg'}",

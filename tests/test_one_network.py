@@ -10,7 +10,7 @@ import jupytext
 import numpy as np
 import pytest
 
-from cpu_bounds import BOOK
+from tests.cpu_bounds import BOOK
 from lenet.explorer_logic import PRESETS, data_iters, train
 
 TRAINING_PAGE = Path(__file__).resolve().parents[1] / "book" / "training.md"
@@ -36,6 +36,7 @@ def run_the_page_for_one_epoch():
     return line.group(0), namespace["net"]
 
 
+@pytest.mark.real_data
 @pytest.mark.training
 @pytest.mark.cpu_dependent
 @pytest.mark.usefixtures("real_data_dir")
@@ -67,6 +68,7 @@ def printed_epochs(notebook):
                 r"test acc ([\d.]+)", printed, re.M)]
 
 
+@pytest.mark.quick
 def test_the_sweeps_book_point_is_what_5_5_2_printed():
     """The chart's 原书 LeNet is 5.5.2's run: every epoch line of the
     committed expected notebook matches the committed sweep file, within

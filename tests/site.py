@@ -1,0 +1,179 @@
+"""The built book as the tests and the benchmarks reach it, in one place.
+
+* Its pages: the MyST sources in book/ and the HTML ci/build.sh makes.
+* The site served on 127.0.0.1 as a static server serves it, with or
+  without the precompressed copies (nginx's `gzip_static`/`brotli_static`).
+* Debian's headless Chromium, driven by Playwright (no browser download),
+  with every host but 127.0.0.1 blocked.
+* The fixtures `site` (the built book, served) and `browser` (a Chromium
+  context that fails the module if anything tried another host), which the
+  root conftest.py registers for every test.
+
+bench/ imports the same helpers (its scripts run as `python -m bench.NAME`
+from the repository's root).
+"""
+import contextlib
+import functools
+import http.server
+import mimetypes
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.prerequisites import require_command, require_or_skip
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK_DIR = ROOT / "book"
+HTML_DIR = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+WEB = ROOT / "web"
+PAGES = sorted(BOOK_DIR.glob("*.md"))
+PAGE_NAMES = [page.stem for page in PAGES]
+
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+THIS_HOST = ("http://127.0.0.1:", "blob:", "data:")
+
+
+def pages_with_code():
+    """The pages with code cells (they have launch buttons and expected
+    outputs)."""
+    from repository_links import page_has_code
+
+    return [page for page in PAGES if page_has_code(page)]
+
+
+def binder_launch_links(html_text):
+    """The page's buttons that launch it on Binder (a mention of
+    mybinder.org in the prose is not one)."""
+    from repository_links import BINDERHUB
+
+    return set(re.findall(re.escape(BINDERHUB) + r'/v2/[^"\s<]*', html_text))
+
+
+def require_built_book():
+    require_or_skip((HTML_DIR / "book" / "index.html").is_file(),
+                    "no built book: run `bash ci/build.sh` first")
+
+
+# -- Chromium ------------------------------------------------------------------
+
+@contextlib.contextmanager
+def launch_chromium(profile_dir, **options):
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_command(
+        "chromium", "run `bash ci/setup.sh` or `sudo apt-get install"
+        " chromium` (Debian's; Playwright's own browser download is not"
+        " used)")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile_dir), executable_path=chromium, args=CHROMIUM_FLAGS,
+            viewport={"width": 1280, "height": 900}, **options)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def only_this_host(context):
+    """Abort every request to another host; return the list of them."""
+    blocked = []
+
+    def route(route):
+        if route.request.url.startswith(THIS_HOST):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
+# -- a static server --------------------------------------------------------------
+
+class StaticServer(http.server.SimpleHTTPRequestHandler):
+    """A quiet static file server; with `precompressed`, as nginx with
+    `gzip_static on; brotli_static on;`: NAME.br or NAME.gz when it exists
+    and the browser accepts it."""
+
+    precompressed = False
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        accepted = self.headers.get("Accept-Encoding", "")
+        if self.precompressed and path.is_file():
+            for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+                packed = path.with_name(path.name + suffix)
+                if encoding in accepted and packed.is_file():
+                    return self._send_packed(path, packed, encoding)
+        return super().send_head()
+
+    def _send_packed(self, path, packed, encoding):
+        handle = packed.open("rb")
+        self.send_response(200)
+        self.send_header("Content-Type", mimetypes.guess_type(path.name)[0]
+                         or "application/octet-stream")
+        self.send_header("Content-Encoding", encoding)
+        self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
+        self.send_header("Vary", "Accept-Encoding")
+        self.end_headers()
+        return handle
+
+
+@contextlib.contextmanager
+def serve(directory, precompressed=False):
+    """`directory` served on 127.0.0.1 as a static site; yields its URL."""
+    handler = functools.partial(
+        type("Handler", (StaticServer,), {"precompressed": precompressed}),
+        directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def page_on_web_modules(profile_dir):
+    """A Chromium page at web/js/ of this checkout, served from web/, from
+    which the browser modules import; nothing else may be fetched."""
+    with serve(WEB) as site_url, launch_chromium(profile_dir) as context:
+        blocked = only_this_host(context)
+        page = context.new_page()
+        page.goto(f"{site_url}/js/")
+        yield page
+        assert blocked == []
+
+
+# -- fixtures ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site():
+    """The built book served on 127.0.0.1 (skipped, or failed in CI,
+    without a build)."""
+    require_built_book()
+    with serve(HTML_DIR) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A Chromium context of the module's own; a request to another host
+    is aborted and fails the module."""
+    with launch_chromium(tmp_path_factory.mktemp("chromium")) as context:
+        blocked = only_this_host(context)
+        yield context
+        for page in context.pages:
+            page.close(run_before_unload=False)
+        assert blocked == [], f"requests to other hosts: {blocked}"
