@@ -30,6 +30,7 @@ BOOK_DIR = ROOT / "book"
 HTML_DIR = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 WEB = ROOT / "web"
+AXE = ROOT / "tests" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = sorted(BOOK_DIR.glob("*.md"))
 PAGE_NAMES = [page.stem for page in PAGES]
 
@@ -154,6 +155,55 @@ def page_on_web_modules(profile_dir):
         page.goto(f"{site_url}/js/")
         yield page
         assert blocked == []
+
+
+# -- a built page, loaded -----------------------------------------------------------
+
+def open_built_page(browser, url, viewport=None, seen=None):
+    """Load `url` (at `viewport`) until its widgets and chart are drawn;
+    `seen`, a dict, collects the console's errors and every request."""
+    page = browser.new_page()
+    if viewport:
+        page.set_viewport_size(viewport)
+    if seen is not None:
+        seen.update(errors=[], requests=[])
+        page.on("console", lambda message: seen["errors"].append(
+            message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+        page.on("request", lambda request: seen["requests"].append(
+            request.url))
+    response = page.goto(url, wait_until="networkidle")
+    if seen is not None:
+        seen["status"] = response.status
+    # The sweep chart draws when it comes near the screen: bring it there.
+    chart = page.locator(".lenet-sweep-chart")
+    if chart.count():
+        chart.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "() => document.querySelector('.lenet-sweep-chart').dataset.drawn",
+            timeout=15000)
+        page.evaluate("() => window.scrollTo(0, 0)")
+    if page.locator(".lenet-explorer, .lenet-viewer").count():
+        page.locator(".lenet-viewer-bar").first.wait_for(timeout=15000)
+    return page
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document)).violations
+      .map(v => ({id: v.id, impact: v.impact,
+                  nodes: v.nodes.map(n => n.target.join(' '))}))""")
+
+
+def axe_violations(page):
+    """What axe-core (tests/package.json) finds on the page as it is now:
+    [{id, impact, nodes}]."""
+    require_or_skip(AXE.is_file(), "axe-core is not installed: run"
+                    " `bash ci/setup.sh` (npm ci in tests/)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document)).violations
+      .map(v => ({id: v.id, impact: v.impact,
+                  nodes: v.nodes.map(n => n.target.join(' '))}))""")
 
 
 # -- fixtures ------------------------------------------------------------------------
