@@ -2,15 +2,15 @@
 # Refresh web/vendor/: the JavaScript the built book needs, served from the
 # book itself instead of public CDNs (readers behind slow or blocked networks).
 # Pinned versions come from the npm registry; each package's licence is kept.
-# The files are committed, so building the book needs no npm.
-#   mathjax      - MathJax 3 (tex-chtml), its CHTML fonts and TeX extensions
+# The files are committed, so no reader's page and no build fetches them.
 #   vega         - vega, vega-lite and vega-embed for the 5.5.4 sweep chart;
 #                  vega-lite's major version matches Altair's (requirements.txt)
 #   tfjs         - TensorFlow.js core with its gradients and its WebAssembly
 #                  backend (single threaded, with and without SIMD) as one ES
 #                  module made by esbuild (tf-core.min.js alone registers no
 #                  gradient), for 训练 in the static 5.5.4 page
-#                  (web/js/lenet_train.js); loaded only when it is pressed
+#                  (web/js/lenet_train.js); fetched by the training worker
+#                  once the reader sets up a run
 # The book's widgets need no widget manager: they are anywidgets, which
 # web/js/static_widgets.js draws in the static pages.
 # Web/vendor/ is copied by Sphinx's html_extra_path, not html_static_path, so
@@ -18,7 +18,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-MATHJAX=mathjax@3.2.2
 VEGA=vega@5.33.1
 VEGA_LITE=vega-lite@5.20.1
 VEGA_EMBED=vega-embed@6.29.0
@@ -29,7 +28,7 @@ TFJS_WASM=@tensorflow/tfjs-backend-wasm@4.22.0
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ESBUILD=esbuild@0.25.12
-packages=("$MATHJAX" "$VEGA" "$VEGA_LITE" "$VEGA_EMBED")
+packages=("$VEGA" "$VEGA_LITE" "$VEGA_EMBED")
 echo "[vendor] npm pack ${packages[*]}"
 (cd "$work" && npm pack --silent "${packages[@]}" >/dev/null)
 for tarball in "$work"/*.tgz; do
@@ -37,14 +36,9 @@ for tarball in "$work"/*.tgz; do
 done
 # Where npm pack unpacked a package: @scope/name@1.0 -> scope-name-1.0.
 unpacked() { local p="${1#@}"; p="${p//\//-}"; echo "$work/${p/@/-}/package"; }
-mathjax="$(unpacked "$MATHJAX")"
 
 out=web/vendor
-rm -rf "$out.new" && mkdir -p "$out.new"/{mathjax,vega,tfjs}
-cp "$mathjax/LICENSE" "$mathjax/es5/tex-chtml.js" "$out.new/mathjax/"
-mkdir -p "$out.new/mathjax/output/chtml/fonts" "$out.new/mathjax/input/tex"
-cp -r "$mathjax/es5/output/chtml/fonts/woff-v2" "$out.new/mathjax/output/chtml/fonts/"
-cp -r "$mathjax/es5/input/tex/extensions" "$out.new/mathjax/input/tex/"
+rm -rf "$out.new" && mkdir -p "$out.new"/{vega,tfjs}
 for package in "$VEGA" "$VEGA_LITE" "$VEGA_EMBED"; do
   name="${package%@*}" dir="$(unpacked "$package")"
   cp "$dir/build/$name.min.js" "$out.new/vega/"

@@ -41,14 +41,14 @@ def test_page_fetches_only_files_of_the_book(page):
         assert Path(local).is_file(), f"{page.name}: {url} is missing"
 
 
-def test_math_and_widgets_come_from_the_books_own_files():
+def test_math_is_typeset_and_widgets_come_from_the_books_own_files():
     exercises = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
     model = (HTML_DIR / "book" / "lenet_model.html").read_text("utf-8")
-    # MathJax comes from the book's copy, once the text is drawn.
-    assert "js/load_mathjax.js" in model
-    loader = (HTML_DIR / "js" / "load_mathjax.js").read_text("utf-8")
-    assert '"../vendor/mathjax/tex-chtml.js"' in loader
-    assert (HTML_DIR / "vendor" / "mathjax" / "tex-chtml.js").is_file()
+    # The formulas are typeset when the book is built (static_math.py):
+    # SVG with MathML for screen readers, and no MathJax script at all.
+    assert model.count('<mjx-container class="MathJax" jax="SVG"') >= 10
+    assert "<math" in model and "\\times" not in model
+    assert "mathjax" not in " ".join(re.findall(r"<script[^>]*>", model)).lower()
     # Every widget is an anywidget, drawn by the book's own small module:
     # no RequireJS, no widget manager.
     assert re.search(r'<script[^>]*type="module"[^>]*js/static_widgets\.js',
@@ -130,3 +130,35 @@ def test_the_pages_widgets_carry_the_current_javascript():
                if model["model_module"] == "anywidget"}
     assert modules == {widget_esm("explorer"), widget_esm("network_viewer"),
                        widget_esm("run_chart")}
+
+
+def test_the_precompressed_copies_are_of_the_files_as_served():
+    """NAME.gz and NAME.br beside a file are that file, compressed: a copy
+    made before the file was last written would serve an old one."""
+    import gzip
+
+    import brotli
+
+    stale = []
+    for packed in [*HTML_DIR.rglob("*.gz"), *HTML_DIR.rglob("*.br")]:
+        source = packed.with_suffix("")
+        if not source.is_file():
+            continue
+        data = packed.read_bytes()
+        unpacked = (gzip.decompress(data) if packed.suffix == ".gz"
+                    else brotli.decompress(data))
+        if unpacked != source.read_bytes():
+            stale.append(str(packed.relative_to(HTML_DIR)))
+    assert stale == []
+
+
+def test_the_lenet_figures_boxes_have_the_drawings_shapes():
+    """The figure's box is sized before the SVG arrives (book.css), with
+    each drawing's own width and height, so nothing moves."""
+    css = (HTML_DIR / "css" / "book.css").read_text("utf-8")
+    ratios = re.findall(r"aspect-ratio: (\d+) / (\d+)", css)
+    sizes = [re.search(r'<svg[^>]*width="(\d+)" height="(\d+)"',
+                       path.read_text("utf-8")).groups()
+             for path in (HTML_DIR / "_images" / "lenet.svg",
+                          HTML_DIR / "figures" / "lenet-narrow.svg")]
+    assert ratios == sizes

@@ -180,6 +180,9 @@ def build_copy(folder, remote, environ):
         shutil.copy2(ROOT / name, folder / name)
     git_repo(folder, remote, branch="course")
     shutil.copytree(EXECUTION_CACHE, folder / "_build" / ".jupyter_cache")
+    # MathJax in node typesets the formulas (book/_ext/static_math.py).
+    (folder / "ci" / "js" / "node_modules").symlink_to(
+        ROOT / "ci" / "js" / "node_modules")
     env = {key: value for key, value in os.environ.items()
            if key not in (links.URL_ENV_VAR, links.BRANCH_ENV_VAR)}
     env.update(environ)

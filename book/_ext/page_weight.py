@@ -6,17 +6,21 @@
   to the icons the site uses (fontTools): 275 KB of fonts become a few.
 * The theme's early downloads that no text needs are put after the text:
   its preloads of bootstrap.js and its own script (both also loaded,
-  deferred, at the end of the body) are dropped, and the three search
-  scripts of its search-as-you-type (off in this book) are deferred.
+  deferred, at the end of the body) are dropped, and the scripts in the
+  head (Sphinx's, the extensions', the search's) are deferred, in their
+  order, but documentation_options.js, which the page's inline scripts
+  use as they run: each of them held the first paint back by a round trip
+  on a slow line.
 * Large blocks of JSON data in a page (on 5.5.4 the saved widget state,
   0.16 MB with the widgets' modules, and the sweep chart's 0.08 MB) become
   files beside the page, named in the block's `data-src`: on a line that
   does not compress they would share the bandwidth with the text's
   stylesheets and delay the first paint.  web/js/static_widgets.js and the
   chart fetch them when they draw.
-* Every text file of the site larger than MIN_BYTES gets precompressed
-  copies beside it, `NAME.gz` and `NAME.br`, for servers that send them when
-  the browser accepts them (nginx `gzip_static on;` and `brotli_static on;`,
+* Every text file of the site larger than MIN_BYTES, and the WebAssembly
+  of TF.js (its .br is a quarter of it), gets precompressed copies beside
+  it, `NAME.gz` and `NAME.br`, for servers that send them when the browser
+  accepts them (nginx `gzip_static on;` and `brotli_static on;`,
   see "给教师" in book/about.md).  A server that does not compress serves the
   files as before.
 """
@@ -32,8 +36,11 @@ ICON_SCRIPT = re.compile(
     r'</script>\n?')
 PRELOAD = re.compile(r'[ \t]*<link rel="preload" as="script" href="[^"]*"'
                      r' />\n?')
-SEARCH_SCRIPT = re.compile(
-    r'<script (src="[^"]*(?:searchtools|language_data|searchindex)\.js")>')
+# A classic script of the head, loaded as it is met; DOCUMENTATION_OPTIONS
+# must be there when the inline scripts after it run.
+BLOCKING_SCRIPT = re.compile(r'<script ((?:(?!async|defer|type=)[^>])*'
+                             r'src="(?![^"]*documentation_options\.js)'
+                             r'[^"]*\.js(?:\?[^"]*)?"[^>]*)>')
 JSON_BLOCK = re.compile(
     r'<script type="(application/(?:vnd\.jupyter\.widget-state\+)?json)"'
     r'(?: id="([\w-]+)")?>(.*?)</script>', re.S)
@@ -45,18 +52,18 @@ ICON_FONTS = Path("_static", "vendor", "fontawesome", "webfonts")
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"\\([0-9a-f]{4})"\}')
 ICON_CLASS = re.compile(r'\bfa-([a-z0-9-]+)')
 COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt",
-                       ".ttf", ".eot", ".xml", ".ipynb", ".md"}
+                       ".ttf", ".eot", ".xml", ".ipynb", ".md", ".wasm"}
 MIN_BYTES = 1024
 
 
 def lighten(path):
-    """Drop the icon script and the preloads from one page, defer its
-    search scripts, move its large JSON blocks to files; whether anything
-    changed."""
+    """Drop the icon script and the preloads from one page, defer the
+    scripts of its head, move its large JSON blocks to files; whether
+    anything changed."""
     text = path.read_text(encoding="utf-8")
     lighter = ICON_SCRIPT.sub("", text)
     head, _, rest = lighter.partition("</head>")
-    head = SEARCH_SCRIPT.sub(r"<script defer \1>", PRELOAD.sub("", head))
+    head = BLOCKING_SCRIPT.sub(r"<script defer \1>", PRELOAD.sub("", head))
     lighter = JSON_BLOCK.sub(
         lambda block: external_json(path, block), head + "</head>" + rest)
     if lighter != text:
@@ -143,5 +150,8 @@ def _finished(app, exception):
 
 
 def setup(app):
-    app.connect("build-finished", _finished)
+    # Last, after every handler that writes files (the theme overwrites
+    # _static/pygments.css when the build finishes): a copy made before
+    # would be of the file it replaced.
+    app.connect("build-finished", _finished, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
