@@ -27,7 +27,7 @@ from pathlib import Path
 
 from lenet.measurements import spread
 from tests.site import HTML_DIR as HTML
-from tests.site import launch_chromium, only_this_host, serve
+from tests.site import draw_widgets, launch_chromium, only_this_host, serve
 
 BOOK_NETWORK = "k5-c6x16-sigmoid"
 LARGEST_NETWORK = "k3-c32x64-relu"
@@ -61,6 +61,7 @@ def measure_once(site):
         only_this_host(context)
         page = context.new_page()
         page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
+        draw_widgets(page)
         viewer = page.locator(".lenet-viewer")
         viewer.wait_for(timeout=30000)
         page.wait_for_function(

@@ -64,17 +64,21 @@ def require_built_book():
 # -- Chromium ------------------------------------------------------------------
 
 @contextlib.contextmanager
-def launch_chromium(profile_dir, **options):
+def launch_chromium(profile_dir, executable=None, **options):
+    """A persistent Chromium context (desktop-sized unless `options` say
+    otherwise); `executable` in place of Debian's chromium (bench.phone
+    starts it in a CPU quota)."""
     from playwright.sync_api import sync_playwright
 
-    chromium = require_command(
+    chromium = executable or require_command(
         "chromium", "run `bash ci/setup.sh` or `sudo apt-get install"
         " chromium` (Debian's; Playwright's own browser download is not"
         " used)")
+    options.setdefault("viewport", {"width": 1280, "height": 900})
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile_dir), executable_path=chromium, args=CHROMIUM_FLAGS,
-            viewport={"width": 1280, "height": 900}, **options)
+            **options)
         try:
             yield context
         finally:
@@ -159,6 +163,37 @@ def page_on_web_modules(profile_dir):
 
 # -- a built page, loaded -----------------------------------------------------------
 
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+# The widgets and the sweep chart; each is drawn when it comes near the
+# screen (web/js/lenet_dom.js whenNear) and then has data-drawn.
+DRAWN_LATER = ".lenet-static-widget, .lenet-sweep-chart"
+
+
+def draw_widgets(page, timeout=15000):
+    """Scroll to each widget and chart of `page`, as a reader would, until
+    it is drawn; then back to the top."""
+    views = page.locator(WIDGET_VIEW).count()
+    if views:  # the places appear once the widgets' state has arrived
+        page.wait_for_function(
+            "n => document.querySelectorAll('.lenet-static-widget').length"
+            " === n", arg=views, timeout=timeout)
+    for place in page.locator(DRAWN_LATER).all():
+        place.scroll_into_view_if_needed()
+        page.wait_for_function("el => el.dataset.drawn",
+                               arg=place.element_handle(), timeout=timeout)
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
+def show_explorer(page, timeout=30000):
+    """Scroll to 5.5.4's explorer (the page's first widget) until it is
+    drawn, as a reader who goes straight to it."""
+    place = page.locator(".lenet-static-widget").first
+    place.wait_for(state="attached", timeout=timeout)
+    place.scroll_into_view_if_needed()
+    page.wait_for_selector(".lenet-explorer button.lenet-train",
+                           timeout=timeout)
+
+
 def open_built_page(browser, url, viewport=None, seen=None):
     """Load `url` (at `viewport`) until its widgets and chart are drawn;
     `seen`, a dict, collects the console's errors and every request."""
@@ -175,24 +210,10 @@ def open_built_page(browser, url, viewport=None, seen=None):
     response = page.goto(url, wait_until="networkidle")
     if seen is not None:
         seen["status"] = response.status
-    # The sweep chart draws when it comes near the screen: bring it there.
-    chart = page.locator(".lenet-sweep-chart")
-    if chart.count():
-        chart.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "() => document.querySelector('.lenet-sweep-chart').dataset.drawn",
-            timeout=15000)
-        page.evaluate("() => window.scrollTo(0, 0)")
-    if page.locator(".lenet-explorer, .lenet-viewer").count():
+    draw_widgets(page)
+    if page.locator(".lenet-viewer").count():  # its network's answer
         page.locator(".lenet-viewer-bar").first.wait_for(timeout=15000)
     return page
-
-
-def axe_violations(page):
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => (await axe.run(document)).violations
-      .map(v => ({id: v.id, impact: v.impact,
-                  nodes: v.nodes.map(n => n.target.join(' '))}))""")
 
 
 def axe_violations(page):

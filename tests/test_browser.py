@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.site import SCREENSHOTS, require_built_book
+from tests.site import SCREENSHOTS, draw_widgets, require_built_book
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -24,6 +24,7 @@ def open_page(browser, url):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("request", lambda request: requests.append(request.url))
     response = page.goto(url, wait_until="networkidle")
+    draw_widgets(page)
     return page, response, errors, requests
 
 
@@ -200,7 +201,7 @@ def test_sweep_chart_answers_its_controls(browser, site):
     runs = {run_key(r): r for r in load_sweep()["runs"]}
     page, *_ = open_page(browser, f"{site}/book/exercises.html")
     chart = page.locator(".lenet-sweep-chart")
-    chart.scroll_into_view_if_needed()  # Vega loads when it comes near
+    chart.scroll_into_view_if_needed()
     headline = chart.locator("svg text", has_text="训练用时")
     headline.wait_for(timeout=15000)
     book_lenet = runs[(5, (6, 16), "sigmoid")]
@@ -228,4 +229,38 @@ def test_sweep_chart_answers_its_controls(browser, site):
         arg=[headline.element_handle(), f"{picked['final_test_acc']:.4f}"],
         timeout=5000)
     assert chart.locator("select").first.input_value() == "7"
+    page.close()
+
+
+def test_widgets_load_when_the_reader_comes_near_them(browser, site):
+    """At a phone's size, 5.5.4 fetches no widget state and runs no widget
+    until the reader scrolls towards one; a state that does not arrive is
+    said in Chinese in the widget's place, and the next widget asks again."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 412, "height": 823})
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    refused = []
+
+    def refuse_once(route):
+        if refused:
+            route.fallback()
+        else:
+            refused.append(route.request.url)
+            route.abort("connectionreset")
+    page.route("**/exercises.widgets.json", refuse_once)
+    page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
+    places = page.locator(".lenet-static-widget")
+    assert places.count() == 3
+    assert not [url for url in requests if "widgets.json" in url]
+    assert page.locator(".lenet-explorer, .lenet-viewer").count() == 0
+
+    places.first.scroll_into_view_if_needed()
+    page.wait_for_function("el => el.dataset.drawn",
+                           arg=places.first.element_handle())
+    assert places.first.get_attribute("data-drawn") == "failed"
+    assert "没能显示" in places.first.inner_text()
+    draw_widgets(page)  # the viewer, further down, fetches the state again
+    assert page.locator(".lenet-viewer").count() == 1
+    assert len([url for url in requests if "widgets.json" in url]) == 2
     page.close()

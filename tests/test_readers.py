@@ -172,3 +172,37 @@ def test_the_strip_is_used_by_keyboard_and_marks_the_chosen_image(
     assert viewer.locator(".lenet-viewer-bar.top").count() == 0
     assert viewer.locator(".lenet-viewer-bar[data-probability]").count() == 0
     page.close()
+
+
+# Each layout shift of the page, as Core Web Vitals counts them (not those
+# right after the reader's own input).
+LAYOUT_SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (!e.hadRecentInput) window.__shifts.push(e.value);
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_moves_while_a_page_loads(browser, site, name):
+    """The formulas come typeset and the widgets draw before they come into
+    view: while the page loads and while a reader scrolls down it, a third
+    of a screen at a time, the page's cumulative layout shift stays within
+    Core Web Vitals' 0.02 goal (at a phone's size, where a shift moves the
+    most)."""
+    page = browser.new_page()
+    page.set_viewport_size(PHONE)
+    page.add_init_script(LAYOUT_SHIFTS)
+    page.goto(f"{site}/{name}.html", wait_until="networkidle")
+    while page.evaluate("""() => {
+        const before = window.scrollY;
+        window.scrollBy(0, innerHeight / 3);
+        return window.scrollY > before; }"""):
+        page.wait_for_timeout(100)
+        page.wait_for_load_state("networkidle")
+    shifts = page.evaluate("() => window.__shifts")
+    page.close()
+    assert sum(shifts) <= 0.02, shifts

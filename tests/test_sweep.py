@@ -154,7 +154,7 @@ def test_chart_has_the_three_controls_and_every_run(data):
     module = (WEB / "js" / Path(CHART_MODULE_URL).name).read_text("utf-8")
     assert 'addSignalListener("pick"' in module
     assert 'new URL("../vendor/vega/", import.meta.url)' in module
-    assert "IntersectionObserver" in module
+    assert "whenNear(chart, () => draw(chart))" in module
     # The same data give the same element id (nbval compares this output).
     assert html == SweepChart(data)._repr_mimebundle_()["text/html"]
 

@@ -26,6 +26,25 @@ export function svgElement(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** Call `draw()` once, when `place` comes within NEAR of the screen (at
+ * once where there is no IntersectionObserver).  A widget far down the page
+ * is drawn as the reader scrolls towards it, not while the page loads on a
+ * phone's CPU. */
+const NEAR = "400px";
+export function whenNear(place, draw) {
+  if (!("IntersectionObserver" in globalThis)) {
+    draw();
+    return;
+  }
+  const seen = new IntersectionObserver((entries) => {
+    if (entries.some((entry) => entry.isIntersecting)) {
+      seen.disconnect();
+      draw();
+    }
+  }, { rootMargin: NEAR });
+  seen.observe(place);
+}
+
 /** Is a kernel behind this page (JupyterLab), or is it the static book? */
 export function hasKernel(model) {
   return Boolean(model.widget_manager && model.widget_manager.kernel);

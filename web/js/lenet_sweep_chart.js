@@ -6,6 +6,7 @@
 // which follows the chart's controls (lenet_channel.js).
 
 import { publish, TOPICS } from "./lenet_channel.js";
+import { whenNear } from "./lenet_dom.js";
 
 const VEGA = new URL("../vendor/vega/", import.meta.url);
 
@@ -44,15 +45,5 @@ async function draw(chart) {
 }
 
 for (const chart of document.querySelectorAll(".lenet-sweep-chart")) {
-  if (!("IntersectionObserver" in window)) {
-    draw(chart);
-    continue;
-  }
-  const seen = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) {
-      seen.disconnect();
-      draw(chart);
-    }
-  }, { rootMargin: "800px" });
-  seen.observe(chart);
+  whenNear(chart, () => draw(chart));
 }

@@ -1,5 +1,7 @@
 // The book's widgets in the static HTML, with no kernel and no widget
-// manager.  Every widget of this book is an anywidget: its module's text is
+// manager.  Each widget is drawn when it comes near the screen
+// (lenet_dom.js whenNear), so a phone loading the page runs no widget code
+// until the reader scrolls towards one.  Every widget of this book is an anywidget: its module's text is
 // in the page's saved widget state (`_esm`), so drawing one needs only a
 // model that holds that state.  A few kilobytes instead of the 4 MB widget
 // manager and RequireJS, and nothing loads before the text is drawn (this
@@ -9,6 +11,8 @@
 // set, on/off ("change:NAME", "msg:custom"), save_changes and send, which
 // here goes to no kernel.  widget_manager.kernel is null, which is how the
 // modules know they are in the static book.
+
+import { whenNear } from "./lenet_dom.js";
 
 const STATE = "application/vnd.jupyter.widget-state+json";
 const VIEW = "application/vnd.jupyter.widget-view+json";
@@ -62,16 +66,8 @@ function withBuffers(state, buffers = []) {
   return state;
 }
 
-async function draw(view, models) {
-  const { model_id: id } = JSON.parse(view.textContent);
-  const saved = models[id];
-  const place = document.createElement("div");
-  place.className = "lenet-static-widget";
-  view.before(place);
-  if (!saved || saved.model_module !== "anywidget" || !saved.state._esm) {
-    place.textContent = "（这个交互部件需要运行中的 Python 内核。）";
-    return;
-  }
+/** The module of a saved anywidget, drawn into `place` with its model. */
+async function drawSaved(place, saved, id) {
   const model = new StaticModel(id, withBuffers({ ...saved.state },
                                                 saved.buffers));
   const url = URL.createObjectURL(new Blob([model.get("_esm")],
@@ -81,24 +77,52 @@ async function draw(view, models) {
     const widget = module.default ?? module;
     await widget.initialize?.({ model });
     await widget.render({ model, el: place });
-  } catch (error) {
-    place.textContent = `这个交互部件没能显示：${error.message}`;
-    console.error(error);
   } finally {
     URL.revokeObjectURL(url);
   }
 }
 
 // The state is in the page, or (book/_ext/page_weight.py) in a file beside
-// it that the block names.
+// it that the block names, fetched when the first widget comes near (and
+// again by the next one if that failed).
 const stateScript = document.querySelector(`script[type="${STATE}"]`);
-if (stateScript) {
-  const saved = stateScript.dataset.src
-    ? fetch(new URL(stateScript.dataset.src, document.baseURI)).then((r) => r.json())
-    : Promise.resolve(JSON.parse(stateScript.textContent));
-  saved.then(({ state: models }) => {
-    for (const view of document.querySelectorAll(`script[type="${VIEW}"]`)) {
-      draw(view, models);
+let savedState = null;
+function savedModels() {
+  savedState ??= (stateScript.dataset.src
+    ? fetch(new URL(stateScript.dataset.src, document.baseURI)).then((r) => {
+      if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+      return r.json();
+    })
+    : Promise.resolve(JSON.parse(stateScript.textContent)))
+    .catch((error) => {
+      savedState = null;
+      throw error;
+    });
+  return savedState.then(({ state }) => state);
+}
+
+async function draw(place, id) {
+  try {
+    const saved = (await savedModels())[id];
+    if (!saved || saved.model_module !== "anywidget" || !saved.state._esm) {
+      place.textContent = "（这个交互部件需要运行中的 Python 内核。）";
+    } else {
+      await drawSaved(place, saved, id);
     }
-  });
+    place.dataset.drawn = "true";
+  } catch (error) {
+    place.textContent = `这个交互部件没能显示（${error.message}）。请检查网络后刷新页面。`;
+    place.dataset.drawn = "failed";
+    console.error(error);
+  }
+}
+
+if (stateScript) {
+  for (const view of document.querySelectorAll(`script[type="${VIEW}"]`)) {
+    const { model_id: id } = JSON.parse(view.textContent);
+    const place = document.createElement("div");
+    place.className = "lenet-static-widget";
+    view.before(place);
+    whenNear(place, () => draw(place, id));
+  }
 }
