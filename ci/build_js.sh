@@ -5,7 +5,10 @@
 #                              from book/lenet/contract.py;
 #   book/lenet/esm/NAME.js     each widget's module, bundled by esbuild
 #                              (pinned in ci/js/package-lock.json) from
-#                              web/js/ENTRY and everything it imports.
+#                              web/js/ENTRY and everything it imports;
+#   web/js/dist/lenet_train_worker.js   the training worker, bundled the
+#                              same way: one request instead of a tree of
+#                              modules on a slow line.
 # Usage: ci/build_js.sh           write them (after editing web/js/ or the
 #                                 contract)
 #        ci/build_js.sh --check   write nothing; fail, naming the file, if a
@@ -18,8 +21,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # name of the bundle = its entry module in web/js/
 WIDGETS=(explorer=lenet_explorer.js network_viewer=lenet_network_viewer.js
          run_chart=lenet_run_chart.js)
+WORKER=lenet_train_worker.js
 CONTRACT=web/js/lenet_contract.js
 ESM_DIR="${LENET_ESM_DIR:-book/lenet/esm}"
+DIST_DIR="${LENET_DIST_DIR:-web/js/dist}"
 ESBUILD=ci/js/node_modules/.bin/esbuild
 python="${PYTHON:-python}"
 
@@ -28,13 +33,14 @@ if [ ! -x "$ESBUILD" ]; then
   exit 1
 fi
 out="$ESM_DIR"
+dist="$DIST_DIR"
 contract_out="$CONTRACT"
 if [ "${1:-}" = --check ]; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
-  out="$work/esm" contract_out="$work/lenet_contract.js"
+  out="$work/esm" dist="$work/dist" contract_out="$work/lenet_contract.js"
 fi
-mkdir -p "$out"
+mkdir -p "$out" "$dist"
 
 "$python" -c 'import sys; from lenet.contract import javascript_module
 sys.stdout.write(javascript_module())' > "$contract_out"
@@ -46,9 +52,13 @@ for widget in "${WIDGETS[@]}"; do
     --charset=utf8 --legal-comments=none --log-level=warning \
     --outfile="$out/${widget%%=*}.js"
 done
+# The worker imports TF.js itself once it has fetched it (not bundled).
+"$ESBUILD" "web/js/$WORKER" --bundle --format=esm --target=es2020 \
+  --minify --charset=utf8 --legal-comments=none --log-level=warning \
+  --outfile="$dist/$WORKER"
 
 if [ "${1:-}" != --check ]; then
-  echo "[build_js] wrote $CONTRACT and ${#WIDGETS[@]} bundles in $ESM_DIR"
+  echo "[build_js] wrote $CONTRACT, ${#WIDGETS[@]} bundles in $ESM_DIR and $DIST_DIR/$WORKER"
   exit 0
 fi
 stale=()
@@ -57,8 +67,9 @@ for widget in "${WIDGETS[@]}"; do
   name="${widget%%=*}.js"
   cmp -s "$out/$name" "$ESM_DIR/$name" || stale+=("$ESM_DIR/$name")
 done
+cmp -s "$dist/$WORKER" "$DIST_DIR/$WORKER" || stale+=("$DIST_DIR/$WORKER")
 if [ ${#stale[@]} -gt 0 ]; then
   echo "[build_js] not what the sources give: ${stale[*]}. Run \`bash ci/build_js.sh\` and commit them." >&2
   exit 1
 fi
-echo "[build_js] $CONTRACT and the bundles in $ESM_DIR are current"
+echo "[build_js] $CONTRACT and the bundles in $ESM_DIR and $DIST_DIR are current"

@@ -185,6 +185,10 @@ def test_the_history_and_the_messages_read_as_pythons(page):
         ("failed", dict(error="找不到数据")),
         ("loading_browser", dict(megabytes=3.5)),
         ("data_incomplete", dict(labels=10, bytes=7000)),
+        ("downloading", dict(loaded=0.123456, total=2.21, percent=5.586)),
+        ("downloading", dict(loaded=2.21, total=2.21, percent=100.0)),
+        ("download_failed", dict(error="Failed to fetch")),
+        ("stopped_loading", {}),
     ]
     js = page.evaluate("""async ([configs, values]) => {
       const a = await import('./lenet_architecture.js');

@@ -316,3 +316,52 @@ def test_the_registered_max_pool_gradient_goes_to_the_first_maximum(page):
             first = int(np.argmax(window))  # the first of equal maxima
             exact[b, 2 * i + first // 2, 2 * j + first % 2, c] = dy[b, i, j, c]
         assert np.array_equal(got, exact), (n, size, channels)
+
+
+def test_the_registered_kernel_is_the_input_gradient(page):
+    """Conv2DBackpropInput as the book registers it (a convolution with the
+    turned filter), against float64: dx[n, h, w, ci] = sum over kh, kw, co
+    of dy[n, h - kh, w - kw, co] * W[kh, kw, ci, co], for the shapes the
+    explorer's layers have."""
+    rng = np.random.default_rng(2)
+    for n, size, ci, co, k in [(3, 12, 6, 16, 5), (2, 13, 4, 8, 3),
+                               (4, 9, 3, 2, 1), (1, 11, 2, 3, 11)]:
+        out = size - k + 1
+        dy = rng.standard_normal((n, out, out, co)).astype("float32")
+        w = rng.standard_normal((k, k, ci, co)).astype("float32")
+        got = decode(page.evaluate(
+            """([dy, dyShape, w, wShape, inputShape]) => {
+              const result = tf.engine().runKernel('Conv2DBackpropInput',
+                { dy: tf.tensor(floatsOf(dy), dyShape), filter: tf.tensor(floatsOf(w), wShape) },
+                { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC',
+                  dimRoundingMode: undefined, inputShape });
+              return base64Of(result.dataSync());
+            }""", [encode(dy), list(dy.shape), encode(w), list(w.shape),
+                   [n, size, size, ci]]), (n, size, size, ci))
+        exact = np.zeros((n, size, size, ci))
+        for a, b in np.ndindex(k, k):
+            exact[:, a:a + out, b:b + out, :] += np.einsum(
+                "nhwo,io->nhwi", dy.astype("float64"), w[a, b].astype("float64"))
+        assert relative_error(got, exact) <= FLOAT32_FLOOR, (n, size, ci, co, k)
+
+
+@pytest.mark.parametrize("transpose_a, transpose_b", [
+    (False, False), (False, True), (True, False), (True, True)])
+def test_the_registered_matrix_product_transposes_as_asked(
+        page, transpose_a, transpose_b):
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((1, 84, 120)).astype("float32")
+    b = rng.standard_normal((1, 120, 64)).astype("float32")
+    a_in = a.transpose(0, 2, 1) if transpose_a else a
+    b_in = b.transpose(0, 2, 1) if transpose_b else b
+    got = decode(page.evaluate(
+        """([a, aShape, b, bShape, transposeA, transposeB]) => {
+          const result = tf.engine().runKernel('BatchMatMul',
+            { a: tf.tensor(floatsOf(a), aShape), b: tf.tensor(floatsOf(b), bShape) },
+            { transposeA, transposeB });
+          return base64Of(result.dataSync());
+        }""", [encode(np.ascontiguousarray(a_in)), list(a_in.shape),
+               encode(np.ascontiguousarray(b_in)), list(b_in.shape),
+               transpose_a, transpose_b]), (1, 84, 64))
+    exact = a.astype("float64") @ b.astype("float64")
+    assert relative_error(got, exact) <= FLOAT32_FLOOR

@@ -119,15 +119,18 @@ def expected_exercises(text):
 
 def expected_browser_training():
     from lenet import contract
+    from lenet.explorer_logic import PRESETS
     from lenet.measurements import (browser_subset_table,
-                                    browser_training_summary)
+                                    browser_training_summary, subset_facts)
 
+    preset = PRESETS[contract.BROWSER_PRESET]
     return {
         "browser_train_size": contract.BROWSER_TRAIN_SIZE,
         "browser_test_size": contract.BROWSER_TEST_SIZE,
         "browser_megabytes": contract.for_browser()["browser"]["megabytes"],
-        "browser_subset_date":
-            browser_subset_table()[1]["provenance"]["date"][:10],
+        "browser_lr": preset.lr, "browser_batch_size": preset.batch_size,
+        **{f"browser_{key}": value
+           for key, value in subset_facts(*browser_subset_table()).items()},
         **{f"browser_{key}": value
            for key, value in browser_training_summary().items()}}
 

@@ -35,16 +35,29 @@ WEIGHTS_DIR = WEB / "data" / "lenet-weights"
 WEIGHTS_URL = "../data/lenet-weights/"
 # Training in the static page (web/js/lenet_train_worker.js, a module
 # worker) on the first images of Fashion-MNIST, shipped with the book
-# (ci/record/browser_subset.py writes them): 5,000 training images are
-# 2.2 MB gzipped and reached 0.83 in the measurements of book/data/
-# browser_subset.json; 1,000 test images (0.44 MB) give the accuracy to
-# about ±1.2 %.
-BROWSER_DATA_DIR = WEB / "data" / "fashion-mnist-subset"
-BROWSER_DATA_URL = "../data/fashion-mnist-subset/"
+# (ci/record/browser_subset.py writes them, and measures what the sizes and
+# the gray levels cost, book/data/browser_subset.json): 5,000 training
+# images, 1,000 test images (the accuracy to about ±1.2 %), each pixel
+# rounded to one of 16 gray levels (multiples of 17), which halves the
+# gzipped bytes.
+BROWSER_DATA_PATH = "data/fashion-mnist-subset/"
+BROWSER_DATA_DIR = WEB / BROWSER_DATA_PATH
+BROWSER_DATA_URL = "../" + BROWSER_DATA_PATH
 BROWSER_TRAIN_SIZE, BROWSER_TEST_SIZE = 5000, 1000
-TRAIN_WORKER = "js/lenet_train_worker.js"
-TRAIN_WORKER_URL = "../" + TRAIN_WORKER
-TFJS_URL = "../vendor/tfjs/"
+BROWSER_GRAY_LEVELS = 16
+# The training worker, bundled by ci/build_js.sh from
+# web/js/lenet_train_worker.js.
+TRAIN_WORKER = "js/dist/lenet_train_worker.js"
+TFJS_PATH = "vendor/tfjs/"
+# What the worker fetches itself, with progress (paths under the site's
+# root, which is one folder above the pages and the worker alike); it
+# takes one of the two .wasm files, as TF.js would.
+BROWSER_FILES = (TFJS_PATH + "tfjs.esm.min.js",
+                 TFJS_PATH + "tfjs-backend-wasm-simd.wasm",
+                 TFJS_PATH + "tfjs-backend-wasm.wasm",
+                 *(f"{BROWSER_DATA_PATH}{name}.u8.gz" for name in (
+                     "train-images", "train-labels", "test-images",
+                     "test-labels")))
 
 
 def widget_esm(name):
@@ -123,9 +136,11 @@ MESSAGE_TYPES = {
     "train": "train", "stop": "stop", "feature_maps": "feature_maps",
     # page -> kernel, and back: a trained network's weights file
     "weights": "weights",
+    # page -> worker: fetch what training needs, before 训练 is pressed
+    "prefetch": "prefetch",
     # worker -> page (feature_maps, too)
-    "state": "state", "progress": "progress", "epoch": "epoch",
-    "finished": "finished", "failed": "failed",
+    "download": "download", "state": "state", "progress": "progress",
+    "epoch": "epoch", "finished": "finished", "failed": "failed",
 }
 # Every message of a run, the same from either engine.  Placeholders are
 # filled by `say` here and by `say` of web/js/lenet_format.js, each number
@@ -147,9 +162,14 @@ MESSAGES = {
     "unreadable": "这个配置无法读取：{error}",
     "failed": "训练没有完成：{error}",
     "worker_failed": "训练没有完成：网页里的训练程序没能启动（{error}）。",
+    "downloading": "正在下载训练程序和数据：{loaded} / {total} MB（{percent}%）",
+    "download_failed": "下载中断了（{error}）。请检查网络，再点“训练”接着下载："
+                       "已经下载完的文件不会重新下载。",
+    "stopped_loading": "已停止：训练还没有开始。",
     "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像",
 }
-DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1}
+DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1,
+            "loaded": 1, "total": 1, "percent": 0}
 
 
 def say(message, **values):
@@ -290,14 +310,19 @@ def module_files(entry):
     return found
 
 
+def browser_files():
+    """{path under the site's root: bytes} of what the worker fetches."""
+    return {path: (WEB / path).stat().st_size for path in BROWSER_FILES}
+
+
 def browser_download_bytes():
-    """Bytes the first 训练 in the page downloads, uncompressed: the worker
-    and its modules, TF.js (the worker may take the .wasm without SIMD
-    instead; it is the smaller one) and the shipped images."""
-    files = [*module_files(TRAIN_WORKER),
-             WEB / "vendor/tfjs/tfjs-backend-wasm-simd.wasm",
-             *sorted(BROWSER_DATA_DIR.glob("*.u8.gz"))]
-    return sum(path.stat().st_size for path in files)
+    """Bytes the first 训练 in the page downloads, as files: the worker and
+    its modules and what it fetches (with the SIMD .wasm; the other is
+    smaller)."""
+    fetched = {path: size for path, size in browser_files().items()
+               if not path.endswith("tfjs-backend-wasm.wasm")}
+    return (sum(path.stat().st_size for path in module_files(TRAIN_WORKER))
+            + sum(fetched.values()))
 
 
 def _range(low, high, step=1):
@@ -333,8 +358,14 @@ def for_browser():
         "words": WORDS,
         "engines": ENGINES,
         "browser": {
-            "worker_url": TRAIN_WORKER_URL, "tfjs_url": TFJS_URL,
-            "data_url": BROWSER_DATA_URL,
+            # From the pages in book/, and from the worker to the root.
+            "worker_url": "../" + TRAIN_WORKER,
+            "site_root": "../" * TRAIN_WORKER.count("/"),
+            "tfjs_path": TFJS_PATH, "data_path": BROWSER_DATA_PATH,
+            "files": browser_files(),
+            "download_bytes": sum(
+                size for path, size in browser_files().items()
+                if not path.endswith("tfjs-backend-wasm.wasm")),
             "train_size": BROWSER_TRAIN_SIZE, "test_size": BROWSER_TEST_SIZE,
             "preset": BROWSER_PRESET,
             "megabytes": round(browser_download_bytes() / 1e6, 1),

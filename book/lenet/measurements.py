@@ -163,16 +163,21 @@ def _load(path, keys, how):
 
 def browser_training_summary(path=BROWSER_TRAINING):
     """What the 5.5.4 page says of training in the browser
-    (ci/record/browser_training.py --record)."""
+    (ci/record/browser_training.py --record): the browser preset's final
+    test accuracy over the seeds (lowest, mean) and its seconds (median),
+    and the speed against MXNet."""
     import statistics
 
-    data = _load(path, ("run", "speeds", "provenance"),
+    data = _load(path, ("runs", "speeds", "provenance"),
                  "ci/record/browser_training.py --record")
-    run, made = data["run"], data["provenance"]
+    runs, made = data["runs"], data["provenance"]
+    finals = [run["epochs"][-1]["test_acc"] for run in runs]
     book = data["speeds"]["原书LeNet"]
     return {
-        "final": run["epochs"][-1]["test_acc"], "seconds": run["seconds"],
-        "epochs": len(run["epochs"]),
+        "final": min(finals), "final_mean": statistics.mean(finals),
+        "last_seed": max(run["seed"] for run in runs),
+        "seconds": statistics.median(run["seconds"] for run in runs),
+        "epochs": len(runs[0]["epochs"]),
         "book_images_per_second": statistics.median(book["browser"]),
         "mxnet_images_per_second": statistics.median(book["mxnet"]),
         "ratio_low": min(book["ratio"]), "ratio_high": max(book["ratio"]),
@@ -181,13 +186,38 @@ def browser_training_summary(path=BROWSER_TRAINING):
     }
 
 
+def subset_facts(tables, data):
+    """What the 5.5.4 page says of the shipped images' gray levels: the
+    shipped size's download and mean accuracy with them and with all 256
+    levels, from browser_subset_table()."""
+    from .contract import BROWSER_GRAY_LEVELS, BROWSER_TRAIN_SIZE
+
+    def shipped(levels):
+        return next(row for row in tables[levels]
+                    if row[0] == BROWSER_TRAIN_SIZE)
+
+    levels, full = shipped(BROWSER_GRAY_LEVELS), shipped(256)
+    return {"levels": BROWSER_GRAY_LEVELS,
+            "levels_megabytes": levels[1], "levels_mean": levels[2],
+            "full_megabytes": full[1], "full_mean": full[2],
+            "subset_date": data["provenance"]["date"][:10]}
+
+
 def browser_subset_table(path=BROWSER_SUBSET):
-    """Rows (training images, MB gzipped, test accuracy of each seed) of
-    ci/record/browser_subset.py --measure, and its provenance."""
+    """Rows (training images, MB gzipped, mean final test accuracy over
+    the seeds) of ci/record/browser_subset.py --measure for `levels` gray
+    levels, by levels; and the file's data."""
+    import statistics
+
     data = _load(path, ("runs", "provenance"),
                  "ci/record/browser_subset.py --measure")
-    rows = {}
+    finals = {}
     for run in data["runs"]:
-        row = rows.setdefault(run["train_size"], [run["gzip_bytes"] / 1e6])
-        row.append(run["test_acc"][-1])
-    return [(size, *values) for size, values in sorted(rows.items())], data
+        key = (run["levels"], run["train_size"], run["gzip_bytes"])
+        finals.setdefault(key, []).append(run["test_acc"][-1])
+    tables = {}
+    for (levels, size, gzip_bytes), accuracies in sorted(finals.items()):
+        tables.setdefault(levels, []).append(
+            (size, gzip_bytes / 1e6, statistics.mean(accuracies),
+             min(accuracies)))
+    return tables, data

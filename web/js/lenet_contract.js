@@ -75,6 +75,8 @@ export const MESSAGE_TYPES = {
   "stop": "stop",
   "feature_maps": "feature_maps",
   "weights": "weights",
+  "prefetch": "prefetch",
+  "download": "download",
   "state": "state",
   "progress": "progress",
   "epoch": "epoch",
@@ -94,11 +96,17 @@ export const MESSAGES = {
   "unreadable": "这个配置无法读取：{error}",
   "failed": "训练没有完成：{error}",
   "worker_failed": "训练没有完成：网页里的训练程序没能启动（{error}）。",
+  "downloading": "正在下载训练程序和数据：{loaded} / {total} MB（{percent}%）",
+  "download_failed": "下载中断了（{error}）。请检查网络，再点“训练”接着下载：已经下载完的文件不会重新下载。",
+  "stopped_loading": "已停止：训练还没有开始。",
   "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像"
 };
 export const DECIMALS = {
   "train_loss": 4,
   "train_acc": 3,
   "test_acc": 3,
-  "seconds": 1
+  "seconds": 1,
+  "loaded": 1,
+  "total": 1,
+  "percent": 0
 };

@@ -88,6 +88,8 @@ function render({ model, el }) {
   model.on("msg:custom", (content, buffers) => {
     if (content.type === TYPES.feature_maps) maps.deliver(content, buffers);
   });
+  // The reader sets up a run: what training needs starts to arrive.
+  root.addEventListener("change", () => engine?.prefetch(), { once: true });
   exposeForTests(root, model, setConfig, config, timings);
   keepKeys(root);
   root.append(

@@ -1,5 +1,6 @@
 // The TensorFlow.js kernels the book's training needs and the WebAssembly
-// backend lacks or gets wrong, and starting that backend.  `tf` is passed
+// backend lacks, gets wrong or runs slowly (python -m bench.tfjs_kernels
+// measures the last two), and starting that backend.  `tf` is passed
 // in (web/vendor/tfjs/tfjs.esm.min.js), so this runs in the training worker
 // and in a test page alike; tests/test_browser_training.py compares each
 // kernel with a float64 computation of its own.
@@ -92,14 +93,85 @@ export function registerMaxPoolGrad(tf, backendName = "wasm") {
   return true;
 }
 
+/** Conv2DBackpropInput for the WebAssembly backend, in place of its own
+ * (a quarter of a training step's time in the explorer's networks): for a
+ * valid convolution of stride 1 the input's gradient is the convolution of
+ * dy, padded by k - 1 on each side, with the filter turned by 180 degrees
+ * and its input and output channels swapped,
+ *   dx[n, h, w, ci] = Σ_{kh, kw, co} dy[n, h - kh, w - kw, co] W[kh, kw, ci, co],
+ * which the backend's own Conv2D computes.  Anything else is refused. */
+export function registerConv2DBackpropInput(tf, backendName = "wasm") {
+  const existing = tf.getKernel("Conv2DBackpropInput", backendName);
+  if (existing?.kernelFunc.asConvolution) return false;
+  if (existing) tf.unregisterKernel("Conv2DBackpropInput", backendName);
+  const kernel = (name) => tf.getKernel(name, backendName).kernelFunc;
+  const [reverse, transpose, conv2d] = ["Reverse", "Transpose", "Conv2D"].map(kernel);
+  const ones = (v) => (Array.isArray(v) ? v : [v, v]).every((x) => x === 1);
+  const kernelFunc = ({ inputs: { dy, filter }, backend, attrs }) => {
+    const { strides, pad, dataFormat, inputShape } = attrs;
+    if (!ones(strides) || !(pad === "valid" || pad === 0) ||
+        (dataFormat && dataFormat !== "NHWC")) {
+      throw new Error("Conv2DBackpropInput: only stride 1, no padding, NHWC " +
+                      `(got strides ${strides}, pad ${pad}, ${dataFormat})`);
+    }
+    const [kh, kw] = filter.shape;
+    const turned = reverse({ inputs: { x: filter }, backend, attrs: { dims: [0, 1] } });
+    const swapped = transpose({ inputs: { x: turned }, backend,
+                                attrs: { perm: [0, 1, 3, 2] } });  // (kh, kw, co, ci)
+    const dx = conv2d({ inputs: { x: dy, filter: swapped }, backend, attrs: {
+      strides: [1, 1], pad: [[0, 0], [kh - 1, kh - 1], [kw - 1, kw - 1], [0, 0]],
+      dataFormat: "NHWC", dilations: [1, 1], dimRoundingMode: undefined } });
+    for (const info of [turned, swapped]) backend.disposeData(info.dataId);
+    if (dx.shape.join() !== inputShape.join()) {
+      throw new Error(`Conv2DBackpropInput: shape ${dx.shape} for ${inputShape}`);
+    }
+    return dx;
+  };
+  kernelFunc.asConvolution = true;
+  tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName, kernelFunc });
+  return true;
+}
+
+/** BatchMatMul for the WebAssembly backend with its operands transposed
+ * first where asked (the dense layers' forward pass, W transposed, and
+ * their weights' gradient, the outputs' gradient transposed): the
+ * backend's own kernel multiplies untransposed operands faster than it
+ * transposes inside. */
+export function registerBatchMatMul(tf, backendName = "wasm") {
+  const existing = tf.getKernel("BatchMatMul", backendName);
+  if (existing.kernelFunc.transposesFirst) return false;
+  const own = existing.kernelFunc;
+  const transpose = tf.getKernel("Transpose", backendName).kernelFunc;
+  const kernelFunc = ({ inputs: { a, b }, backend, attrs }) => {
+    const { transposeA, transposeB } = attrs;
+    if (!transposeA && !transposeB) return own({ inputs: { a, b }, backend, attrs });
+    const turned = (x, asked) => (asked ? transpose({ inputs: { x }, backend, attrs: {
+      perm: [...x.shape.keys()].map((i, _, all) => (i < all.length - 2 ? i
+        : all.length * 2 - 3 - i)) } }) : x);
+    const [a1, b1] = [turned(a, transposeA), turned(b, transposeB)];
+    const out = own({ inputs: { a: a1, b: b1 }, backend,
+                      attrs: { ...attrs, transposeA: false, transposeB: false } });
+    for (const [made, given] of [[a1, a], [b1, b]]) {
+      if (made !== given) backend.disposeData(made.dataId);
+    }
+    return out;
+  };
+  kernelFunc.transposesFirst = true;
+  tf.unregisterKernel("BatchMatMul", backendName);
+  tf.registerKernel({ kernelName: "BatchMatMul", backendName, kernelFunc });
+  return true;
+}
+
 /** TF.js on WebAssembly (SIMD where the browser has it, one thread: the
- * threaded build needs cross-origin isolation), the missing kernel added. */
+ * threaded build needs cross-origin isolation), with the book's kernels. */
 export async function startBackend(tf, wasmPath) {
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   tf.setWasmPaths(wasmPath);
   await tf.setBackend("wasm");
   await tf.ready();
   registerConv2DBackpropFilter(tf);
+  registerConv2DBackpropInput(tf);
+  registerBatchMatMul(tf);
   registerMaxPoolGrad(tf);
   return tf.getBackend();
 }

@@ -1,59 +1,117 @@
 // The 5.5.4 explorer's browser engine: a module worker that trains with
-// lenet_train.js, so that the page stays responsive.  Started on the first
-// 训练 in the static book; TensorFlow.js and the shipped images are fetched
-// then, once.
+// lenet_train.js, so that the page stays responsive.  Started when the
+// reader first sets up the explorer or presses 训练 in the static book;
+// TensorFlow.js, its WebAssembly and the shipped images are fetched then,
+// once, with their progress, and a stop or a cut-off line loses only what
+// had not arrived (lenet_download.js).
 //
 // Messages (their types: MESSAGE_TYPES of lenet_contract.js)
-//   in:  train {config, urls: {tfjs, data}}, stop, feature_maps {image}
-//   out: state {state}, progress {done, total}, epoch {record},
-//        finished {state, details, epochs, tensors, confusion}
+//   in:  prefetch {browser}, train {config, browser}, stop,
+//        feature_maps {image}                (browser: the contract's)
+//   out: download {loaded, total}, state {state}, progress {done, total},
+//        epoch {record},
+//        finished {state, details, message?, epochs, tensors, confusion}
 //          (train()'s outcome; tensors: {name: Float32Array}),
-//        feature_maps {image, label, layers, arrays}, failed {error}
+//        feature_maps {image, label, layers, arrays},
+//        failed {error, message?}
 // The page words what it is told (lenet_format.say).
 
-import * as tf from "../vendor/tfjs/tfjs.esm.min.js";
 import { MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
+import { downloads, gunzip } from "./lenet_download.js";
 import { say } from "./lenet_format.js";
 import { startBackend } from "./lenet_tfjs_kernels.js";
 import * as training from "./lenet_train.js";
 
-let stopRequested = false;
-let network = null;  // the last run's, for the feature maps
-let data = null;
+// TF.js's own test for SIMD (tfjs-backend-wasm's flags_wasm.js): it decides
+// which of the two .wasm files this browser runs, so only that one is
+// fetched.
+const SIMD_TEST = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0,
+                                  0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15,
+                                  26, 11]);
+const WASM_NAMES = ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm",
+                    "tfjs-backend-wasm-threaded-simd.wasm"];
+const DATA = ["train-images", "train-labels", "test-images", "test-labels"];
 // Progress is posted at most this often (milliseconds).
 const PROGRESS_INTERVAL = 200;
 
-async function bytesOf(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  // The files are gzipped for any server; unpack them here.
-  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+let tf = null;
+let data = null;
+let network = null;  // the last run's, for the feature maps
+let files = null;    // the downloads, kept across attempts
+let loading = null;  // the load in progress
+let controller = null;
+let stopRequested = false;
+
+class DownloadError extends Error {}
+
+const blobUrl = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type }));
+
+/** What to fetch, as URLs from this worker, with the contract's sizes. */
+function wanted(browser, simd) {
+  const paths = { tfjs: `${browser.tfjs_path}tfjs.esm.min.js`,
+                  wasm: `${browser.tfjs_path}${WASM_NAMES[simd ? 1 : 0]}` };
+  for (const name of DATA) paths[name] = `${browser.data_path}${name}.u8.gz`;
+  const url = (path) => new URL(browser.site_root + path, self.location.href).href;
+  return { urls: Object.fromEntries(Object.entries(paths).map(
+    ([key, path]) => [key, url(path)])), sizes: Object.fromEntries(
+    Object.values(paths).map((path) => [url(path), browser.files[path]])) };
 }
 
-async function load(urls) {
-  if (data) return data;
-  const base = new URL(urls.data, self.location.href);
-  await startBackend(tf, new URL(urls.tfjs, self.location.href).href);
+async function load(browser, signal) {
+  const simd = WebAssembly.validate(SIMD_TEST);
+  const { urls, sizes } = wanted(browser, simd);
+  files ??= downloads(sizes);
+  let sent = 0;
+  const got = await files.fetchAll(Object.values(urls), signal, (loaded, total) => {
+    const now = performance.now();
+    if (now - sent >= PROGRESS_INTERVAL || loaded === total) {
+      sent = now;
+      self.postMessage({ type: TYPES.download, loaded, total });
+    }
+  }).catch((error) => {
+    throw error.name === "AbortError" ? error : new DownloadError(error.message);
+  });
+  tf ??= await import(blobUrl(got[urls.tfjs], "text/javascript"));
+  // TF.js asks for a path of each of its binaries; with its SIMD flag set
+  // as tested above (and no threads) it loads the one fetched.
+  tf.env().set("WASM_HAS_SIMD_SUPPORT", simd);
+  const fetched = blobUrl(got[urls.wasm], "application/wasm");
+  await startBackend(tf, Object.fromEntries(WASM_NAMES.map((name) => [name, fetched])));
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    ["train-images", "train-labels", "test-images", "test-labels"].map(
-      (name) => bytesOf(new URL(`${name}.u8.gz`, base))));
+    DATA.map((name) => gunzip(got[urls[name]])));
   for (const [images, labels] of [[trainImages, trainLabels], [testImages, testLabels]]) {
     if (images.length !== labels.length * training.PIXELS) {
-      throw new Error(say("data_incomplete", { labels: labels.length, bytes: images.length }));
+      throw new Error(say("data_incomplete", { labels: labels.length,
+                                               bytes: images.length }));
     }
   }
   data = { trainImages, trainLabels, testImages, testLabels };
-  return data;
+}
+
+/** The data and TF.js, loading them unless they are here or on the way. */
+function ready(browser) {
+  if (data) return Promise.resolve();
+  if (!loading) {
+    controller = new AbortController();
+    loading = load(browser, controller.signal).finally(() => { loading = null; });
+  }
+  return loading;
 }
 
 // Between two batches: let the 停止 message in.
 const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function train({ config, urls }) {
+async function train({ config, browser }) {
   stopRequested = false;
   self.postMessage({ type: TYPES.state, state: "loading" });
-  await load(urls);
+  try {
+    await ready(browser);
+  } catch (error) {
+    if (error.name !== "AbortError") throw error;
+    self.postMessage({ type: TYPES.finished, state: "stopped", message: "stopped_loading",
+                       details: {}, epochs: [], tensors: null, confusion: null });
+    return;
+  }
   self.postMessage({ type: TYPES.state, state: "training" });
   let sent = 0;
   const result = await training.trainRun(tf, config, data, {
@@ -68,6 +126,10 @@ async function train({ config, urls }) {
     },
     onEpoch: (record) => self.postMessage({ type: TYPES.epoch, record }),
   });
+  finished(result);
+}
+
+function finished(result) {
   if (result.epochs.length) {
     network?.dispose();
     network = result.network;
@@ -100,12 +162,17 @@ function sendFeatureMaps({ image }) {
 self.onmessage = ({ data: message }) => {
   if (message.type === TYPES.stop) {
     stopRequested = true;
+    if (!data) controller?.abort();
+  } else if (message.type === TYPES.prefetch) {
+    ready(message.browser).catch(() => {});  // 训练 says what went wrong
   } else if (message.type === TYPES.feature_maps) {
     sendFeatureMaps(message);
   } else if (message.type === TYPES.train) {
     train(message).catch((error) => {
-      console.error(error);
-      self.postMessage({ type: TYPES.failed, error: error.message });
+      const cutOff = error instanceof DownloadError;
+      if (!cutOff) console.error(error);  // a line that drops is no bug
+      self.postMessage({ type: TYPES.failed, error: error.message,
+                         message: cutOff ? "download_failed" : "failed" });
     });
   }
 };

@@ -21,6 +21,7 @@ export function kernelEngine(model, contract) {
     train(config) { model.send({ type: TYPES.train, config }); },
     stop() { model.send({ type: TYPES.stop }); },
     featureMaps(image) { model.send({ type: TYPES.feature_maps, image }); },
+    prefetch() {},  // the kernel reads its data when it trains
   };
 }
 
@@ -34,11 +35,11 @@ export function browserEngine(model, contract, deliver) {
   let running = null;  // {config, epochs}
   const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
 
-  function finished({ state, details, epochs, tensors, confusion }) {
+  function finished({ state, details, message, epochs, tensors, confusion }) {
     const seconds = epochs.reduce((sum, e) => sum + e.seconds, 0);
     const finalAcc = epochs.at(-1)?.test_acc;
     setRun({ state, message: state === "done"
-      ? say("done", { test_acc: finalAcc, seconds }) : say(state, details) });
+      ? say("done", { test_acc: finalAcc, seconds }) : say(message ?? state, details) });
     if (!epochs.length) return;
     const { config } = running;
     const number = model.get("history").length + 1;
@@ -54,9 +55,24 @@ export function browserEngine(model, contract, deliver) {
         number, engine: contract.engines.browser, test_acc: finalAcc.toFixed(4) }) });
   }
 
+  // The download's progress, shown while a run waits for it.
+  let downloaded = null;
+  const showDownload = () => {
+    if (!downloaded || model.get("run").state !== "loading") return;
+    const { loaded, total } = downloaded;
+    setRun({ downloaded: loaded, download_total: total, message: say("downloading", {
+      loaded: loaded / 1e6, total: total / 1e6, percent: 100 * loaded / total }) });
+  };
   const handlers = {
-    [TYPES.state]: ({ state }) => setRun({ state, message: state === "loading"
-      ? say("loading_browser", { megabytes: browser.megabytes }) : "" }),
+    [TYPES.download]: ({ loaded, total }) => {
+      downloaded = { loaded, total };
+      showDownload();
+    },
+    [TYPES.state]: ({ state }) => {
+      setRun({ state, message: state === "loading"
+        ? say("loading_browser", { megabytes: browser.megabytes }) : "" });
+      showDownload();
+    },
     [TYPES.progress]: ({ done, total }) => setRun({ done, total }),
     [TYPES.epoch]: ({ record }) => {
       running.epochs = [...running.epochs, record];
@@ -65,7 +81,8 @@ export function browserEngine(model, contract, deliver) {
     },
     [TYPES.finished]: finished,
     [TYPES.feature_maps]: (message) => deliver(message, message.arrays),
-    [TYPES.failed]: ({ error }) => setRun({ state: "failed", message: say("failed", { error }) }),
+    [TYPES.failed]: ({ error, message }) => setRun({
+      state: "failed", message: say(message ?? "failed", { error }) }),
   };
 
   function start() {
@@ -90,8 +107,16 @@ export function browserEngine(model, contract, deliver) {
       running = { config, epochs: [] };
       model.set("run", { state: "loading", done: 0, total: 0, epochs: [],
                          num_epochs: config.num_epochs, message: "" });
-      start().postMessage({ type: TYPES.train, config,
-                            urls: { tfjs: browser.tfjs_url, data: browser.data_url } });
+      // Until the worker's first count: what is here already (nothing,
+      // unless a prefetch began), of all there is to fetch.
+      downloaded ??= { loaded: 0, total: browser.download_bytes };
+      showDownload();
+      start().postMessage({ type: TYPES.train, config, browser });
+    },
+    /** Fetch what training needs before 训练 (the reader is setting up a
+     * run), unless the reader asked the browser to save data. */
+    prefetch() {
+      if (!navigator.connection?.saveData) start().postMessage({ type: TYPES.prefetch, browser });
     },
     stop() { worker?.postMessage({ type: TYPES.stop }); },
     featureMaps(image) { worker?.postMessage({ type: TYPES.feature_maps, image }); },
