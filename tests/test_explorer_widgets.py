@@ -12,6 +12,7 @@ from tests.idx_fixtures import SIZES
 from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.explorer import TRAINING_THREAD_NAME, LeNetExplorer, describe
+from lenet.explorer_link import link_of
 
 pytestmark = pytest.mark.quick
 
@@ -209,3 +210,20 @@ def test_a_new_explorer_stops_the_run_of_the_one_it_replaces(fake_data_dir):
     LeNetExplorer()
     assert training_threads() == []
     assert old.run["state"] == "stopped"
+
+
+def test_a_link_of_the_page_sets_the_kernels_explorer():
+    """The static page's link works in the notebook too: a whole address or
+    the part after #; what it could not use is in link_notes, which the
+    widget lists."""
+    link = ("https://example.org/book/exercises.html"
+            "#lenet?v=1&activation=relu&kernel_sizes=3,3&lr=0.7")
+    explorer = LeNetExplorer(run_in_thread=False, link=link)
+    assert explorer.explorer_config == logic.ExplorerConfig(
+        activation="relu", kernel_sizes=(3, 3))
+    assert explorer.link_notes == [contract.say(
+        "link_invalid", name="学习率", field="lr", value="0.7", used="0.9")]
+    assert explorer.link == link_of(explorer.config)
+    again = LeNetExplorer(run_in_thread=False, link=explorer.link)
+    assert again.config == explorer.config and again.link_notes == []
+    assert LeNetExplorer(run_in_thread=False).link_notes == []

@@ -167,6 +167,14 @@ MESSAGES = {
                        "已经下载完的文件不会重新下载。",
     "stopped_loading": "已停止：训练还没有开始。",
     "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像",
+    # The configuration as a link (lenet.explorer_link, lenet_link.js).
+    "link_invalid": "链接里的{name}（{field}={value}）不是这一版的探索器能用的值，"
+                    "已改用 {used}。",
+    "link_unknown": "链接里的“{field}”不是这一版的探索器认识的设置，已忽略。",
+    "link_version": "这个链接来自另一版的本书（v={version}），认得出的设置都已采用。",
+    "link_applied": "已按链接设置好探索器。",
+    "link_copied": "链接已复制：打开它就能看到现在这个配置。",
+    "link_copy_refused": "浏览器不让网页写剪贴板；请复制下面这个链接：",
 }
 DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1,
             "loaded": 1, "total": 1, "percent": 0}
@@ -196,6 +204,33 @@ def outcome_message(result):
                    seconds=result.seconds)
     return say(result.state, **result.details)
 
+
+# -- the configuration as a link ---------------------------------------------
+# The explorer's configuration in the page's address: ...exercises.html
+# #lenet?v=1&kernel_sizes=5,5&channels=6,16&... (lenet.explorer_link and
+# web/js/lenet_link.js write and read it, each once).  Each field is checked
+# against the control's own options (`control_options()`, by the name
+# given here; batch_norm is a checkbox: 1 or 0).
+LINK_PREFIX = "lenet?"
+LINK_VERSION = 1
+LINK_OPTIONS = {
+    "kernel_sizes": "kernel_range", "channels": "channel_options",
+    "activation": "activations", "pooling": "poolings",
+    "dense_units": "dense_range", "dropout": "dropout_range",
+    "batch_norm": None, "optimizer": "optimizers", "lr": "learning_rates",
+    "initializer": "initializers", "num_epochs": "epochs_range",
+    "batch_size": "batch_sizes", "train_size": "train_size_range",
+    "seed": "seed_range",
+}
+# Each field in the reader's words, for the link's messages.
+FIELD_NAMES = {
+    "kernel_sizes": "卷积窗口大小", "channels": "卷积层输出通道数",
+    "activation": "激活函数", "pooling": "池化方式",
+    "dense_units": "全连接层输出个数", "dropout": "丢弃概率",
+    "batch_norm": "批量归一化", "optimizer": "优化算法", "lr": "学习率",
+    "initializer": "初始化方法", "num_epochs": "迭代周期数",
+    "batch_size": "批量大小", "train_size": "训练样本数", "seed": "随机种子",
+}
 
 # The preset made for training in the static page (within 30 s there, see
 # the 5.5.4 page): the book's LeNet with relu, batch normalization and Adam
@@ -277,6 +312,10 @@ def javascript_constants():
         "MESSAGE_TYPES": MESSAGE_TYPES,
         "MESSAGES": MESSAGES,
         "DECIMALS": DECIMALS,
+        "LINK_PREFIX": LINK_PREFIX,
+        "LINK_VERSION": LINK_VERSION,
+        "LINK_OPTIONS": LINK_OPTIONS,
+        "FIELD_NAMES": FIELD_NAMES,
     }
 
 
@@ -329,6 +368,28 @@ def _range(low, high, step=1):
     return {"min": low, "max": high, "step": step}
 
 
+def control_options():
+    """What each control of the explorer may hold: a list of values, or a
+    {min, max, step} range."""
+    return {
+        "kernel_range": _range(*KERNEL_RANGE),
+        "dense_range": _range(*DENSE_RANGE),
+        "dropout_range": _range(*DROPOUT_RANGE),
+        "channel_options": list(CHANNEL_OPTIONS),
+        "activations": list(logic.ACTIVATIONS),
+        "poolings": list(logic.POOLINGS),
+        "pooling_labels": POOLING_LABELS,
+        "optimizers": list(logic.OPTIMIZERS),
+        "optimizer_labels": OPTIMIZER_LABELS,
+        "initializers": list(logic.INITIALIZERS),
+        "learning_rates": list(LEARNING_RATES),
+        "epochs_range": _range(*EPOCHS_RANGE),
+        "batch_sizes": list(BATCH_SIZES),
+        "train_size_range": _range(*TRAIN_SIZE_RANGE),
+        "seed_range": _range(*SEED_RANGE),
+    }
+
+
 def for_browser():
     """What the explorer's page shows, as its JavaScript reads it."""
     return {
@@ -337,23 +398,7 @@ def for_browser():
         "custom": CUSTOM,
         "presets": {name: config_json(config)
                     for name, config in logic.PRESETS.items()},
-        "options": {
-            "kernel_range": _range(*KERNEL_RANGE),
-            "dense_range": _range(*DENSE_RANGE),
-            "dropout_range": _range(*DROPOUT_RANGE),
-            "channel_options": list(CHANNEL_OPTIONS),
-            "activations": list(logic.ACTIVATIONS),
-            "poolings": list(logic.POOLINGS),
-            "pooling_labels": POOLING_LABELS,
-            "optimizers": list(logic.OPTIMIZERS),
-            "optimizer_labels": OPTIMIZER_LABELS,
-            "initializers": list(logic.INITIALIZERS),
-            "learning_rates": list(LEARNING_RATES),
-            "epochs_range": _range(*EPOCHS_RANGE),
-            "batch_sizes": list(BATCH_SIZES),
-            "train_size_range": _range(*TRAIN_SIZE_RANGE),
-            "seed_range": _range(*SEED_RANGE),
-        },
+        "options": control_options(),
         "class_names": class_names(),
         "words": WORDS,
         "engines": ENGINES,

@@ -20,6 +20,7 @@ import traitlets
 from . import contract
 from . import explorer_logic as logic
 from .data import read_fashion_mnist, to_unit_float32
+from .explorer_link import config_from_link, link_of
 
 TRAINING_THREAD_NAME = "lenet-explorer-training"
 TYPES = contract.MESSAGE_TYPES
@@ -62,18 +63,27 @@ class LeNetExplorer(anywidget.AnyWidget):
     history = traitlets.List().tag(sync=True)
     # {"ready": bool, "confusion": 10x10 counts} of the last run's network.
     inspection = traitlets.Dict().tag(sync=True)
+    # What a link given to the explorer could not set (lenet.explorer_link).
+    link_notes = traitlets.List().tag(sync=True)
     # Set once the JavaScript is drawn in a front end with a kernel.
     has_kernel_front_end = traitlets.Bool(False)
 
     _instances = weakref.WeakSet()
 
-    def __init__(self, preset="原书LeNet", run_in_thread=True, root=None):
+    def __init__(self, preset="原书LeNet", run_in_thread=True, root=None,
+                 link=None):
+        """`link`: a link of the static page's explorer (the address, or
+        the part after #), whose configuration this one starts with."""
         for earlier in list(LeNetExplorer._instances):
             earlier.stop()
         LeNetExplorer._instances.add(self)
+        config, notes = contract.config_json(logic.PRESETS[preset]), []
+        if link is not None:
+            config, notes = config_from_link(link.partition("#")[2] or link,
+                                             config)
         super().__init__(
-            _esm=contract.widget_esm("explorer"),
-            config=contract.config_json(logic.PRESETS[preset]),
+            _esm=contract.widget_esm("explorer"), config=config,
+            link_notes=notes,
             contract=contract.for_browser(), run=dict(IDLE), history=[],
             inspection={"ready": False})
         self.run_in_thread, self.root = run_in_thread, root
@@ -89,6 +99,12 @@ class LeNetExplorer(anywidget.AnyWidget):
     @property
     def explorer_config(self):
         return contract.config_from_json(self.config)
+
+    @property
+    def link(self):
+        """The part after # of the static page's link to this
+        configuration."""
+        return link_of(self.config)
 
     @property
     def preset(self):

@@ -99,7 +99,13 @@ export const MESSAGES = {
   "downloading": "正在下载训练程序和数据：{loaded} / {total} MB（{percent}%）",
   "download_failed": "下载中断了（{error}）。请检查网络，再点“训练”接着下载：已经下载完的文件不会重新下载。",
   "stopped_loading": "已停止：训练还没有开始。",
-  "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像"
+  "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像",
+  "link_invalid": "链接里的{name}（{field}={value}）不是这一版的探索器能用的值，已改用 {used}。",
+  "link_unknown": "链接里的“{field}”不是这一版的探索器认识的设置，已忽略。",
+  "link_version": "这个链接来自另一版的本书（v={version}），认得出的设置都已采用。",
+  "link_applied": "已按链接设置好探索器。",
+  "link_copied": "链接已复制：打开它就能看到现在这个配置。",
+  "link_copy_refused": "浏览器不让网页写剪贴板；请复制下面这个链接："
 };
 export const DECIMALS = {
   "train_loss": 4,
@@ -109,4 +115,38 @@ export const DECIMALS = {
   "loaded": 1,
   "total": 1,
   "percent": 0
+};
+export const LINK_PREFIX = "lenet?";
+export const LINK_VERSION = 1;
+export const LINK_OPTIONS = {
+  "kernel_sizes": "kernel_range",
+  "channels": "channel_options",
+  "activation": "activations",
+  "pooling": "poolings",
+  "dense_units": "dense_range",
+  "dropout": "dropout_range",
+  "batch_norm": null,
+  "optimizer": "optimizers",
+  "lr": "learning_rates",
+  "initializer": "initializers",
+  "num_epochs": "epochs_range",
+  "batch_size": "batch_sizes",
+  "train_size": "train_size_range",
+  "seed": "seed_range"
+};
+export const FIELD_NAMES = {
+  "kernel_sizes": "卷积窗口大小",
+  "channels": "卷积层输出通道数",
+  "activation": "激活函数",
+  "pooling": "池化方式",
+  "dense_units": "全连接层输出个数",
+  "dropout": "丢弃概率",
+  "batch_norm": "批量归一化",
+  "optimizer": "优化算法",
+  "lr": "学习率",
+  "initializer": "初始化方法",
+  "num_epochs": "迭代周期数",
+  "batch_size": "批量大小",
+  "train_size": "训练样本数",
+  "seed": "随机种子"
 };

@@ -19,6 +19,7 @@ import EXPLORER_STYLE from "./explorer/explorer.css";
 import { controlsPanel } from "./explorer/controls.js";
 import { browserEngine, kernelEngine } from "./explorer/engines.js";
 import { showHistory } from "./explorer/history_panel.js";
+import { linkPanel } from "./explorer/link_panel.js";
 import { mapsPanel } from "./explorer/maps_panel.js";
 import { networkPanel } from "./explorer/network_panel.js";
 import { staticNotice } from "./explorer/notice.js";
@@ -54,6 +55,7 @@ function render({ model, el }) {
 
   const controls = controlsPanel(contract, config, setConfig, newId, engine?.trainSize);
   const network = networkPanel();
+  const link = linkPanel(model, contract, config, setConfig, kernel);
   const timings = [];
   let problems = [];
   const results = tabs(["训练", "历次运行", "特征图与混淆矩阵"], "训练结果", newId);
@@ -94,6 +96,7 @@ function render({ model, el }) {
   keepKeys(root);
   root.append(
     element("h3", { class: "lenet-section", text: "网络结构" }), controls.preset,
+    ...link.elements,
     controls.architecture,
     element("div", { class: "lenet-pointer", text: contract.words.arch_pointer }),
     ...network.elements,
@@ -102,6 +105,7 @@ function render({ model, el }) {
     run.buttons);
   if (!kernel) root.append(staticNotice(contract, Boolean(engine)));
   root.append(results.list, results.panels);
+  link.start();
   refresh();
   run.update();
   drawHistory();

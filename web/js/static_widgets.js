@@ -12,6 +12,7 @@
 // here goes to no kernel.  widget_manager.kernel is null, which is how the
 // modules know they are in the static book.
 
+import { LINK_PREFIX } from "./lenet_contract.js";
 import { whenNear } from "./lenet_dom.js";
 
 const STATE = "application/vnd.jupyter.widget-state+json";
@@ -115,6 +116,13 @@ async function draw(place, id) {
     place.dataset.drawn = "failed";
     console.error(error);
   }
+}
+
+// A link to a configuration of the explorer (lenet_link.js) opens the
+// page at the explorer, which then comes near the screen and reads it.
+const EXPLORER_SECTION = "sec-lenet-explorer";
+if (location.hash.startsWith(`#${LINK_PREFIX}`)) {
+  document.getElementById(EXPLORER_SECTION)?.scrollIntoView();
 }
 
 if (stateScript) {

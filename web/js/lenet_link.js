@@ -1,0 +1,113 @@
+// The explorer's configuration as a link, and back: the rule of
+// lenet.explorer_link, written once here (tests/test_browser_logic.py holds
+// the two to the same results).  A link's fragment is
+// lenet?v=1&kernel_sizes=5,5&...; a field the controls could not have set
+// keeps the base configuration's value and gets a note in Chinese.  The
+// notes are text: nothing of a link ever becomes HTML.
+
+import { FIELD_NAMES, LINK_OPTIONS, LINK_PREFIX, LINK_VERSION } from "./lenet_contract.js";
+import { pythonG, say } from "./lenet_format.js";
+
+const SHOWN_CHARACTERS = 30;
+const NUMBER = /^[0-9.eE+-]+$/;
+
+/** One value as the link writes it: 5,5 · 0.9 · 1 (a checkbox) · relu. */
+function textOf(value) {
+  if (typeof value === "boolean") return value ? "1" : "0";
+  if (Array.isArray(value)) return value.map(textOf).join(",");
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : pythonG(value);
+  return String(value);
+}
+
+/** The fragment (without #) of `config`, its fields in `fields`' order. */
+export function linkOf(config, fields) {
+  return LINK_PREFIX + [`v=${LINK_VERSION}`,
+                        ...fields.map((field) => `${field}=${textOf(config[field])}`)].join("&");
+}
+
+function number(text) {
+  if (!NUMBER.test(text)) return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** The option's own value that `value` is, or null. */
+function allowed(value, option) {
+  if (!Array.isArray(option)) {
+    const steps = (value - option.min) / option.step;
+    if (!(option.min <= value && value <= option.max
+          && Math.abs(steps - Math.round(steps)) < 1e-9)) return null;
+    return Number((option.min + Math.round(steps) * option.step).toFixed(6));
+  }
+  return option.find((item) => Math.abs(item - value) <= 1e-9 * Math.abs(item)) ?? null;
+}
+
+/** What a single control would hold for `text`, or null. */
+function oneValue(text, option, base) {
+  if (option === null) return text === "1" ? true : text === "0" ? false : null;
+  if (typeof base === "string") return option.includes(text) ? text : null;
+  const value = number(text);
+  return value === null ? null : allowed(value, option);
+}
+
+function valueOf(text, field, base, options) {
+  const name = LINK_OPTIONS[field];
+  const option = name === null ? null : options[name];
+  if (Array.isArray(base)) {
+    const parts = text.split(",");
+    if (parts.length !== base.length) return null;
+    const values = parts.map((part, i) => oneValue(part, option, base[i]));
+    return values.includes(null) ? null : values;
+  }
+  return oneValue(text, option, base);
+}
+
+/** Python's unquote: each run of %-escapes decoded as UTF-8, a byte that
+ * is not UTF-8 as U+FFFD, anything else as it is written. */
+const UTF8 = new TextDecoder("utf-8");
+const unquote = (text) => text.replace(/(%[0-9a-fA-F]{2})+/g, (run) =>
+  UTF8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
+
+/** The link's field=value pairs, each field's first. */
+function pairs(fragment) {
+  const found = new Map();
+  for (const part of fragment.split("&")) {
+    if (!part) continue;
+    const at = part.indexOf("=");
+    const field = unquote(at < 0 ? part : part.slice(0, at));
+    if (!found.has(field)) found.set(field, unquote(at < 0 ? "" : part.slice(at + 1)));
+  }
+  return found;
+}
+
+const shown = (text) => ([...text].length <= SHOWN_CHARACTERS ? text
+  : `${[...text].slice(0, SHOWN_CHARACTERS).join("")}…`);
+
+/** Is `fragment` (location.hash) a link of the explorer? */
+export const isLink = (fragment) => fragment.replace(/^#/, "").startsWith(LINK_PREFIX);
+
+/** {values, notes}: the configuration `fragment` gives over `base`, each
+ * field checked against `options` (the contract's control_options), and
+ * a note for each field it could not use. */
+export function configFromLink(fragment, base, fields, options) {
+  let rest = fragment.replace(/^#/, "");
+  if (rest.startsWith(LINK_PREFIX)) rest = rest.slice(LINK_PREFIX.length);
+  const values = { ...base };
+  const notes = [];
+  for (const [field, text] of pairs(rest)) {
+    if (field === "v") {
+      if (text !== String(LINK_VERSION)) notes.push(say("link_version", { version: shown(text) }));
+    } else if (!fields.includes(field)) {
+      notes.push(say("link_unknown", { field: shown(field) }));
+    } else {
+      const value = valueOf(text, field, base[field], options);
+      if (value === null) {
+        notes.push(say("link_invalid", { name: FIELD_NAMES[field], field,
+                                         value: shown(text), used: textOf(base[field]) }));
+      } else {
+        values[field] = value;
+      }
+    }
+  }
+  return { values, notes };
+}
