@@ -114,6 +114,17 @@ WORDS = {
                          "网页里不能训练。",
     "trained_network": "刚才训练的网络 #{number}（{engine}，测试准确率"
                        " {test_acc}）",
+    # 历次运行: how each run ended, and what the page keeps of them.
+    "run_results": {"done": "完成", "stopped": "中途停止", "diverged": "发散",
+                    "failed": "出错中断",
+                    "interrupted": "中断（页面被刷新或关闭），保留到最后一个"
+                                   "完成的迭代周期"},
+    "runs_kept": "这 {count} 次运行（连同训练好的网络）保存在这个浏览器里，约占"
+                 " {size}；刷新页面或以后再来都还在。",
+    "runs_not_kept": "这个浏览器不让网页保存数据（{error}），例如在隐私窗口里："
+                     "照常可以训练，但刷新或关闭页面后，这些运行就没有了。",
+    "delete_run": "删除",
+    "delete_all_runs": "全部删除",
 }
 ENGINES = {"kernel": "Python 内核里的 MXNet",
            "browser": "浏览器里的 TensorFlow.js（WebAssembly）"}

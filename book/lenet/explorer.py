@@ -208,7 +208,8 @@ class LeNetExplorer(anywidget.AnyWidget):
             "epochs": [epoch_record(e) for e in result.epochs],
             "num_epochs": result.config.num_epochs,
             "final_test_acc": result.final_test_acc,
-            "seconds": result.seconds, "stopped": result.stopped}]
+            "seconds": result.seconds, "stopped": result.stopped,
+            "state": result.state}]
         counts = logic.confusion_matrix(result.net,
                                         logic.load_test_iter(self.root))
         self.inspection = {"ready": True, "confusion": counts.tolist()}

@@ -3,13 +3,16 @@
 // chart hands its Vega view to the viewer, which follows its controls.
 //
 // Each widget is its own bundle, so each has its own copy of this module;
-// the copies share one EventTarget kept under a registered symbol.  The
-// last message of each topic is kept, so a piece drawn later still hears
-// what was said before it was there.
+// the copies share one EventTarget kept under a registered symbol.  Every
+// message is kept, so a piece drawn later still hears, in order, what was
+// said before it was there.
 
 export const TOPICS = Object.freeze({
   // detail: {key, label, test_acc, arch, tensors} of a network trained here
+  // (or kept from an earlier visit)
   trainedNetwork: "lenet:trained-network",
+  // detail: {key} of such a network, which the reader deleted
+  forgottenNetwork: "lenet:forgotten-network",
   // detail: the sweep chart's Vega view (signals kernel, channels, activation)
   sweepView: "lenet:sweep-view",
 });
@@ -17,7 +20,7 @@ export const TOPICS = Object.freeze({
 const SHARED = Symbol.for("lenet.channel");
 
 function channel() {
-  globalThis[SHARED] ??= { target: new EventTarget(), last: new Map() };
+  globalThis[SHARED] ??= { target: new EventTarget(), said: [] };
   return globalThis[SHARED];
 }
 
@@ -30,16 +33,16 @@ function known(topic) {
 /** Tell every listener of `topic` (and those that come later) `detail`. */
 export function publish(topic, detail) {
   known(topic);
-  const { target, last } = channel();
-  last.set(topic, detail);
+  const { target, said } = channel();
+  said.push([topic, detail]);
   target.dispatchEvent(new CustomEvent(topic, { detail }));
 }
 
-/** Call `listener(detail)` for the last message of `topic`, if any, and
- * for every one after it. */
+/** Call `listener(detail)` for every message of `topic`, those said
+ * already and those to come. */
 export function subscribe(topic, listener) {
   known(topic);
-  const { target, last } = channel();
-  if (last.has(topic)) listener(last.get(topic));
+  const { target, said } = channel();
+  for (const [told, detail] of said) if (told === topic) listener(detail);
   target.addEventListener(topic, (event) => listener(event.detail));
 }

@@ -28,13 +28,16 @@ import { tabs } from "./explorer/tabs.js";
 
 const pick = (config, fields) => Object.fromEntries(fields.map((f) => [f, config[f]]));
 
-/** Test hooks on the root: set fields as the controls do, read the state,
+/** Test hooks on the root: set fields as the controls do, read the state
+ * and the kept runs (lenetKept.settled() waits for their writes),
  * the network panel's timings (read by the browser benchmark). */
-function exposeForTests(root, model, setConfig, config, timings) {
+function exposeForTests(root, model, setConfig, config, timings, engine) {
+  root.lenetKept = engine?.keeper;
   root.lenetTimings = timings;
   root.lenetSetConfig = (changes) => setConfig({ ...config(), ...changes });
   root.lenetRun = () => model.get("run");
   root.lenetInspection = () => model.get("inspection");
+  root.lenetHistory = () => model.get("history");
 }
 
 function render({ model, el }) {
@@ -81,7 +84,7 @@ function render({ model, el }) {
     run.updateControls();
   };
   const drawHistory = () => showHistory(results.panel("历次运行"), model.get("history"),
-                                        contract.words.history_empty);
+                                        contract.words, engine?.keeper);
   const drawInspection = () => maps.update(model.get("inspection"));
   model.on("change:config", refresh);
   model.on("change:run", run.update);
@@ -92,7 +95,7 @@ function render({ model, el }) {
   });
   // The reader sets up a run: what training needs starts to arrive.
   root.addEventListener("change", () => engine?.prefetch(), { once: true });
-  exposeForTests(root, model, setConfig, config, timings);
+  exposeForTests(root, model, setConfig, config, timings, engine);
   keepKeys(root);
   root.append(
     element("h3", { class: "lenet-section", text: "网络结构" }), controls.preset,

@@ -352,7 +352,7 @@ function* batches(tf, data, order, batchSize) {
  * does: the first config.train_size images, reshuffled every epoch, batches
  * of config.batch_size, the loss checked after every batch, the test
  * accuracy after every epoch.  `hooks`: onBatch(done, total),
- * onEpoch(record), shouldStop(), pause() (awaited between two batches: the
+ * onEpoch(record, network), shouldStop(), pause() (awaited between two batches: the
  * worker answers 停止 there).  Resolves to {state, details, epochs,
  * network}, as train() returns its outcome: state done, stopped or
  * diverged, and what that state's message names; the caller words it
@@ -394,7 +394,7 @@ export async function trainRun(tf, config, data, hooks = {}) {
     epochs.push({ epoch, train_loss: lossSum / n, train_acc: correct / n,
                   test_acc: testCorrect / data.testLabels.length,
                   seconds: (performance.now() - started) / 1000 });
-    hooks.onEpoch?.(epochs.at(-1));
+    hooks.onEpoch?.(epochs.at(-1), network);
   }
   return ended("done", {});
 }

@@ -9,7 +9,7 @@
 //   in:  prefetch {browser}, train {config, browser}, stop,
 //        feature_maps {image}                (browser: the contract's)
 //   out: download {loaded, total}, state {state}, progress {done, total},
-//        epoch {record},
+//        epoch {record, tensors} (the weights after that epoch),
 //        finished {state, details, message?, epochs, tensors, confusion}
 //          (train()'s outcome; tensors: {name: Float32Array}),
 //        feature_maps {image, label, layers, arrays},
@@ -124,7 +124,13 @@ async function train({ config, browser }) {
         self.postMessage({ type: TYPES.progress, done, total });
       }
     },
-    onEpoch: (record) => self.postMessage({ type: TYPES.epoch, record }),
+    // The weights after each epoch: the page keeps them, so that a run
+    // cut off by a reload is kept up to its last finished epoch.
+    onEpoch: (record, trained) => {
+      const tensors = trained.values();
+      self.postMessage({ type: TYPES.epoch, record, tensors },
+                       Object.values(tensors).map((t) => t.buffer));
+    },
   });
   finished(result);
 }

@@ -3,13 +3,9 @@
 // Both write the widget's `run`, `history` and `inspection` alike and hand
 // feature maps to `deliver(content, arrays)`; the panels draw from those.
 
-import { describe } from "../lenet_architecture.js";
-import { publish, TOPICS } from "../lenet_channel.js";
 import { MESSAGE_TYPES as TYPES, TEST_SET_SIZE } from "../lenet_contract.js";
-import { fill, say } from "../lenet_format.js";
-
-const archOf = (config, contract) =>
-  Object.fromEntries(contract.arch_fields.map((field) => [field, config[field]]));
+import { say } from "../lenet_format.js";
+import { runKeeper } from "./kept_runs.js";
 
 /** The kernel as an engine: MXNet trains there (lenet.explorer), which
  * words its own messages. */
@@ -34,25 +30,16 @@ export function browserEngine(model, contract, deliver) {
   let worker = null;
   let running = null;  // {config, epochs}
   const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
+  // 历次运行, kept in the browser; the viewer runs each network.
+  const keeper = runKeeper(model, contract);
 
   function finished({ state, details, message, epochs, tensors, confusion }) {
     const seconds = epochs.reduce((sum, e) => sum + e.seconds, 0);
     const finalAcc = epochs.at(-1)?.test_acc;
     setRun({ state, message: state === "done"
       ? say("done", { test_acc: finalAcc, seconds }) : say(message ?? state, details) });
-    if (!epochs.length) return;
-    const { config } = running;
-    const number = model.get("history").length + 1;
-    model.set("history", [...model.get("history"), {
-      number, description: describe(config), config, epochs,
-      num_epochs: config.num_epochs, final_test_acc: finalAcc, seconds,
-      stopped: state === "stopped", engine: "browser" }]);
-    model.set("inspection", { ready: true, confusion });
-    // The trained-network viewer of the same page can run it.
-    publish(TOPICS.trainedNetwork, {
-      key: `trained-${number}`, arch: archOf(config, contract), tensors, test_acc: finalAcc,
-      label: fill(contract.words.trained_network, {
-        number, engine: contract.engines.browser, test_acc: finalAcc.toFixed(4) }) });
+    keeper.finished(state, epochs, tensors);
+    if (epochs.length) model.set("inspection", { ready: true, confusion });
   }
 
   // The download's progress, shown while a run waits for it.
@@ -74,15 +61,18 @@ export function browserEngine(model, contract, deliver) {
       showDownload();
     },
     [TYPES.progress]: ({ done, total }) => setRun({ done, total }),
-    [TYPES.epoch]: ({ record }) => {
+    [TYPES.epoch]: ({ record, tensors }) => {
       running.epochs = [...running.epochs, record];
+      keeper.epoch(running.config, running.epochs, tensors);
       setRun({ epochs: running.epochs, message: say("epoch", {
         ...record, num_epochs: running.config.num_epochs }) });
     },
     [TYPES.finished]: finished,
     [TYPES.feature_maps]: (message) => deliver(message, message.arrays),
-    [TYPES.failed]: ({ error, message }) => setRun({
-      state: "failed", message: say(message ?? "failed", { error }) }),
+    [TYPES.failed]: ({ error, message }) => {
+      setRun({ state: "failed", message: say(message ?? "failed", { error }) });
+      keeper.finished("failed", running?.epochs ?? [], null);
+    },
   };
 
   function start() {
@@ -101,6 +91,7 @@ export function browserEngine(model, contract, deliver) {
 
   return {
     name: contract.engines.browser,
+    keeper,
     trainSize: browser.train_size,
     testSize: browser.test_size,
     train(config) {

@@ -77,22 +77,42 @@ export function networkPicker(model, onChange) {
     picker.value = model.get("selected");
     onChange();
   });
-  // A network the explorer of this page has just trained: one more
-  // choice, picked at once.
-  subscribe(TOPICS.trainedNetwork, (network) => {
-    if (cache.has(network.key)) return;
+  // A network the explorer of this page has trained: one more choice,
+  // picked at once if it was trained just now (`fresh`), not if it was
+  // kept from an earlier visit.
+  subscribe(TOPICS.trainedNetwork, ({ fresh, ...network }) => {
+    if (networks.some((n) => n.key === network.key)) return;
     networks.push(network);
     cache.set(network.key, Promise.resolve(network));
     picker.append(element("option", { value: network.key, text: network.label }));
-    picker.value = network.key;
-    onChange();
+    if (fresh) {
+      picker.value = network.key;
+      onChange();
+    }
+  });
+  // A network the reader deleted from 历次运行: no longer a choice.
+  subscribe(TOPICS.forgottenNetwork, ({ key }) => {
+    const at = networks.findIndex((n) => n.key === key);
+    if (at < 0) return;
+    networks.splice(at, 1);
+    cache.delete(key);
+    picker.querySelector(`option[value="${CSS.escape(key)}"]`)?.remove();
+    if (model.get("selected") === key || picker.value === key || !picker.value) {
+      picker.value = networks[0].key;
+      onChange();
+    }
   });
   subscribe(TOPICS.sweepView, (view) => followSweepChart(model, networks, view));
   function load(key) {
     if (!cache.has(key)) {
       const network = networks.find((n) => n.key === key);
+      // A download that failed is not kept: the next pick fetches again.
       cache.set(key, fetchWeights(network).then((buffer) => ({
-        ...network, tensors: unpackTensors(decodeFloat16(buffer), network.tensors) })));
+        ...network, tensors: unpackTensors(decodeFloat16(buffer), network.tensors) }))
+        .catch((error) => {
+          cache.delete(key);
+          throw error;
+        }));
     }
     return cache.get(key);
   }

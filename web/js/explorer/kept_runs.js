@@ -1,0 +1,123 @@
+// The static page's runs as 历次运行 holds them, kept in the browser
+// (lenet_store.js): each run from its first finished epoch to its end,
+// with its weights, so the list and the viewer's networks come back after
+// a reload.  The trained-network viewer hears of each network over the
+// channel, and of each one the reader deletes.
+
+import { describe } from "../lenet_architecture.js";
+import { publish, TOPICS } from "../lenet_channel.js";
+import { fill } from "../lenet_format.js";
+import { openRuns, runBytes } from "../lenet_store.js";
+
+const archOf = (config, contract) =>
+  Object.fromEntries(contract.arch_fields.map((field) => [field, config[field]]));
+
+const sizeText = (bytes) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} KB`
+  : `${(bytes / 1e6).toFixed(1)} MB`);
+
+/** A kept run as a row of 历次运行. */
+function historyEntry(run) {
+  const { epochs, config } = run;
+  return {
+    number: run.number, id: run.id, description: describe(config), config, epochs,
+    num_epochs: config.num_epochs, final_test_acc: epochs.at(-1).test_acc,
+    seconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
+    stopped: run.state === "stopped", state: run.state, engine: "browser",
+  };
+}
+
+export function runKeeper(model, contract) {
+  let kept = null;  // the store, once open; null where refused
+  let problem = null;  // why runs are not kept
+  let current = null;  // the run in progress, from its first epoch
+  let writing = Promise.resolve();
+  const records = new Map();  // number -> run, with its weights
+  const later = (work) => {
+    writing = writing.then(work).catch((error) => {
+      problem = error;
+      kept = null;
+      model.set("history", [...model.get("history")]);  // redraw the line
+    });
+    return writing;
+  };
+
+  const networkOf = (run, fresh) => ({
+    fresh, key: `trained-${run.number}`, arch: archOf(run.config, contract), tensors: run.tensors,
+    test_acc: run.epochs.at(-1).test_acc,
+    label: fill(contract.words.trained_network, {
+      number: run.number, engine: contract.engines.browser,
+      test_acc: run.epochs.at(-1).test_acc.toFixed(4) }) });
+  const show = () => model.set("history", [...records.values()]
+    .filter((run) => run.state !== "running").map(historyEntry));
+  const nextNumber = () => Math.max(0, ...records.keys()) + 1;
+
+  const opened = openRuns().then(async ({ store, refused }) => {
+    if (refused) throw refused;
+    for (const run of await store.list()) {
+      if (!run.epochs.length) {
+        await store.remove(run.id);
+        continue;
+      }
+      records.set(run.number, run);
+      publish(TOPICS.trainedNetwork, networkOf(run, false));
+    }
+    kept = store;
+    show();
+  }).catch((error) => {
+    problem = error;
+    show();
+  });
+
+  return {
+    /** The weights and history after an epoch of the run of `config`. */
+    epoch(config, epochs, tensors) {
+      if (!current) {
+        current = { number: nextNumber(), config, state: "running", engine: "browser",
+                    saved: Date.now() };
+        records.set(current.number, current);
+      }
+      Object.assign(current, { epochs, tensors, saved: Date.now() });
+      const run = current;
+      later(() => opened.then(async () => {
+        if (!kept) return;
+        const { id, ...record } = run;
+        if (id === undefined) run.id = await kept.add(record);
+        else await kept.put({ id, ...record });
+      }));
+    },
+    /** The run ended (done, stopped, diverged); `tensors`: its weights. */
+    finished(state, epochs, tensors) {
+      const run = current;
+      current = null;
+      if (!run || !epochs.length) return;
+      Object.assign(run, { state, epochs, tensors: tensors ?? run.tensors });
+      show();
+      publish(TOPICS.trainedNetwork, networkOf(run, true));
+      later(() => opened.then(() => kept && run.id !== undefined && kept.put({ ...run })));
+    },
+    remove(number) {
+      const run = records.get(number);
+      records.delete(number);
+      show();
+      publish(TOPICS.forgottenNetwork, { key: `trained-${number}` });
+      later(() => opened.then(() => kept && run?.id !== undefined && kept.remove(run.id)));
+    },
+    clear() {
+      for (const number of [...records.keys()]) {
+        if (records.get(number).state !== "running") this.remove(number);
+      }
+    },
+    /** What the page keeps, in a line. */
+    line() {
+      if (problem) {
+        return fill(contract.words.runs_not_kept, { error: problem.message || problem.name });
+      }
+      if (!kept) return "";
+      const finished = [...records.values()].filter((run) => run.state !== "running");
+      return fill(contract.words.runs_kept, {
+        count: finished.length, size: sizeText(finished.reduce((s, r) => s + runBytes(r), 0)) });
+    },
+    /** Wait until what was asked is written (the tests read the store). */
+    settled: () => opened.then(() => writing),
+  };
+}
