@@ -264,3 +264,39 @@ def test_widgets_load_when_the_reader_comes_near_them(browser, site):
     assert page.locator(".lenet-viewer").count() == 1
     assert len([url for url in requests if "widgets.json" in url]) == 2
     page.close()
+
+
+def test_a_network_whose_weights_failed_to_arrive_says_so_and_retries(
+        browser, site):
+    """The first download of a network's weights is cut off: the viewer
+    shows no bars (not the previous network's), says what happened in
+    Chinese, and 重试 fetches it again without a reload."""
+    from playwright.sync_api import expect
+
+    page = browser.new_page()
+    cut = []
+
+    def cut_once(route):
+        if not cut:
+            cut.append(route.request.url)
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/lenet-weights/k3-c6x16-relu.bin", cut_once)
+    page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
+    draw_widgets(page)
+    viewer = page.locator(".lenet-viewer")
+    bars = viewer.locator(".lenet-viewer-bar")
+    expect(bars.first).to_have_attribute("data-probability", re.compile("."))
+    viewer.locator("select").select_option("k3-c6x16-relu")
+    status = viewer.locator(".lenet-viewer-status")
+    expect(status).to_contain_text("没能下载这个网络的权重")
+    assert cut and bars.evaluate_all(
+        "bars => bars.filter(b => 'probability' in b.dataset).length") == 0
+    viewer.get_by_role("button", name="重试").click()
+    expect(status).to_contain_text("测试集准确率")
+    probabilities = bars.evaluate_all(
+        "bars => bars.map(b => Number(b.dataset.probability))")
+    assert abs(sum(probabilities) - 1) < 1e-5
+    page.close()

@@ -33,6 +33,8 @@ function render({ model, el }) {
   const picked = element("div", { class: "lenet-viewer-picked", "aria-live": "polite" });
   const bars = probabilityBars(classNames);
   const maps = featureMapsView();
+  const retry = element("button", { type: "button", class: "lenet-viewer-retry", text: "重试" });
+  retry.addEventListener("click", () => update());
 
   async function update() {
     if (!image) return;
@@ -47,7 +49,11 @@ function render({ model, el }) {
     try {
       network = await networks.load(networks.selected());
     } catch (error) {
-      status.textContent = `无法读取这个网络的权重：${error.message}`;
+      if (ticket !== pending) return;
+      // No bars of the network shown before: they would be taken for this one's.
+      bars.show(null, null);
+      maps.clear();
+      status.replaceChildren(`没能下载这个网络的权重（${error.message}）。请检查网络后`, retry, "。");
       return;
     }
     if (ticket !== pending) return;  // a newer request came meanwhile
