@@ -300,3 +300,18 @@ def test_a_network_whose_weights_failed_to_arrive_says_so_and_retries(
         "bars => bars.map(b => Number(b.dataset.probability))")
     assert abs(sum(probabilities) - 1) < 1e-5
     page.close()
+
+
+def test_the_page_says_how_many_training_images_it_has(browser, site):
+    """The book's LeNet asks for 60000 training images; the page has
+    fewer, and its control says so rather than dropping to them silently."""
+    from playwright.sync_api import expect
+
+    from lenet import contract
+
+    page, *_ = open_page(browser, f"{site}/book/exercises.html")
+    control = page.locator(".lenet-explorer").get_by_label("训练样本数")
+    said = contract.WORDS["train_size_capped"].format(
+        train=contract.BROWSER_TRAIN_SIZE, wanted=60000)
+    expect(control).to_have_attribute("aria-valuetext", said)
+    page.close()

@@ -87,7 +87,9 @@ def test_the_preset_is_named_by_the_config_alone(explorer):
 
 def test_the_history_names_optimizer_and_batch_norm():
     fast = describe(logic.PRESETS["快速达到0.90"])
-    assert "批量归一化" in fast and "adam lr 0.001" in fast
+    assert "批量归一化" in fast and "Adam, 学习率 0.001" in fast
+    # The reader's words, not the code's.
+    assert "最大池化" in fast and "max" not in fast and "lr" not in fast
     assert "批量归一化" not in describe(logic.PRESETS["原书LeNet"])
 
 

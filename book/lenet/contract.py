@@ -85,6 +85,19 @@ SEED_RANGE = (0, 2**31 - 1)
 OPTIMIZER_LABELS = {"sgd": "小批量随机梯度下降", "momentum": "动量法（动量 0.9）",
                     "adam": "Adam"}
 POOLING_LABELS = {"max": "最大池化", "avg": "平均池化"}
+# MXNet's initializers with their default settings (lenet.explorer_config).
+INITIALIZER_LABELS = {"Xavier": "Xavier 随机初始化",
+                      "Normal": "正态分布随机初始化（标准差 0.01）",
+                      "Uniform": "均匀分布随机初始化（-0.07 到 0.07）",
+                      "MSRAPrelu": "MSRA 随机初始化（何恺明等）"}
+# The same, short, for a run's one-line description (describe()).
+DESCRIBE_LABELS = {
+    "pooling": POOLING_LABELS,
+    "optimizer": {"sgd": "小批量随机梯度下降", "momentum": "动量法",
+                  "adam": "Adam"},
+    "initializer": {"Xavier": "Xavier 初始化", "Normal": "正态分布初始化",
+                    "Uniform": "均匀分布初始化", "MSRAPrelu": "MSRA 初始化"},
+}
 
 # Chinese names as the book gives them beside d2lzh's English labels (3.5).
 CHINESE_LABELS = ("T恤", "裤子", "套衫", "连衣裙", "外套", "凉鞋", "衬衫",
@@ -110,6 +123,9 @@ WORDS = {
     "browser_train_size": "网页里训练用本书附带的前 {train} 张训练图像，在前 "
                           "{test} 张测试图像上算测试准确率；在 Python 内核里"
                           "训练可以用全部 60000 张。",
+    # The 训练样本数 control of the static page, which trains on the images
+    # it ships (BROWSER_TRAIN_SIZE).
+    "train_size_capped": "{train}（设的是 {wanted}，网页里只有 {train} 张）",
     "no_browser_engine": "这个浏览器不支持 WebAssembly 或 Web Worker，"
                          "网页里不能训练。",
     "trained_network": "刚才训练的网络 #{number}（{engine}，测试准确率"
@@ -323,6 +339,7 @@ def javascript_constants():
         "MESSAGE_TYPES": MESSAGE_TYPES,
         "MESSAGES": MESSAGES,
         "DECIMALS": DECIMALS,
+        "DESCRIBE_LABELS": DESCRIBE_LABELS,
         "LINK_PREFIX": LINK_PREFIX,
         "LINK_VERSION": LINK_VERSION,
         "LINK_OPTIONS": LINK_OPTIONS,
@@ -393,6 +410,7 @@ def control_options():
         "optimizers": list(logic.OPTIMIZERS),
         "optimizer_labels": OPTIMIZER_LABELS,
         "initializers": list(logic.INITIALIZERS),
+        "initializer_labels": INITIALIZER_LABELS,
         "learning_rates": list(LEARNING_RATES),
         "epochs_range": _range(*EPOCHS_RANGE),
         "batch_sizes": list(BATCH_SIZES),

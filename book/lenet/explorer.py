@@ -31,13 +31,15 @@ PROGRESS_INTERVAL = 0.2
 
 def describe(config):
     """One line for a run's configuration."""
+    words = contract.DESCRIBE_LABELS
     return (f"窗口 {config.kernel_sizes}, 通道 {config.channels},"
-            f" {config.activation}, {config.pooling} 池化,"
+            f" {config.activation}, {words['pooling'][config.pooling]},"
             f" 全连接 {config.dense_units}, 丢弃 {config.dropout:g},"
             f"{' 批量归一化,' if config.batch_norm else ''}"
-            f" {config.optimizer} lr {config.lr},"
-            f" {config.initializer}, 批量 {config.batch_size},"
-            f" 样本 {config.train_size}, 种子 {config.seed}")
+            f" {words['optimizer'][config.optimizer]}, 学习率 {config.lr},"
+            f" {words['initializer'][config.initializer]},"
+            f" 批量 {config.batch_size}, 样本 {config.train_size},"
+            f" 种子 {config.seed}")
 
 
 def epoch_record(epoch):

@@ -15,7 +15,7 @@
 // configuration the controls offer.
 
 import {
-  GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS,
+  DESCRIBE_LABELS, GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS,
 } from "./lenet_contract.js";
 import { pythonFloat, pythonG, pythonTuple } from "./lenet_format.js";
 
@@ -144,11 +144,13 @@ export function gluonCode(arch, training) {
 /** One line for a run's configuration, as lenet.explorer.describe
  * writes it (for the history of runs). */
 export function describe(c) {
+  const words = DESCRIBE_LABELS;
   return `窗口 ${pythonTuple(c.kernel_sizes)}, 通道 ${pythonTuple(c.channels)},` +
-    ` ${c.activation}, ${c.pooling} 池化,` +
+    ` ${c.activation}, ${words.pooling[c.pooling]},` +
     ` 全连接 ${pythonTuple(c.dense_units)}, 丢弃 ${pythonG(c.dropout)},` +
     `${c.batch_norm ? " 批量归一化," : ""}` +
-    ` ${c.optimizer} lr ${pythonFloat(c.lr)},` +
-    ` ${c.initializer}, 批量 ${c.batch_size},` +
-    ` 样本 ${c.train_size}, 种子 ${c.seed}`;
+    ` ${words.optimizer[c.optimizer]}, 学习率 ${pythonFloat(c.lr)},` +
+    ` ${words.initializer[c.initializer]},` +
+    ` 批量 ${c.batch_size}, 样本 ${c.train_size},` +
+    ` 种子 ${c.seed}`;
 }

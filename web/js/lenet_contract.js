@@ -116,6 +116,23 @@ export const DECIMALS = {
   "total": 1,
   "percent": 0
 };
+export const DESCRIBE_LABELS = {
+  "pooling": {
+    "max": "最大池化",
+    "avg": "平均池化"
+  },
+  "optimizer": {
+    "sgd": "小批量随机梯度下降",
+    "momentum": "动量法",
+    "adam": "Adam"
+  },
+  "initializer": {
+    "Xavier": "Xavier 初始化",
+    "Normal": "正态分布初始化",
+    "Uniform": "均匀分布初始化",
+    "MSRAPrelu": "MSRA 初始化"
+  }
+};
 export const LINK_PREFIX = "lenet?";
 export const LINK_VERSION = 1;
 export const LINK_OPTIONS = {

@@ -5,6 +5,7 @@
 // disables every control while a run is in progress.
 
 import { element } from "../lenet_dom.js";
+import { fill } from "../lenet_format.js";
 
 /** The name of the preset `config` is, or `custom` (as lenet.contract.
  * preset_of names it). */
@@ -148,12 +149,14 @@ export function controlsPanel(contract, config, setConfig, newId, trainSize) {
     select("optimizer", null, options.optimizers.map((name) =>
       [name, options.optimizer_labels[name]]), "优化算法"),
     slider("lr", null, options.learning_rates, "学习率", (x) => `${Number(x.toPrecision(3))}`),
-    select("initializer", null, plain(options.initializers), "初始化"),
+    select("initializer", null, options.initializers.map((name) =>
+      [name, options.initializer_labels[name]]), "初始化"),
     slider("num_epochs", null, rangeValues(options.epochs_range), "迭代周期", int),
     select("batch_size", null, plain(options.batch_sizes), "批量大小"),
     slider("train_size", null, rangeValues(trainSize
       ? { ...options.train_size_range, max: trainSize } : options.train_size_range),
-           "训练样本数", int),
+           "训练样本数", trainSize ? (v) => (v > trainSize ? fill(
+             contract.words.train_size_capped, { wanted: v, train: trainSize }) : int(v)) : int),
     number("seed", options.seed_range, "随机种子"));
   return {
     preset: labelled("预设", preset, newId), architecture, training,
