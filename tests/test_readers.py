@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site import (PAGE_NAMES, ROOT, SCREENSHOTS, axe_violations,
+from tests.site import (PAGE_NAMES, ROOT, SCREENSHOTS, axe_violations, draw_widgets,
                         open_built_page, require_built_book)
 
 PAGES = [f"book/{name}" for name in PAGE_NAMES] + ["search", "genindex"]
@@ -206,3 +206,21 @@ def test_nothing_moves_while_a_page_loads(browser, site, name):
     shifts = page.evaluate("() => window.__shifts")
     page.close()
     assert sum(shifts) <= 0.02, shifts
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_sweep_charts_place_is_as_tall_as_the_chart(browser, site, width):
+    """Its place is held at the drawn chart's height before Vega arrives
+    (lenet.sweep_chart.DRAWN_HEIGHT_PX): drawing it moves nothing."""
+    from lenet.sweep_chart import DRAWN_HEIGHT_PX
+
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": PHONE["height"]})
+    page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
+    chart = page.locator(".lenet-sweep-chart")
+    assert chart.evaluate("el => el.getBoundingClientRect().height") == (
+        DRAWN_HEIGHT_PX)  # not drawn yet: far below the screen
+    draw_widgets(page)
+    drawn = chart.evaluate("el => el.getBoundingClientRect().height")
+    page.close()
+    assert abs(drawn - DRAWN_HEIGHT_PX) < 1, drawn

@@ -171,6 +171,12 @@ def sweep_chart(data=None):
         font=FONT).configure_view(stroke=None)
 
 
+# The drawn chart's height in the book, the same at every width (its parts
+# have fixed sizes; a phone scrolls it sideways); tests/test_readers.py
+# measures it.
+DRAWN_HEIGHT_PX = 827
+
+
 class SweepChart:
     """Displays as Vega-Lite in Jupyter and as vega-embed HTML in the book."""
 
@@ -186,6 +192,9 @@ class SweepChart:
             # vega-embed puts the controls after the chart; show them first.
             f"<style>#{element_id} {{display: flex; flex-direction: column}}"
             f" #{element_id} .vega-bindings {{order: -1; margin-bottom: 1em}}"
+            # Its place has the chart's height before Vega draws it, so the
+            # text below does not move when it does.
+            f" #{element_id}:empty {{min-height: {DRAWN_HEIGHT_PX}px}}"
             "</style>\n"
             f'<div class="lenet-sweep-scroll"><div id="{element_id}"'
             ' class="lenet-sweep-chart"></div></div>\n'
