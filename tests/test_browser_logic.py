@@ -188,6 +188,10 @@ def test_the_history_and_the_messages_read_as_pythons(page):
         ("downloading", dict(loaded=0.123456, total=2.21, percent=5.586)),
         ("downloading", dict(loaded=2.21, total=2.21, percent=100.0)),
         ("download_failed", dict(error="Failed to fetch")),
+        ("file_missing", dict(file="train-labels.u8.gz", status=404)),
+        ("data_corrupt", dict(file="test-images.u8.gz", error="解压失败")),
+        ("engine_failed", dict(file="tfjs-backend-wasm-simd.wasm",
+                               error="CompileError: expected magic word")),
         ("stopped_loading", {}),
     ]
     js = page.evaluate("""async ([configs, values]) => {

@@ -12,6 +12,7 @@ network; configurations at the controls' extremes train to their end.
 Times are printed, not asserted (python -m bench.phone measures speed).
 """
 import json
+import os
 import re
 import time
 
@@ -29,6 +30,9 @@ FINISHED = ("() => !" + json.dumps(list(contract.RUNNING_STATES))
 
 
 TRAINING_FILES = ("tfjs", "u8.gz", "lenet_train", ".wasm")
+# Each message's words up to its first placeholder.
+MESSAGES_START = {name: text.split("{")[0]
+                  for name, text in contract.MESSAGES.items()}
 DOWNLOADING = r"正在下载训练程序和数据：[\d.]+ / [\d.]+ MB（\d+%）"
 
 
@@ -218,6 +222,80 @@ def test_a_cut_off_download_is_said_and_训练_fetches_the_rest(browser, site):
     # What had arrived whole was kept: only the cut file came again.
     assert requests.count("train-images.u8.gz") == 2, requests
     assert requests.count("tfjs.esm.min.js") == 1, requests
+    page.close()
+
+
+def fault_once(page, pattern, fault):
+    """The first request for `pattern` gets `fault(route)`; the rest reach
+    the site.  Returns the list of URLs faulted."""
+    faulted = []
+
+    def once(route):
+        if faulted:
+            route.fallback()
+        else:
+            faulted.append(route.request.url)
+            fault(route)
+    page.route(pattern, once)
+    return faulted
+
+
+def corrupt(route):
+    """The file as the server has it, with its second half random bytes."""
+    body = route.fetch().body()
+    half = len(body) // 2
+    route.fulfill(status=200, body=body[:half] + os.urandom(len(body) - half))
+
+
+@pytest.mark.parametrize("pattern, fault, message", [
+    ("**/tfjs-backend-wasm*.wasm", corrupt, "engine_failed"),
+    ("**/test-images.u8.gz", corrupt, "data_corrupt"),
+    ("**/train-labels.u8.gz", lambda route: route.fulfill(status=404, body="no"),
+     "file_missing"),
+], ids=["wasm-corrupt", "data-corrupt", "data-missing"])
+def test_a_bad_file_is_named_in_chinese_and_训练_tries_again(browser, site, pattern,
+                                                         fault, message):
+    """A file that is missing or arrives corrupt ends the run with the
+    contract's message naming it (never TF.js's or the network's English
+    alone); the next 训练 fetches it again and trains, without a reload."""
+    page = browser.new_page()
+    uncached(page)
+    faulted = fault_once(page, pattern, fault)
+    page.goto(f"{site}/book/exercises.html")
+    show_explorer(page)
+    explorer = page.locator(".lenet-explorer")
+    set_config(page, num_epochs=1, train_size=1000)
+    train_to_the_end(page, explorer)
+    status = explorer.locator(".lenet-status").inner_text()
+    name = faulted[0].split("/")[-1]
+    assert faulted and status.startswith(MESSAGES_START[message]), status
+    assert name in status
+    train_to_the_end(page, explorer)
+    status = explorer.locator(".lenet-status").inner_text()
+    assert status.startswith("完成"), status
+    page.close()
+
+
+def test_a_server_that_unpacks_the_data_itself_is_understood(browser, site):
+    """Some servers send .gz files with Content-Encoding: gzip, so the
+    browser hands over the unpacked bytes: the page trains all the same."""
+    page = browser.new_page()
+    uncached(page)
+    encoded = []
+
+    def as_encoded(route):
+        response = route.fetch()
+        encoded.append(route.request.url)
+        route.fulfill(response=response, headers={
+            **response.headers, "content-encoding": "gzip"})
+    page.route("**/*.u8.gz", as_encoded)
+    page.goto(f"{site}/book/exercises.html")
+    show_explorer(page)
+    explorer = page.locator(".lenet-explorer")
+    set_config(page, num_epochs=1, train_size=1000)
+    train_to_the_end(page, explorer)
+    status = explorer.locator(".lenet-status").inner_text()
+    assert len(encoded) == 4 and status.startswith("完成"), status
     page.close()
 
 

@@ -193,6 +193,13 @@ MESSAGES = {
     "download_failed": "下载中断了（{error}）。请检查网络，再点“训练”接着下载："
                        "已经下载完的文件不会重新下载。",
     "stopped_loading": "已停止：训练还没有开始。",
+    "file_missing": "服务器上没有 {file}（HTTP {status}）：这个网站缺少网页里训练"
+                    "要用的文件。请告诉托管本书的人；在自己的电脑上，请按“关于"
+                    "本书”重新构建本书。",
+    "data_corrupt": "数据文件 {file} 下载下来是坏的（{error}）。请再点“训练”：它会"
+                    "重新下载这个文件。",
+    "engine_failed": "网页里的训练程序没能启动（{error}），可能是 {file} 下载得不"
+                     "完整。请再点“训练”：它会重新下载。",
     "data_incomplete": "数据文件不完整：{labels} 个标签，{bytes} 字节图像",
     # The configuration as a link (lenet.explorer_link, lenet_link.js).
     "link_invalid": "链接里的{name}（{field}={value}）不是这一版的探索器能用的值，"

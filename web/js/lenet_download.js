@@ -3,6 +3,18 @@
 // them, and files that arrived whole kept for the next attempt, so that
 // 训练 after a cut-off line fetches only what is missing.
 
+/** A problem the page words with the contract's message `message`
+ * (lenet_format.say) and `details`. */
+export class WordedError extends Error {
+  constructor(message, details) {
+    super(`${message}: ${JSON.stringify(details)}`);
+    this.worded = { message, details };
+  }
+}
+
+/** The file's name, for a message: .../train-images.u8.gz -> train-images.u8.gz */
+export const fileName = (url) => new URL(url).pathname.split("/").pop();
+
 /** A set of files to download; `expected` maps each URL to its bytes (as
  * the contract gives them), for the total. */
 export function downloads(expected) {
@@ -11,7 +23,9 @@ export function downloads(expected) {
 
   async function fetchOne(url, signal, arrived) {
     const response = await fetch(url, { signal });
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    if (!response.ok) {
+      throw new WordedError("file_missing", { file: fileName(url), status: response.status });
+    }
     const reader = response.body.getReader();
     const parts = [];
     for (;;) {
@@ -50,12 +64,23 @@ export function downloads(expected) {
     return Object.fromEntries(urls.map((url, i) => [url, fetched[i]]));
   }
 
-  return { fetchAll, total };
+  /** Drop a file that arrived but is no use (corrupt): the next attempt
+   * fetches it again. */
+  const forget = (url) => done.delete(url);
+
+  return { fetchAll, forget, total };
 }
 
 /** A gzip file's bytes, unpacked (the shipped images are gzipped so that
- * any server will do). */
-export async function gunzip(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+ * any server will do).  A server that sends them with Content-Encoding:
+ * gzip has the browser unpack them already: bytes without gzip's magic
+ * number are taken as they are.  A file that does not unpack is named. */
+export async function gunzip(bytes, url) {
+  if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (error) {
+    throw new WordedError("data_corrupt", { file: fileName(url), error: "解压失败" });
+  }
 }

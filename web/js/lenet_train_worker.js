@@ -13,11 +13,11 @@
 //        finished {state, details, message?, epochs, tensors, confusion}
 //          (train()'s outcome; tensors: {name: Float32Array}),
 //        feature_maps {image, label, layers, arrays},
-//        failed {error, message?}
+//        failed {message, details} (a run message of the contract)
 // The page words what it is told (lenet_format.say).
 
 import { MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
-import { downloads, gunzip } from "./lenet_download.js";
+import { downloads, fileName, gunzip, WordedError } from "./lenet_download.js";
 import { say } from "./lenet_format.js";
 import { startBackend } from "./lenet_tfjs_kernels.js";
 import * as training from "./lenet_train.js";
@@ -57,6 +57,26 @@ function wanted(browser, simd) {
     Object.values(paths).map((path) => [url(path), browser.files[path]])) };
 }
 
+/** TF.js and its WebAssembly backend, from the fetched bytes.  If they do
+ * not start (a file that arrived corrupt), the files are dropped and the
+ * page starts a new worker for the next attempt: TF.js cannot be given
+ * its binaries a second time. */
+async function startEngine(got, urls, simd) {
+  try {
+    tf ??= await import(blobUrl(got[urls.tfjs], "text/javascript"));
+    // TF.js asks for a path of each of its binaries; with its SIMD flag set
+    // as tested above (and no threads) it loads the one fetched.
+    tf.env().set("WASM_HAS_SIMD_SUPPORT", simd);
+    const fetched = blobUrl(got[urls.wasm], "application/wasm");
+    await startBackend(tf, Object.fromEntries(WASM_NAMES.map((name) => [name, fetched])));
+  } catch (error) {
+    files.forget(urls.tfjs);
+    files.forget(urls.wasm);
+    throw new WordedError("engine_failed", { file: fileName(urls.wasm),
+                                            error: error.message });
+  }
+}
+
 async function load(browser, signal) {
   const simd = WebAssembly.validate(SIMD_TEST);
   const { urls, sizes } = wanted(browser, simd);
@@ -69,16 +89,16 @@ async function load(browser, signal) {
       self.postMessage({ type: TYPES.download, loaded, total });
     }
   }).catch((error) => {
-    throw error.name === "AbortError" ? error : new DownloadError(error.message);
+    if (error.name === "AbortError" || error instanceof WordedError) throw error;
+    throw new DownloadError(error.message);
   });
-  tf ??= await import(blobUrl(got[urls.tfjs], "text/javascript"));
-  // TF.js asks for a path of each of its binaries; with its SIMD flag set
-  // as tested above (and no threads) it loads the one fetched.
-  tf.env().set("WASM_HAS_SIMD_SUPPORT", simd);
-  const fetched = blobUrl(got[urls.wasm], "application/wasm");
-  await startBackend(tf, Object.fromEntries(WASM_NAMES.map((name) => [name, fetched])));
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    DATA.map((name) => gunzip(got[urls[name]])));
+  await startEngine(got, urls, simd);
+  const unpacked = await Promise.all(DATA.map((name) => gunzip(got[urls[name]], urls[name])
+    .catch((error) => {
+      files.forget(urls[name]);
+      throw error;
+    })));
+  const [trainImages, trainLabels, testImages, testLabels] = unpacked;
   for (const [images, labels] of [[trainImages, trainLabels], [testImages, testLabels]]) {
     if (images.length !== labels.length * training.PIXELS) {
       throw new Error(say("data_incomplete", { labels: labels.length,
@@ -175,9 +195,13 @@ self.onmessage = ({ data: message }) => {
     sendFeatureMaps(message);
   } else if (message.type === TYPES.train) {
     train(message).catch((error) => {
+      if (error.worded) {  // a file that is missing or corrupt, said in words
+        self.postMessage({ type: TYPES.failed, ...error.worded });
+        return;
+      }
       const cutOff = error instanceof DownloadError;
       if (!cutOff) console.error(error);  // a line that drops is no bug
-      self.postMessage({ type: TYPES.failed, error: error.message,
+      self.postMessage({ type: TYPES.failed, details: { error: error.message },
                          message: cutOff ? "download_failed" : "failed" });
     });
   }

@@ -69,9 +69,15 @@ export function browserEngine(model, contract, deliver) {
     },
     [TYPES.finished]: finished,
     [TYPES.feature_maps]: (message) => deliver(message, message.arrays),
-    [TYPES.failed]: ({ error, message }) => {
-      setRun({ state: "failed", message: say(message ?? "failed", { error }) });
+    [TYPES.failed]: ({ message, details }) => {
+      setRun({ state: "failed", message: say(message, details) });
       keeper.finished("failed", running?.epochs ?? [], null);
+      // TF.js did not start: a new worker (a new TF.js) for the next try.
+      if (message === "engine_failed") {
+        worker.terminate();
+        worker = null;
+        downloaded = null;
+      }
     },
   };
 
