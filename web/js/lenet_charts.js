@@ -50,8 +50,16 @@ export function epochChart(lines, numEpochs, title) {
                                   y: height - bottom + 32,
                                   "text-anchor": "middle", "font-size": 12,
                                   text: "迭代周期" }));
+  // The legend wraps onto more rows (the chart grows) rather than run
+  // past the right edge: 历次运行 may hold many runs.
   let legendX = left;
+  let legendY = height;
+  const legendWidth = (line) => 30 + 13 * line.label.length;
   for (const line of lines) {
+    if (legendX > left && legendX + legendWidth(line) > width - right) {
+      legendX = left;
+      legendY += 18;
+    }
     if (line.points.length) {
       const d = line.points.map((p, i) => `${i ? "L" : "M"}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ");
       svg.append(svgElement("path", { d, fill: "none", stroke: line.color,
@@ -63,14 +71,15 @@ export function epochChart(lines, numEpochs, title) {
       }
     }
     svg.append(
-      svgElement("line", { x1: legendX, x2: legendX + 18, y1: height - 8,
-                           y2: height - 8, stroke: line.color,
+      svgElement("line", { x1: legendX, x2: legendX + 18, y1: legendY - 8,
+                           y2: legendY - 8, stroke: line.color,
                            "stroke-width": 2,
                            "stroke-dasharray": line.dash || "" }),
-      svgElement("text", { x: legendX + 22, y: height - 4, "font-size": 12,
+      svgElement("text", { x: legendX + 22, y: legendY - 4, "font-size": 12,
                            text: line.label }));
-    legendX += 30 + 13 * line.label.length;
+    legendX += legendWidth(line);
   }
+  svg.setAttribute("viewBox", `0 0 ${width} ${legendY}`);
   return svg;
 }
 
