@@ -161,6 +161,26 @@ def page_on_web_modules(profile_dir):
         assert blocked == []
 
 
+def fault_once(page, pattern, fault):
+    """The first request of `page` for `pattern` gets `fault(route)`; the
+    rest reach the site.  Returns the list of URLs faulted."""
+    faulted = []
+
+    def once(route):
+        if faulted:
+            route.fallback()
+        else:
+            faulted.append(route.request.url)
+            fault(route)
+    page.route(pattern, once)
+    return faulted
+
+
+def cut_off(route):
+    """A fault for fault_once: the connection drops."""
+    route.abort("connectionreset")
+
+
 # -- a built page, loaded -----------------------------------------------------------
 
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'

@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from tests.site import SCREENSHOTS, draw_widgets, require_built_book
+from tests.site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
+                        require_built_book)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -240,15 +241,7 @@ def test_widgets_load_when_the_reader_comes_near_them(browser, site):
     page.set_viewport_size({"width": 412, "height": 823})
     requests = []
     page.on("request", lambda request: requests.append(request.url))
-    refused = []
-
-    def refuse_once(route):
-        if refused:
-            route.fallback()
-        else:
-            refused.append(route.request.url)
-            route.abort("connectionreset")
-    page.route("**/exercises.widgets.json", refuse_once)
+    refused = fault_once(page, "**/exercises.widgets.json", cut_off)
     page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
     places = page.locator(".lenet-static-widget")
     assert places.count() == 3
@@ -274,16 +267,7 @@ def test_a_network_whose_weights_failed_to_arrive_says_so_and_retries(
     from playwright.sync_api import expect
 
     page = browser.new_page()
-    cut = []
-
-    def cut_once(route):
-        if not cut:
-            cut.append(route.request.url)
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    page.route("**/lenet-weights/k3-c6x16-relu.bin", cut_once)
+    cut = fault_once(page, "**/lenet-weights/k3-c6x16-relu.bin", cut_off)
     page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
     draw_widgets(page)
     viewer = page.locator(".lenet-viewer")

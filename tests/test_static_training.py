@@ -19,7 +19,8 @@ import time
 import pytest
 
 from lenet import contract
-from tests.site import SCREENSHOTS, draw_widgets, show_explorer
+from tests.site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
+                        show_explorer)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]
 
@@ -197,23 +198,22 @@ def test_the_download_shows_its_progress_and_a_stop_ends_it(browser, site):
     page.close()
 
 
+def short_run_page(page, site):
+    """5.5.4 in `page`, its explorer set for a short run (1 epoch, 1000
+    images)."""
+    page.goto(f"{site}/book/exercises.html")
+    show_explorer(page)
+    set_config(page, num_epochs=1, train_size=1000)
+    return page.locator(".lenet-explorer")
+
+
 def test_a_cut_off_download_is_said_and_训练_fetches_the_rest(browser, site):
     page = browser.new_page()
     uncached(page)
-    requests, cut = [], []
+    requests = []
     page.on("request", lambda r: requests.append(r.url.split("/")[-1]))
-
-    def cut_once(route):
-        if cut:
-            route.fallback()
-        else:
-            cut.append(route.request.url)
-            route.abort("connectionreset")
-    page.route("**/train-images.u8.gz", cut_once)
-    page.goto(f"{site}/book/exercises.html")
-    show_explorer(page)
-    explorer = page.locator(".lenet-explorer")
-    set_config(page, num_epochs=1, train_size=1000)
+    cut = fault_once(page, "**/train-images.u8.gz", cut_off)
+    explorer = short_run_page(page, site)
     train_to_the_end(page, explorer)
     status = explorer.locator(".lenet-status").inner_text()
     assert cut and status.startswith("下载中断了"), status
@@ -223,21 +223,6 @@ def test_a_cut_off_download_is_said_and_训练_fetches_the_rest(browser, site):
     assert requests.count("train-images.u8.gz") == 2, requests
     assert requests.count("tfjs.esm.min.js") == 1, requests
     page.close()
-
-
-def fault_once(page, pattern, fault):
-    """The first request for `pattern` gets `fault(route)`; the rest reach
-    the site.  Returns the list of URLs faulted."""
-    faulted = []
-
-    def once(route):
-        if faulted:
-            route.fallback()
-        else:
-            faulted.append(route.request.url)
-            fault(route)
-    page.route(pattern, once)
-    return faulted
 
 
 def corrupt(route):
@@ -261,10 +246,7 @@ def test_a_bad_file_is_named_in_chinese_and_训练_tries_again(browser, site, pa
     page = browser.new_page()
     uncached(page)
     faulted = fault_once(page, pattern, fault)
-    page.goto(f"{site}/book/exercises.html")
-    show_explorer(page)
-    explorer = page.locator(".lenet-explorer")
-    set_config(page, num_epochs=1, train_size=1000)
+    explorer = short_run_page(page, site)
     train_to_the_end(page, explorer)
     status = explorer.locator(".lenet-status").inner_text()
     name = faulted[0].split("/")[-1]
@@ -289,10 +271,7 @@ def test_a_server_that_unpacks_the_data_itself_is_understood(browser, site):
         route.fulfill(response=response, headers={
             **response.headers, "content-encoding": "gzip"})
     page.route("**/*.u8.gz", as_encoded)
-    page.goto(f"{site}/book/exercises.html")
-    show_explorer(page)
-    explorer = page.locator(".lenet-explorer")
-    set_config(page, num_epochs=1, train_size=1000)
+    explorer = short_run_page(page, site)
     train_to_the_end(page, explorer)
     status = explorer.locator(".lenet-status").inner_text()
     assert len(encoded) == 4 and status.startswith("完成"), status
