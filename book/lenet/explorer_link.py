@@ -73,8 +73,8 @@ def _one_value(text, option, base):
     return None if number is None else _allowed(number, option)
 
 
-def _value_of(text, field, base):
-    option = contract.control_options().get(contract.LINK_OPTIONS[field])
+def _value_of(text, field, base, options):
+    option = options.get(contract.LINK_OPTIONS[field])
     if isinstance(base, list):
         parts = text.split(",")
         if len(parts) != len(base):
@@ -106,6 +106,7 @@ def config_from_link(fragment, base):
     it could not use."""
     fragment = fragment.removeprefix("#").removeprefix(contract.LINK_PREFIX)
     values, notes = dict(base), []
+    options = contract.control_options()
     for field, text in _pairs(fragment).items():
         if field == "v":
             if text != str(contract.LINK_VERSION):
@@ -114,7 +115,7 @@ def config_from_link(fragment, base):
         elif field not in FIELDS:
             notes.append(contract.say("link_unknown", field=_shown(field)))
         else:
-            value = _value_of(text, field, base[field])
+            value = _value_of(text, field, base[field], options)
             if value is None:
                 notes.append(contract.say(
                     "link_invalid", name=contract.FIELD_NAMES[field],
