@@ -44,6 +44,19 @@ export function registerConv2DBackpropFilter(tf, backendName = "wasm") {
   return true;
 }
 
+/** Register the kernel `make(own)` makes as `name`, in place of the
+ * backend's own (`own`, undefined if it has none), once: false if the
+ * book's is registered already. */
+function replaceKernel(tf, name, backendName, make) {
+  const existing = tf.getKernel(name, backendName);
+  if (existing?.kernelFunc.theBooks) return false;
+  const kernelFunc = make(existing?.kernelFunc);
+  kernelFunc.theBooks = true;
+  if (existing) tf.unregisterKernel(name, backendName);
+  tf.registerKernel({ kernelName: name, backendName, kernelFunc });
+  return true;
+}
+
 /** MaxPoolGrad for the WebAssembly backend, in place of its own, which
  * sends a window's gradient to its first element when the whole window is
  * negative (tanh's outputs; measured: windows [-4, -3, -2, -1] and
@@ -51,10 +64,8 @@ export function registerConv2DBackpropFilter(tf, backendName = "wasm") {
  * MXNet sends it to the first maximum in row-major order; so does this.
  * Only the explorer's pooling: 2 x 2 windows, stride 2, no padding. */
 export function registerMaxPoolGrad(tf, backendName = "wasm") {
-  const existing = tf.getKernel("MaxPoolGrad", backendName);
-  if (existing?.kernelFunc.firstMaximum) return false;
-  if (existing) tf.unregisterKernel("MaxPoolGrad", backendName);
-  const kernelFunc = ({ inputs: { dy, input }, backend, attrs }) => {
+  return replaceKernel(tf, "MaxPoolGrad", backendName, () => (
+    { inputs: { dy, input }, backend, attrs }) => {
     const { filterSize, strides, pad } = attrs;
     const pair = (v) => (Array.isArray(v) ? v : [v, v]);
     if (pair(filterSize).join() !== "2,2" || pair(strides).join() !== "2,2" ||
@@ -87,10 +98,7 @@ export function registerMaxPoolGrad(tf, backendName = "wasm") {
       }
     }
     return out;
-  };
-  kernelFunc.firstMaximum = true;
-  tf.registerKernel({ kernelName: "MaxPoolGrad", backendName, kernelFunc });
-  return true;
+  });
 }
 
 /** Conv2DBackpropInput for the WebAssembly backend, in place of its own
@@ -101,13 +109,11 @@ export function registerMaxPoolGrad(tf, backendName = "wasm") {
  *   dx[n, h, w, ci] = Σ_{kh, kw, co} dy[n, h - kh, w - kw, co] W[kh, kw, ci, co],
  * which the backend's own Conv2D computes.  Anything else is refused. */
 export function registerConv2DBackpropInput(tf, backendName = "wasm") {
-  const existing = tf.getKernel("Conv2DBackpropInput", backendName);
-  if (existing?.kernelFunc.asConvolution) return false;
-  if (existing) tf.unregisterKernel("Conv2DBackpropInput", backendName);
   const kernel = (name) => tf.getKernel(name, backendName).kernelFunc;
   const [reverse, transpose, conv2d] = ["Reverse", "Transpose", "Conv2D"].map(kernel);
   const ones = (v) => (Array.isArray(v) ? v : [v, v]).every((x) => x === 1);
-  const kernelFunc = ({ inputs: { dy, filter }, backend, attrs }) => {
+  return replaceKernel(tf, "Conv2DBackpropInput", backendName, () => (
+    { inputs: { dy, filter }, backend, attrs }) => {
     const { strides, pad, dataFormat, inputShape } = attrs;
     if (!ones(strides) || !(pad === "valid" || pad === 0) ||
         (dataFormat && dataFormat !== "NHWC")) {
@@ -126,10 +132,7 @@ export function registerConv2DBackpropInput(tf, backendName = "wasm") {
       throw new Error(`Conv2DBackpropInput: shape ${dx.shape} for ${inputShape}`);
     }
     return dx;
-  };
-  kernelFunc.asConvolution = true;
-  tf.registerKernel({ kernelName: "Conv2DBackpropInput", backendName, kernelFunc });
-  return true;
+  });
 }
 
 /** BatchMatMul for the WebAssembly backend with its operands transposed
@@ -138,11 +141,9 @@ export function registerConv2DBackpropInput(tf, backendName = "wasm") {
  * backend's own kernel multiplies untransposed operands faster than it
  * transposes inside. */
 export function registerBatchMatMul(tf, backendName = "wasm") {
-  const existing = tf.getKernel("BatchMatMul", backendName);
-  if (existing.kernelFunc.transposesFirst) return false;
-  const own = existing.kernelFunc;
   const transpose = tf.getKernel("Transpose", backendName).kernelFunc;
-  const kernelFunc = ({ inputs: { a, b }, backend, attrs }) => {
+  return replaceKernel(tf, "BatchMatMul", backendName, (own) => (
+    { inputs: { a, b }, backend, attrs }) => {
     const { transposeA, transposeB } = attrs;
     if (!transposeA && !transposeB) return own({ inputs: { a, b }, backend, attrs });
     const turned = (x, asked) => (asked ? transpose({ inputs: { x }, backend, attrs: {
@@ -155,11 +156,7 @@ export function registerBatchMatMul(tf, backendName = "wasm") {
       if (made !== given) backend.disposeData(made.dataId);
     }
     return out;
-  };
-  kernelFunc.transposesFirst = true;
-  tf.unregisterKernel("BatchMatMul", backendName);
-  tf.registerKernel({ kernelName: "BatchMatMul", backendName, kernelFunc });
-  return true;
+  });
 }
 
 /** TF.js on WebAssembly (SIMD where the browser has it, one thread: the
