@@ -4,70 +4,19 @@ and the viewer's list show them again, a run cut off by a reload is kept up
 to its last finished epoch and marked interrupted, the reader deletes one or
 all, and where storage is refused the page trains anyway and says that
 nothing will be kept.  Each test has a browser profile of its own."""
-import json
-
 import pytest
 
 from lenet import contract
-from tests.site import draw_widgets, launch_chromium, only_this_host, show_explorer
+from tests.explorer_page import (context, history, open_explorer,  # noqa: F401
+                                 settled, train, viewer_choices)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]
 
-FINISHED = ("() => !" + json.dumps(list(contract.RUNNING_STATES))
-            + ".includes(document.querySelector('.lenet-explorer')"
-            ".lenetRun().state)")
-# A short run of the browser preset: two epochs on 1000 images.
-SHORT = {"num_epochs": 2, "train_size": 1000}
 RESULTS = contract.WORDS["run_results"]
 # Storage refused as Firefox's private windows and blocked storage do.
 REFUSE_STORAGE = """Object.defineProperty(window, "indexedDB", {
   get() { throw new DOMException("The operation is insecure.", "SecurityError"); }
 });"""
-
-
-@pytest.fixture
-def context(tmp_path):
-    with launch_chromium(tmp_path / "profile") as context:
-        blocked = only_this_host(context)
-        yield context
-        assert blocked == []
-
-
-def open_explorer(page, site):
-    page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
-    show_explorer(page)
-    return page.locator(".lenet-explorer")
-
-
-def settled(page):
-    """Wait until what the page keeps is written."""
-    page.evaluate("() => document.querySelector('.lenet-explorer').lenetKept?.settled()")
-
-
-def train(page, explorer, epochs_before_reload=None, **changes):
-    explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
-    page.evaluate("(c) => document.querySelector('.lenet-explorer').lenetSetConfig(c)",
-                  {**SHORT, **changes})
-    explorer.locator("button.lenet-train").click()
-    if epochs_before_reload is None:
-        page.wait_for_function(FINISHED, timeout=120_000)
-        settled(page)
-        return
-    page.wait_for_function(
-        "n => document.querySelector('.lenet-explorer').lenetRun().epochs.length >= n",
-        arg=epochs_before_reload, timeout=120_000)
-    settled(page)
-
-
-def history(page):
-    return page.evaluate("() => document.querySelector('.lenet-explorer').lenetHistory()"
-                         ".map(r => [r.number, r.state, r.epochs.length])")
-
-
-def viewer_choices(page):
-    draw_widgets(page)
-    return page.locator(".lenet-viewer select option").evaluate_all(
-        "options => options.map(o => o.value).filter(v => v.startsWith('trained-'))")
 
 
 def test_runs_come_back_after_a_reload_and_a_cut_off_run_is_marked(context, site):

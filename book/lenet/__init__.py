@@ -33,12 +33,27 @@ __all__ = [
     "FashionMNISTFormatError",
     "FashionMNISTNotFoundError",
     "LayerRow",
+    "NetworkFileError",
     "MIRRORS_ENV_VAR",
     "build_lenet",
     "download_fashion_mnist",
     "format_layer_table",
     "layer_table",
     "load_data_fashion_mnist",
+    "load_network",
     "read_fashion_mnist",
+    "save_network",
     "set_seed",
 ]
+
+# A trained network as a file (lenet.network_file), imported when first
+# asked for: it needs the explorer's configuration, which `import lenet`
+# does not.
+_NETWORK_FILE = ("NetworkFileError", "load_network", "save_network")
+
+
+def __getattr__(name):
+    if name in _NETWORK_FILE:
+        from . import network_file
+        return getattr(network_file, name)
+    raise AttributeError(f"module 'lenet' has no attribute {name!r}")

@@ -130,6 +130,8 @@ WORDS = {
                          "网页里不能训练。",
     "trained_network": "刚才训练的网络 #{number}（{engine}，测试准确率"
                        " {test_acc}）",
+    "imported_network": "导入的网络 #{number}（{file}，{engine}训练，测试准确率"
+                        " {test_acc}）",
     # 历次运行: how each run ended, and what the page keeps of them.
     "run_results": {"done": "完成", "stopped": "中途停止", "diverged": "发散",
                     "failed": "出错中断",
@@ -141,6 +143,11 @@ WORDS = {
                      "照常可以训练，但刷新或关闭页面后，这些运行就没有了。",
     "delete_run": "删除",
     "delete_all_runs": "全部删除",
+    # A run's network as a file (lenet.network_file), and back.
+    "download_network": "下载网络",
+    "import_network": "导入网络文件…",
+    "imported": "（导入）",
+    "unknown_accuracy": "—",
 }
 ENGINES = {"kernel": "Python 内核里的 MXNet",
            "browser": "浏览器里的 TensorFlow.js（WebAssembly）"}
@@ -163,6 +170,9 @@ MESSAGE_TYPES = {
     "train": "train", "stop": "stop", "feature_maps": "feature_maps",
     # page -> kernel, and back: a trained network's weights file
     "weights": "weights",
+    # page -> kernel, and back: a run's network as a file to download
+    # (lenet.network_file); a file the reader imports, and what came of it
+    "network_file": "network_file", "import_network": "import_network",
     # page -> worker: fetch what training needs, before 训练 is pressed
     "prefetch": "prefetch",
     # worker -> page (feature_maps, too)
@@ -209,6 +219,27 @@ MESSAGES = {
     "link_applied": "已按链接设置好探索器。",
     "link_copied": "链接已复制：打开它就能看到现在这个配置。",
     "link_copy_refused": "浏览器不让网页写剪贴板；请复制下面这个链接：",
+    # A trained network as a file (lenet.network_file,
+    # web/js/lenet_network_file.js): what is wrong with one that cannot be
+    # read.  Reading it changes nothing until it has passed every check.
+    "network_not_json": "这不是本书的网络文件：它不是完整的 JSON，可能没下载完、"
+                        "被截断了，或者是别的文件。请选“下载网络”得到的 .json 文件。",
+    "network_wrong_format": "这不是本书的网络文件（里面没有 \"format\": "
+                            "\"{format}\"）。请选“下载网络”得到的 .json 文件。",
+    "network_version": "这个网络文件来自另一版的本书（version={version}），"
+                       "这一版读不了。",
+    "network_bad_config": "网络文件里的{name}（{field}={value}）不是探索器能用的"
+                          "值，所以建不出它的网络。",
+    "network_mismatch": "网络文件里的权重和它的配置对不上：{detail}。文件可能被"
+                        "改动过。",
+    "network_weights_length": "网络文件里的权重有 {found} 个数，它的配置要 "
+                              "{expected} 个：文件可能被截断或改动过。",
+    "network_weights_unreadable": "网络文件里的权重不是有效的 base64 数据：文件"
+                                  "可能被改动过。",
+    "network_not_finite": "网络文件里有 {count} 个权重不是有限的数（NaN 或无穷大），"
+                          "多半是训练发散了：这个网络不能用。",
+    "network_imported": "已导入 {file}，列为历次运行的 #{number}。",
+    "network_not_imported": "没有导入 {file}：{problem} 历次运行没有任何改动。",
 }
 DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1,
             "loaded": 1, "total": 1, "percent": 0}
@@ -256,6 +287,11 @@ LINK_OPTIONS = {
     "batch_size": "batch_sizes", "train_size": "train_size_range",
     "seed": "seed_range",
 }
+# A trained network as one file (lenet.network_file and
+# web/js/lenet_network_file.js write and read it, each once).
+NETWORK_FORMAT = "lenet-network"
+NETWORK_VERSION = 1
+
 # Each field in the reader's words, for the link's messages.
 FIELD_NAMES = {
     "kernel_sizes": "卷积窗口大小", "channels": "卷积层输出通道数",
@@ -351,6 +387,8 @@ def javascript_constants():
         "LINK_VERSION": LINK_VERSION,
         "LINK_OPTIONS": LINK_OPTIONS,
         "FIELD_NAMES": FIELD_NAMES,
+        "NETWORK_FORMAT": NETWORK_FORMAT,
+        "NETWORK_VERSION": NETWORK_VERSION,
     }
 
 
@@ -432,6 +470,9 @@ def for_browser():
         "arch_fields": list(ARCH_FIELDS),
         "training_fields": list(TRAINING_FIELDS),
         "custom": CUSTOM,
+        # The book's LeNet, whose values stand in for what a file or a
+        # link cannot set.
+        "base_config": config_json(logic.ExplorerConfig()),
         "presets": {name: config_json(config)
                     for name, config in logic.PRESETS.items()},
         "options": control_options(),

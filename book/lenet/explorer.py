@@ -21,6 +21,9 @@ from . import contract
 from . import explorer_logic as logic
 from .data import read_fashion_mnist, to_unit_float32
 from .explorer_link import config_from_link, link_of
+from .network_file import (NetworkFileError, network_file_text, network_of,
+                           read_network_file, run_record)
+from .weights import network_tensors
 
 TRAINING_THREAD_NAME = "lenet-explorer-training"
 TYPES = contract.MESSAGE_TYPES
@@ -90,6 +93,7 @@ class LeNetExplorer(anywidget.AnyWidget):
             inspection={"ready": False})
         self.run_in_thread, self.root = run_in_thread, root
         self.last_run = None
+        self._runs = {}  # number in history -> its RunResult, with the net
         self._stop_requested = threading.Event()
         self._thread = None
         self.on_msg(self._on_front_end_message)
@@ -129,6 +133,12 @@ class LeNetExplorer(anywidget.AnyWidget):
             self._stop_requested.set()
         elif kind == TYPES["feature_maps"]:
             self.send_feature_maps(int(content.get("image", 0)))
+        elif kind == TYPES["network_file"]:
+            self.send_network_file(content.get("number"))
+        elif kind == TYPES["import_network"]:
+            message = self.import_network(str(content.get("text", "")),
+                                          str(content.get("name", "")))
+            self.send({"type": TYPES["import_network"], "message": message})
 
     # -- a run -------------------------------------------------------------------
     def train(self):
@@ -201,20 +211,55 @@ class LeNetExplorer(anywidget.AnyWidget):
         if result.epochs:
             self._finished(result)
 
-    def _finished(self, result):
-        self.last_run = result
+    def _finished(self, result, imported=None):
+        """A run to list in 历次运行 (`imported`: the file it came from)
+        and to inspect."""
+        number = len(self.history) + 1
+        self._runs[number] = self.last_run = result
         self.history = [*self.history, {
-            "number": len(self.history) + 1,
+            "number": number,
             "description": describe(result.config),
             "config": contract.config_json(result.config),
             "epochs": [epoch_record(e) for e in result.epochs],
             "num_epochs": result.config.num_epochs,
-            "final_test_acc": result.final_test_acc,
+            "final_test_acc": (result.final_test_acc if result.epochs
+                               else None),
             "seconds": result.seconds, "stopped": result.stopped,
-            "state": result.state}]
+            "state": result.state, "imported": imported}]
         counts = logic.confusion_matrix(result.net,
                                         logic.load_test_iter(self.root))
         self.inspection = {"ready": True, "confusion": counts.tolist()}
+
+    # -- a run's network as a file, and back ------------------------------------
+    def network_file(self, number):
+        """(file name, text) of run `number`'s network (lenet.network_file)."""
+        result = self._runs[number]
+        return (f"lenet-network-{number}.json", network_file_text(
+            result.config, network_tensors(result.net, result.config),
+            run_record(result)))
+
+    def send_network_file(self, number):
+        if number in self._runs:
+            name, text = self.network_file(number)
+            self.send({"type": TYPES["network_file"], "number": number,
+                       "name": name}, [text.encode("utf-8")])
+
+    def import_network(self, text, name="网络文件"):
+        """Add the network of a file's `text` to 历次运行 as a run; what to
+        tell the reader.  A file that is not a network changes nothing."""
+        try:
+            loaded = read_network_file(text)
+        except NetworkFileError as problem:
+            return contract.say("network_not_imported", file=name,
+                                problem=problem)
+        fields = logic.EpochResult._fields[:5]  # all but cpu_seconds
+        epochs = [logic.EpochResult(*(e[k] for k in fields))
+                  for e in loaded.run["epochs"]]
+        self._finished(logic.RunResult(loaded.config, epochs,
+                                       loaded.run["state"],
+                                       net=network_of(loaded)), imported=name)
+        return contract.say("network_imported", file=name,
+                            number=len(self.history))
 
     # -- inspection --------------------------------------------------------------
     def feature_maps(self, index):

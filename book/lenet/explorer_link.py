@@ -20,12 +20,12 @@ SHOWN_CHARACTERS = 30
 NUMBER_CHARACTERS = set("0123456789.-+eE")
 
 
-def _text_of(value):
+def text_of(value):
     """One value as the link writes it: 5,5 · 0.9 · 1 (a checkbox) · relu."""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (list, tuple)):
-        return ",".join(map(_text_of, value))
+        return ",".join(map(text_of, value))
     if isinstance(value, float):
         return format(value, "g")
     return str(value)
@@ -35,7 +35,7 @@ def link_of(values):
     """The fragment (without #) of a configuration given as JSON values
     (contract.config_json)."""
     parts = [f"v={contract.LINK_VERSION}"]
-    parts += [f"{field}={_text_of(values[field])}" for field in FIELDS]
+    parts += [f"{field}={text_of(values[field])}" for field in FIELDS]
     return contract.LINK_PREFIX + "&".join(parts)
 
 
@@ -73,7 +73,7 @@ def _one_value(text, option, base):
     return None if number is None else _allowed(number, option)
 
 
-def _value_of(text, field, base, options):
+def value_of(text, field, base, options):
     option = options.get(contract.LINK_OPTIONS[field])
     if isinstance(base, list):
         parts = text.split(",")
@@ -95,7 +95,7 @@ def _pairs(fragment):
     return pairs
 
 
-def _shown(text):
+def shown(text):
     return (text if len(text) <= SHOWN_CHARACTERS
             else text[:SHOWN_CHARACTERS] + "…")
 
@@ -111,16 +111,16 @@ def config_from_link(fragment, base):
         if field == "v":
             if text != str(contract.LINK_VERSION):
                 notes.append(contract.say("link_version",
-                                          version=_shown(text)))
+                                          version=shown(text)))
         elif field not in FIELDS:
-            notes.append(contract.say("link_unknown", field=_shown(field)))
+            notes.append(contract.say("link_unknown", field=shown(field)))
         else:
-            value = _value_of(text, field, base[field], options)
+            value = value_of(text, field, base[field], options)
             if value is None:
                 notes.append(contract.say(
                     "link_invalid", name=contract.FIELD_NAMES[field],
-                    field=field, value=_shown(text),
-                    used=_text_of(base[field])))
+                    field=field, value=shown(text),
+                    used=text_of(base[field])))
             else:
                 values[field] = value
     return values, notes

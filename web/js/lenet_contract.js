@@ -75,6 +75,8 @@ export const MESSAGE_TYPES = {
   "stop": "stop",
   "feature_maps": "feature_maps",
   "weights": "weights",
+  "network_file": "network_file",
+  "import_network": "import_network",
   "prefetch": "prefetch",
   "download": "download",
   "state": "state",
@@ -108,7 +110,17 @@ export const MESSAGES = {
   "link_version": "这个链接来自另一版的本书（v={version}），认得出的设置都已采用。",
   "link_applied": "已按链接设置好探索器。",
   "link_copied": "链接已复制：打开它就能看到现在这个配置。",
-  "link_copy_refused": "浏览器不让网页写剪贴板；请复制下面这个链接："
+  "link_copy_refused": "浏览器不让网页写剪贴板；请复制下面这个链接：",
+  "network_not_json": "这不是本书的网络文件：它不是完整的 JSON，可能没下载完、被截断了，或者是别的文件。请选“下载网络”得到的 .json 文件。",
+  "network_wrong_format": "这不是本书的网络文件（里面没有 \"format\": \"{format}\"）。请选“下载网络”得到的 .json 文件。",
+  "network_version": "这个网络文件来自另一版的本书（version={version}），这一版读不了。",
+  "network_bad_config": "网络文件里的{name}（{field}={value}）不是探索器能用的值，所以建不出它的网络。",
+  "network_mismatch": "网络文件里的权重和它的配置对不上：{detail}。文件可能被改动过。",
+  "network_weights_length": "网络文件里的权重有 {found} 个数，它的配置要 {expected} 个：文件可能被截断或改动过。",
+  "network_weights_unreadable": "网络文件里的权重不是有效的 base64 数据：文件可能被改动过。",
+  "network_not_finite": "网络文件里有 {count} 个权重不是有限的数（NaN 或无穷大），多半是训练发散了：这个网络不能用。",
+  "network_imported": "已导入 {file}，列为历次运行的 #{number}。",
+  "network_not_imported": "没有导入 {file}：{problem} 历次运行没有任何改动。"
 };
 export const DECIMALS = {
   "train_loss": 4,
@@ -170,3 +182,5 @@ export const FIELD_NAMES = {
   "train_size": "训练样本数",
   "seed": "随机种子"
 };
+export const NETWORK_FORMAT = "lenet-network";
+export const NETWORK_VERSION = 1;

@@ -99,3 +99,14 @@ export function scrollBox(child, label) {
   requestAnimationFrame(check);
   return wrapper;
 }
+
+/** Hand `text` to the reader as a file called `name` (the browser's own
+ * download, from memory: nothing is sent anywhere). */
+export function saveFile(name, text, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = element("a", { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

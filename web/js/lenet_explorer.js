@@ -18,7 +18,7 @@ import SHARED_STYLE from "./lenet_widgets.css";
 import EXPLORER_STYLE from "./explorer/explorer.css";
 import { controlsPanel } from "./explorer/controls.js";
 import { browserEngine, kernelEngine } from "./explorer/engines.js";
-import { showHistory } from "./explorer/history_panel.js";
+import { historyPanel } from "./explorer/history_panel.js";
 import { linkPanel } from "./explorer/link_panel.js";
 import { mapsPanel } from "./explorer/maps_panel.js";
 import { networkPanel } from "./explorer/network_panel.js";
@@ -83,8 +83,9 @@ function render({ model, el }) {
     root.dataset.updates = String(timings.length);
     run.updateControls();
   };
-  const drawHistory = () => showHistory(results.panel("历次运行"), model.get("history"),
-                                        contract.words, engine?.keeper);
+  const history = historyPanel(results.panel("历次运行"), contract.words,
+                               { keeper: engine?.keeper, networks: engine?.networks });
+  const drawHistory = () => history(model.get("history"));
   const drawInspection = () => maps.update(model.get("inspection"));
   model.on("change:config", refresh);
   model.on("change:run", run.update);

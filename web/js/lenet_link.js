@@ -12,7 +12,7 @@ const SHOWN_CHARACTERS = 30;
 const NUMBER = /^[0-9.eE+-]+$/;
 
 /** One value as the link writes it: 5,5 · 0.9 · 1 (a checkbox) · relu. */
-function textOf(value) {
+export function textOf(value) {
   if (typeof value === "boolean") return value ? "1" : "0";
   if (Array.isArray(value)) return value.map(textOf).join(",");
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : pythonG(value);
@@ -50,7 +50,7 @@ function oneValue(text, option, base) {
   return value === null ? null : allowed(value, option);
 }
 
-function valueOf(text, field, base, options) {
+export function valueOf(text, field, base, options) {
   const name = LINK_OPTIONS[field];
   const option = name === null ? null : options[name];
   if (Array.isArray(base)) {
@@ -80,7 +80,7 @@ function pairs(fragment) {
   return found;
 }
 
-const shown = (text) => ([...text].length <= SHOWN_CHARACTERS ? text
+export const shown = (text) => ([...text].length <= SHOWN_CHARACTERS ? text
   : `${[...text].slice(0, SHOWN_CHARACTERS).join("")}…`);
 
 /** Is `fragment` (location.hash) a link of the explorer? */

@@ -59,10 +59,12 @@ function render({ model, el }) {
     if (ticket !== pending) return;  // a newer request came meanwhile
     const started = performance.now();
     const result = forward(network, image);
+    root.lenetProbabilities = Array.from(result.probabilities);  // read by the tests
     bars.show(result.probabilities, truth);
     maps.show(result.maps);
     timings.push(performance.now() - started);
-    status.textContent = `测试集准确率 ${network.test_acc.toFixed(4)}；` +
+    const accuracy = network.test_acc === null ? "未知" : network.test_acc.toFixed(4);
+    status.textContent = `测试集准确率 ${accuracy}；` +
       `这次前向计算和重绘用了 ${timings.at(-1).toFixed(1)} 毫秒`;
     root.dataset.updates = String(timings.length);
   }

@@ -50,6 +50,7 @@ function runStore(db) {
     /** Keep a new run; its id. */
     async add(run) {
       const id = await done(runs("readwrite").add(run));
+      if (run.state !== "running") return id;
       navigator.locks?.request(lockName(id), () => new Promise((release) => {
         releases.set(id, release);
       }));

@@ -4,8 +4,35 @@
 // feature maps to `deliver(content, arrays)`; the panels draw from those.
 
 import { MESSAGE_TYPES as TYPES, TEST_SET_SIZE } from "../lenet_contract.js";
+import { saveFile } from "../lenet_dom.js";
 import { say } from "../lenet_format.js";
 import { runKeeper } from "./kept_runs.js";
+
+/** What the reader is told of an import that failed: nothing changed. */
+export const notImported = (file, problem) => say("network_not_imported", { file, problem });
+
+/** A run's network as a file, and a file as a run, through the kernel
+ * (lenet.explorer reads and writes them with lenet.network_file). */
+function kernelNetworks(model) {
+  const waiting = [];  // resolvers of imports, in the order sent
+  model.on("msg:custom", (content, buffers) => {
+    if (content.type === TYPES.network_file) {
+      saveFile(content.name, new TextDecoder().decode(buffers[0]));
+    } else if (content.type === TYPES.import_network) {
+      waiting.shift()?.(content.message);
+    }
+  });
+  return {
+    download(run) { model.send({ type: TYPES.network_file, number: run.number }); },
+    async importFile(file) {
+      const text = await file.text();
+      return new Promise((resolve) => {
+        waiting.push(resolve);
+        model.send({ type: TYPES.import_network, name: file.name, text });
+      });
+    },
+  };
+}
 
 /** The kernel as an engine: MXNet trains there (lenet.explorer), which
  * words its own messages. */
@@ -18,6 +45,7 @@ export function kernelEngine(model, contract) {
     stop() { model.send({ type: TYPES.stop }); },
     featureMaps(image) { model.send({ type: TYPES.feature_maps, image }); },
     prefetch() {},  // the kernel reads its data when it trains
+    networks: kernelNetworks(model),
   };
 }
 
@@ -95,9 +123,25 @@ export function browserEngine(model, contract, deliver) {
     return worker;
   }
 
+  const networks = {
+    download(run) {
+      const { name, text } = keeper.fileOf(run.number);
+      saveFile(name, text);
+    },
+    async importFile(file) {
+      try {
+        const number = await keeper.importFile(file.name, await file.text());
+        return say("network_imported", { file: file.name, number });
+      } catch (error) {
+        return notImported(file.name, error.message);
+      }
+    },
+  };
+
   return {
     name: contract.engines.browser,
     keeper,
+    networks,
     trainSize: browser.train_size,
     testSize: browser.test_size,
     train(config) {

@@ -2,11 +2,13 @@
 // (lenet_store.js): each run from its first finished epoch to its end,
 // with its weights, so the list and the viewer's networks come back after
 // a reload.  The trained-network viewer hears of each network over the
-// channel, and of each one the reader deletes.
+// channel, and of each one the reader deletes.  A run's network is saved
+// as a file, and a file imported is kept as one more run.
 
 import { describe } from "../lenet_architecture.js";
 import { publish, TOPICS } from "../lenet_channel.js";
 import { fill } from "../lenet_format.js";
+import { networkFileText, readNetworkFile } from "../lenet_network_file.js";
 import { openRuns, runBytes } from "../lenet_store.js";
 
 const archOf = (config, contract) =>
@@ -20,9 +22,10 @@ function historyEntry(run) {
   const { epochs, config } = run;
   return {
     number: run.number, id: run.id, description: describe(config), config, epochs,
-    num_epochs: config.num_epochs, final_test_acc: epochs.at(-1).test_acc,
+    num_epochs: config.num_epochs, final_test_acc: epochs.at(-1)?.test_acc ?? null,
     seconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
-    stopped: run.state === "stopped", state: run.state, engine: "browser",
+    stopped: run.state === "stopped", state: run.state, engine: run.engine ?? "browser",
+    imported: run.imported ?? null,
   };
 }
 
@@ -41,12 +44,16 @@ export function runKeeper(model, contract) {
     return writing;
   };
 
-  const networkOf = (run, fresh) => ({
-    fresh, key: `trained-${run.number}`, arch: archOf(run.config, contract), tensors: run.tensors,
-    test_acc: run.epochs.at(-1).test_acc,
-    label: fill(contract.words.trained_network, {
-      number: run.number, engine: contract.engines.browser,
-      test_acc: run.epochs.at(-1).test_acc.toFixed(4) }) });
+  const networkOf = (run, fresh) => {
+    const testAcc = run.epochs.at(-1)?.test_acc ?? null;
+    return {
+      fresh, key: `trained-${run.number}`, arch: archOf(run.config, contract),
+      tensors: run.tensors, test_acc: testAcc,
+      label: fill(contract.words[run.imported ? "imported_network" : "trained_network"], {
+        number: run.number, engine: contract.engines[run.engine ?? "browser"],
+        file: run.imported, test_acc: testAcc === null ? contract.words.unknown_accuracy
+          : testAcc.toFixed(4) }) };
+  };
   const show = () => model.set("history", [...records.values()]
     .filter((run) => run.state !== "running").map(historyEntry));
   const nextNumber = () => Math.max(0, ...records.keys()) + 1;
@@ -54,7 +61,7 @@ export function runKeeper(model, contract) {
   const opened = openRuns().then(async ({ store, refused }) => {
     if (refused) throw refused;
     for (const run of await store.list()) {
-      if (!run.epochs.length) {
+      if (!run.epochs.length && !run.imported) {  // cut off before its first epoch
         await store.remove(run.id);
         continue;
       }
@@ -106,6 +113,28 @@ export function runKeeper(model, contract) {
       for (const number of [...records.keys()]) {
         if (records.get(number).state !== "running") this.remove(number);
       }
+    },
+    /** {name, text}: the file of run `number`'s network. */
+    fileOf(number) {
+      const run = records.get(number);
+      return { name: `lenet-network-${number}.json`,
+               text: networkFileText(run.config, run.tensors, {
+                 engine: run.engine ?? "browser", state: run.state, epochs: run.epochs }) };
+    },
+    /** Keep the network of a file as one more run; its number.  A file
+     * that is not a network throws (lenet_network_file.js) and changes
+     * nothing. */
+    async importFile(name, text) {
+      const { config, tensors, run: trained } = readNetworkFile(text, contract);
+      const run = { number: nextNumber(), config, tensors, imported: name, saved: Date.now(),
+                    ...trained };
+      records.set(run.number, run);
+      show();
+      publish(TOPICS.trainedNetwork, networkOf(run, true));
+      later(() => opened.then(async () => {
+        if (kept) run.id = await kept.add({ ...run });
+      }));
+      return run.number;
     },
     /** What the page keeps, in a line. */
     line() {

@@ -1,0 +1,251 @@
+"""A trained network as one file, which moves between the page and MXNet.
+
+The file is JSON: the format and its version, the explorer's configuration
+(contract.config_json), the run that trained it (engine, how it ended, the
+per-epoch history), the tensors' names and shapes in the order of the
+network's plan (`lenet.plan.named_tensors`), and their numbers as float32,
+little-endian, in base64 — exact, so a network gives the same
+probabilities wherever it is loaded.  The static page writes and reads the
+same files (web/js/lenet_network_file.js, the same rule written once
+there); tests/test_network_file.py holds the two to the same verdicts.
+
+    lenet.save_network("我的网络.json", explorer.last_run)
+    net, config = lenet.load_network("我的网络.json")
+"""
+import base64
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from . import contract
+from .explorer_link import shown, text_of, value_of
+from .plan import named_tensors, plan
+
+_FLOAT32 = np.dtype("<f4")
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+
+
+class NetworkFileError(ValueError):
+    """A file that is not a network this book can load; the message says
+    why, in Chinese."""
+
+
+class NetworkFile(NamedTuple):
+    config: object  # an ExplorerConfig
+    tensors: list   # [(name, float32 array)] in file order
+    run: dict       # {"engine", "state", "epochs": [...]}
+
+
+def _shape_text(shape):
+    return "×".join(map(text_of, shape))
+
+
+def _shown_value(value):
+    """A value of the file, as a message shows it."""
+    if value is None:
+        return "（缺少）"
+    if isinstance(value, (str, int, float, list)):
+        return shown(text_of(value))
+    return "（不是可用的值）"
+
+
+def _refuse_constant(name):
+    # NaN and Infinity are not JSON (the browser's JSON.parse refuses them).
+    raise ValueError(name)
+
+
+def _checked_config(values):
+    """The ExplorerConfig of a file's configuration.  Every field of the
+    architecture must be one the explorer's controls can hold; a training
+    setting that is not (it only describes the run) is the book's."""
+    if not isinstance(values, dict):
+        values = {}
+    base = contract.config_json(contract.config_from_json({}))
+    options = contract.control_options()
+    checked = {}
+    for field in contract.ARCH_FIELDS + contract.TRAINING_FIELDS:
+        given = values.get(field)
+        value = (None if given is None
+                 else value_of(text_of(given), field, base[field], options))
+        if value is None and field in contract.ARCH_FIELDS:
+            raise NetworkFileError(contract.say(
+                "network_bad_config", name=contract.FIELD_NAMES[field],
+                field=field, value=_shown_value(given)))
+        checked[field] = base[field] if value is None else value
+    return contract.config_from_json(checked)
+
+
+def _checked_tensors(listed, config):
+    """The plan's [(name, shape)] of `config`, when the file lists the
+    same tensors."""
+    wanted = named_tensors(plan(config))
+    listed = listed if isinstance(listed, list) else []
+    for index, (name, shape) in enumerate(wanted):
+        found = listed[index] if index < len(listed) else None
+        if not isinstance(found, dict) or found.get("name") != name:
+            raise NetworkFileError(contract.say(
+                "network_mismatch", detail=f"配置要第 {index + 1} 个张量是 "
+                f"{name}，文件里是 {_listed_name(found)}"))
+        if not _same_shape(found.get("shape"), shape):
+            raise NetworkFileError(contract.say(
+                "network_mismatch", detail=f"配置要 {name} 的形状是 "
+                f"{_shape_text(shape)}，文件里是 "
+                f"{_listed_shape(found.get('shape'))}"))
+    if len(listed) > len(wanted):
+        raise NetworkFileError(contract.say(
+            "network_mismatch", detail=f"文件里多了 {len(listed) - len(wanted)}"
+            " 个配置里没有的张量"))
+    return wanted
+
+
+def _listed_name(found):
+    return _shown_value(found.get("name") if isinstance(found, dict) else None)
+
+
+def _same_shape(listed, shape):
+    return (isinstance(listed, list) and len(listed) == len(shape)
+            and all(_is_number(n) and n == s for n, s in zip(listed, shape)))
+
+
+def _listed_shape(shape):
+    if isinstance(shape, list) and all(
+            _is_number(n) and float(n).is_integer() for n in shape):
+        return _shape_text(shape)
+    return "（不是形状）"
+
+
+def _numbers(text, expected):
+    """float32 numbers from the file's base64 text."""
+    if not (isinstance(text, str) and len(text) % 4 == 0
+            and _BASE64.fullmatch(text)):
+        raise NetworkFileError(contract.say("network_weights_unreadable"))
+    data = base64.b64decode(text)
+    if len(data) % 4 or len(data) // 4 != expected:
+        raise NetworkFileError(contract.say(
+            "network_weights_length", found=len(data) // 4,
+            expected=expected))
+    numbers = np.frombuffer(data, dtype=_FLOAT32)
+    bad = int(np.count_nonzero(~np.isfinite(numbers)))
+    if bad:
+        raise NetworkFileError(contract.say("network_not_finite", count=bad))
+    return numbers.astype(np.float32)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _checked_run(run):
+    run = run if isinstance(run, dict) else {}
+    listed = run.get("epochs")
+    epochs = [e for e in (listed if isinstance(listed, list) else [])
+              if isinstance(e, dict) and all(_is_number(e.get(k)) for k in (
+                  "epoch", "train_loss", "train_acc", "test_acc", "seconds"))]
+    engine, state = run.get("engine"), run.get("state")
+    known = contract.WORDS["run_results"]
+    return {"engine": engine if isinstance(engine, str)
+            and engine in contract.ENGINES else "kernel",
+            "state": state if isinstance(state, str) and state in known
+            else "done", "epochs": epochs}
+
+
+def read_network_file(text):
+    """The NetworkFile in `text` (str or bytes), or NetworkFileError."""
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError):
+        raise NetworkFileError(contract.say("network_not_json"))
+    if not isinstance(document, dict):
+        raise NetworkFileError(contract.say("network_not_json"))
+    if document.get("format") != contract.NETWORK_FORMAT:
+        raise NetworkFileError(contract.say(
+            "network_wrong_format", format=contract.NETWORK_FORMAT))
+    version = document.get("version")
+    if isinstance(version, bool) or version != contract.NETWORK_VERSION:
+        raise NetworkFileError(contract.say(
+            "network_version", version=_shown_value(document.get("version"))))
+    config = _checked_config(document.get("config"))
+    wanted = _checked_tensors(document.get("tensors"), config)
+    sizes = [math.prod(shape) for _, shape in wanted]
+    numbers = _numbers(document.get("weights"), sum(sizes))
+    tensors, start = [], 0
+    for (name, shape), size in zip(wanted, sizes):
+        tensors.append((name, numbers[start:start + size].reshape(shape)))
+        start += size
+    return NetworkFile(config, tensors, _checked_run(document.get("run")))
+
+
+def network_file_text(config, tensors, run):
+    """The file of a network: `tensors` [(name, array)] in plan order,
+    `run` {"engine", "state", "epochs"}."""
+    numbers = b"".join(np.asarray(a, dtype=_FLOAT32).tobytes()
+                       for _, a in tensors)
+    return json.dumps({
+        "format": contract.NETWORK_FORMAT,
+        "version": contract.NETWORK_VERSION,
+        "about": "《动手学深度学习》5.5 节 LeNet 的交互版：一个训练好的网络",
+        "config": contract.config_json(config), "run": run,
+        "tensors": [{"name": name, "shape": list(np.shape(a))}
+                    for name, a in tensors],
+        "weights": base64.b64encode(numbers).decode("ascii"),
+    }, ensure_ascii=False, indent=1)
+
+
+def run_record(result, engine="kernel"):
+    """What the file keeps of a RunResult's run."""
+    from .explorer import epoch_record
+
+    return {"engine": engine, "state": result.state,
+            "epochs": [epoch_record(e) for e in result.epochs]}
+
+
+def save_network(path, run_or_net, config=None):
+    """Write a trained network to `path`: a run of the explorer
+    (`explorer.last_run`, or what `explorer_logic.train` returns), or a
+    Gluon network with its ExplorerConfig.  The file is whole or not
+    there: it is written beside `path` and then renamed."""
+    from .weights import network_tensors
+
+    if config is None:
+        result = run_or_net
+        net, config, run = result.net, result.config, run_record(result)
+    else:
+        net, run = run_or_net, {"engine": "kernel", "state": "done",
+                                "epochs": []}
+    text = network_file_text(config, network_tensors(net, config), run)
+    read_network_file(text)  # what cannot be read back is not written
+    path = Path(path)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", delete=False,
+                                     dir=path.parent or ".", prefix=".",
+                                     suffix=".part") as part:
+        part.write(text)
+    os.replace(part.name, path)
+    return path
+
+
+def network_of(loaded):
+    """The Gluon network of a NetworkFile, with its weights."""
+    import mxnet as mx
+
+    from .explorer_logic import build_network
+    from .weights import load_into
+
+    net = build_network(loaded.config)
+    net.initialize()
+    net(mx.nd.zeros((1, 1, 28, 28)))  # give the deferred shapes
+    load_into(net, loaded.config, [array for _, array in loaded.tensors])
+    return net
+
+
+def load_network(path):
+    """(net, config): the Gluon network of a network file, with its
+    weights, and its ExplorerConfig.  A file that is not such a network
+    raises NetworkFileError, which says why in Chinese."""
+    loaded = read_network_file(Path(path).read_bytes())
+    return network_of(loaded), loaded.config

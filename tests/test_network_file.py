@@ -1,0 +1,190 @@
+"""A trained network as one file (lenet.network_file and
+web/js/lenet_network_file.js): read back exactly, refused with a message
+in Chinese when it is not a network, written whole or not at all, read by
+both languages to the same verdict, and moved both ways between MXNet and
+the static page (tests/test_network_file_page.py) with the same
+probabilities."""
+import base64
+import json
+
+import mxnet as mx
+import numpy as np
+import pytest
+
+from lenet import contract
+from lenet import explorer_logic as logic
+from lenet.network_file import (NetworkFileError, load_network,
+                                network_file_text, read_network_file,
+                                save_network)
+from lenet.weights import network_tensors, probabilities
+from tests.site import page_on_web_modules
+
+CONFIGS = [
+    logic.ExplorerConfig(),
+    logic.ExplorerConfig(kernel_sizes=(3, 7), channels=(4, 8),
+                         activation="tanh", pooling="avg",
+                         dense_units=(32, 16), dropout=0.3, batch_norm=True,
+                         optimizer="adam", lr=0.002),
+]
+
+
+def initialised(config, seed=0):
+    """`config`'s network with random weights, and running statistics of
+    its batch norms away from 0 and 1 (a few training steps)."""
+    mx.random.seed(seed)
+    net, trainer, loss = logic.prepare_training(config)
+    X = mx.nd.random.uniform(shape=(32, 1, 28, 28))
+    y = mx.nd.array(np.arange(32) % 10)
+    logic.train_step(net, trainer, loss, X, y, 32)
+    return net
+
+
+def random_images(count=16, seed=1):
+    return np.random.default_rng(seed).random((count, 1, 28, 28),
+                                              dtype=np.float32)
+
+
+def file_of(config, net=None, run=None):
+    net = net or initialised(config)
+    return network_file_text(config, network_tensors(net, config),
+                             run or {"engine": "kernel", "state": "done",
+                                     "epochs": []})
+
+
+def changed(text, **changes):
+    return json.dumps({**json.loads(text), **changes})
+
+
+def faulty_files(good):
+    """(what is wrong, the file's text, a phrase its message must have)."""
+    document = json.loads(good)
+    config = document["config"]
+    weights = base64.b64decode(document["weights"])
+    nan = np.frombuffer(weights, "<f4").copy()
+    nan[[3, 7]] = np.nan
+    return [
+        ("random bytes", "\x89PNG\x00\x01garbage", "不是完整的 JSON"),
+        ("cut in half", good[:len(good) // 2], "不是完整的 JSON"),
+        ("a list", "[1, 2]", "不是完整的 JSON"),
+        ("another JSON", json.dumps({"name": "网络"}), "lenet-network"),
+        ("a newer version", changed(good, version=2), "version=2"),
+        ("channels no control gives",
+         changed(good, config={**config, "channels": [6, 7]}), "channels=6,7"),
+        ("no activation",
+         changed(good, config={k: v for k, v in config.items()
+                               if k != "activation"}), "activation=（缺少）"),
+        ("a configuration that does not fit the weights",
+         changed(good, config={**config, "channels": [6, 32]}), "conv1.weight"),
+        ("a tensor renamed",
+         changed(good, tensors=[{**document["tensors"][0], "name": "x"},
+                                *document["tensors"][1:]]), "conv0.weight"),
+        ("weights cut short",
+         changed(good, weights=base64.b64encode(weights[:-40]).decode()),
+         "个数，它的配置要"),
+        ("weights not base64", changed(good, weights="%%%%"), "base64"),
+        ("NaN weights",
+         changed(good, weights=base64.b64encode(nan.tobytes()).decode()),
+         "有 2 个权重不是有限的数"),
+    ]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("config", CONFIGS, ids=["book", "batch_norm"])
+def test_a_network_comes_back_from_its_file_exactly(tmp_path, config):
+    net = initialised(config)
+    path = save_network(tmp_path / "网络.json", net, config)
+    loaded, loaded_config = load_network(path)
+    assert loaded_config == config
+    images = random_images()
+    assert np.array_equal(probabilities(loaded, images),
+                          probabilities(net, images))
+
+
+@pytest.mark.quick
+def test_a_file_that_is_not_a_network_says_what_is_wrong():
+    good = file_of(CONFIGS[0])
+    for what, text, phrase in faulty_files(good):
+        with pytest.raises(NetworkFileError) as refused:
+            read_network_file(text)
+        assert phrase in str(refused.value), what
+
+
+@pytest.mark.quick
+def test_a_network_that_cannot_be_read_back_is_not_written(tmp_path):
+    config = CONFIGS[0]
+    path = save_network(tmp_path / "mine.json", initialised(config), config)
+    before = path.read_bytes()
+    broken = initialised(config)
+    broken[0].weight.data()[0, 0, 0, 0] = float("nan")
+    with pytest.raises(NetworkFileError, match="不是有限的数"):
+        save_network(path, broken, config)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.json"]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    with page_on_web_modules(tmp_path_factory.mktemp("chromium")) as page:
+        yield page
+
+
+READ_IN_JS = """async ([texts, contract]) => {
+  const m = await import('./lenet_network_file.js');
+  return texts.map((text) => {
+    try {
+      const { config, tensors, run } = m.readNetworkFile(text, contract);
+      return { config, run, sums: Object.values(tensors).map((t) =>
+        t.reduce((a, b) => a + b, 0)) };
+    } catch (error) {
+      return { error: error.message, ours: error instanceof m.NetworkFileError };
+    }
+  });
+}"""
+
+
+@pytest.mark.browser
+def test_both_languages_read_every_file_to_the_same_verdict(page):
+    good = file_of(CONFIGS[1], run={"engine": "browser", "state": "stopped",
+                                    "epochs": [{"epoch": 1, "train_loss": 2.0,
+                                                "train_acc": 0.3,
+                                                "test_acc": 0.4,
+                                                "seconds": 1.5}]})
+    config = json.loads(good)["config"]
+    texts = [good,
+             # a training setting no control gives: the book's is used
+             changed(good, config={**config, "lr": 0.37, "seed": -1}),
+             *[text for _, text, _ in faulty_files(good)]]
+    js = page.evaluate(READ_IN_JS, [texts, contract.for_browser()])
+    for text, theirs in zip(texts, js):
+        try:
+            loaded = read_network_file(text)
+        except NetworkFileError as refused:
+            assert theirs == {"error": str(refused), "ours": True}
+            continue
+        assert theirs["config"] == contract.config_json(loaded.config)
+        assert theirs["run"] == loaded.run
+        assert np.allclose(theirs["sums"],
+                           [float(a.sum(dtype=np.float64))
+                            for _, a in loaded.tensors], rtol=1e-6)
+    assert sum("error" not in theirs for theirs in js) == 2
+
+
+@pytest.mark.browser
+def test_a_file_the_browser_writes_is_the_network_mxnet_loads(page, tmp_path):
+    config = CONFIGS[1]
+    net = initialised(config)
+    tensors = network_tensors(net, config)
+    text = page.evaluate("""async ([config, tensors]) => {
+      const m = await import('./lenet_network_file.js');
+      const arrays = Object.fromEntries(Object.entries(tensors).map(
+        ([name, values]) => [name, Float32Array.from(values)]));
+      return m.networkFileText(config, arrays,
+                               {engine: 'browser', state: 'done', epochs: []});
+    }""", [contract.config_json(config),
+           {name: a.ravel().tolist() for name, a in tensors}])
+    (tmp_path / "from_js.json").write_text(text, encoding="utf-8")
+    loaded, loaded_config = load_network(tmp_path / "from_js.json")
+    assert loaded_config == config
+    images = random_images()
+    assert np.array_equal(probabilities(loaded, images),
+                          probabilities(net, images))

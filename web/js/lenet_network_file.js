@@ -1,0 +1,155 @@
+// A trained network as one file: the rule of lenet.network_file, written
+// once here (tests/test_network_file.py holds the two to the same
+// verdicts, and loads each one's files in the other).  JSON: the format and
+// version, the configuration, the run that trained it, the tensors' names
+// and shapes in plan order, and their numbers as float32 little-endian in
+// base64.  A file that fails a check throws a NetworkFileError whose
+// message says why, in Chinese; nothing of it is used before every check
+// has passed.
+
+import { namedTensors, plan } from "./lenet_architecture.js";
+import { NETWORK_FORMAT, NETWORK_VERSION, FIELD_NAMES } from "./lenet_contract.js";
+import { say } from "./lenet_format.js";
+import { shown, textOf, valueOf } from "./lenet_link.js";
+
+export class NetworkFileError extends Error {}
+
+const refuse = (message, values = {}) => { throw new NetworkFileError(say(message, values)); };
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const isNumber = (value) => typeof value === "number";
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+const shapeText = (shape) => shape.join("×");
+
+/** A value of the file, as a message shows it. */
+function shownValue(value) {
+  if (value === undefined || value === null) return "（缺少）";
+  if (["string", "number", "boolean"].includes(typeof value) || Array.isArray(value)) {
+    return shown(textOf(value));
+  }
+  return "（不是可用的值）";
+}
+
+/** The configuration of a file: every architecture field one the controls
+ * can hold; a training setting that is not is the book's. */
+function checkedConfig(values, { arch_fields, training_fields, options, base_config }) {
+  const given = isObject(values) ? values : {};
+  const config = {};
+  for (const field of [...arch_fields, ...training_fields]) {
+    const value = given[field] === undefined || given[field] === null ? null
+      : valueOf(textOf(given[field]), field, base_config[field], options);
+    if (value === null && arch_fields.includes(field)) {
+      refuse("network_bad_config", { name: FIELD_NAMES[field], field,
+                                     value: shownValue(given[field]) });
+    }
+    config[field] = value === null ? base_config[field] : value;
+  }
+  return config;
+}
+
+/** The plan's [{name, shape}] of `config`, when the file lists the same. */
+function checkedTensors(listed, config) {
+  const wanted = namedTensors(plan(config));
+  const found = Array.isArray(listed) ? listed : [];
+  wanted.forEach(({ name, shape }, index) => {
+    const tensor = found[index];
+    if (!isObject(tensor) || tensor.name !== name) {
+      refuse("network_mismatch", { detail: `配置要第 ${index + 1} 个张量是 ${name}，` +
+        `文件里是 ${shownValue(isObject(tensor) ? tensor.name : null)}` });
+    }
+    const same = Array.isArray(tensor.shape) && tensor.shape.length === shape.length &&
+      tensor.shape.every((n, i) => n === shape[i]);
+    if (!same) {
+      const listedShape = Array.isArray(tensor.shape) && tensor.shape.every(Number.isInteger)
+        ? shapeText(tensor.shape) : "（不是形状）";
+      refuse("network_mismatch", { detail: `配置要 ${name} 的形状是 ${shapeText(shape)}，` +
+        `文件里是 ${listedShape}` });
+    }
+  });
+  if (found.length > wanted.length) {
+    refuse("network_mismatch", { detail: `文件里多了 ${found.length - wanted.length}` +
+      " 个配置里没有的张量" });
+  }
+  return wanted;
+}
+
+/** float32 numbers of the file's base64 text. */
+function numbersOf(text, expected) {
+  if (typeof text !== "string" || text.length % 4 || !BASE64.test(text)) {
+    refuse("network_weights_unreadable");
+  }
+  const binary = atob(text);
+  if (binary.length % 4 || binary.length / 4 !== expected) {
+    refuse("network_weights_length", { found: Math.floor(binary.length / 4), expected });
+  }
+  const view = new DataView(Uint8Array.from(binary, (c) => c.charCodeAt(0)).buffer);
+  const numbers = new Float32Array(expected);
+  let bad = 0;
+  for (let i = 0; i < expected; i++) {
+    numbers[i] = view.getFloat32(4 * i, true);
+    if (!Number.isFinite(numbers[i])) bad += 1;
+  }
+  if (bad) refuse("network_not_finite", { count: bad });
+  return numbers;
+}
+
+function checkedRun(run, { engines, words }) {
+  const given = isObject(run) ? run : {};
+  const keys = ["epoch", "train_loss", "train_acc", "test_acc", "seconds"];
+  const epochs = (Array.isArray(given.epochs) ? given.epochs : [])
+    .filter((e) => isObject(e) && keys.every((k) => isNumber(e[k])));
+  return { engine: Object.hasOwn(engines, given.engine) ? given.engine : "kernel",
+           state: Object.hasOwn(words.run_results, given.state) ? given.state : "done",
+           epochs };
+}
+
+/** {config, tensors: {name: Float32Array}, run} of a file's text, or a
+ * NetworkFileError.  `contract`: the widget's (lenet.contract.for_browser). */
+export function readNetworkFile(text, contract) {
+  let file;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    refuse("network_not_json");
+  }
+  if (!isObject(file)) refuse("network_not_json");
+  if (file.format !== NETWORK_FORMAT) refuse("network_wrong_format", { format: NETWORK_FORMAT });
+  if (file.version !== NETWORK_VERSION) {
+    refuse("network_version", { version: shownValue(file.version) });
+  }
+  const config = checkedConfig(file.config, contract);
+  const wanted = checkedTensors(file.tensors, config);
+  const sizes = wanted.map(({ shape }) => shape.reduce((a, b) => a * b, 1));
+  const numbers = numbersOf(file.weights, sizes.reduce((a, b) => a + b, 0));
+  const tensors = {};
+  let start = 0;
+  wanted.forEach(({ name }, i) => {
+    tensors[name] = numbers.slice(start, start + sizes[i]);  // own buffers: each is stored alone
+    start += sizes[i];
+  });
+  return { config, tensors, run: checkedRun(file.run, contract) };
+}
+
+function base64Of(bytes) {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/** The file of a network: `tensors` {name: Float32Array} of `config`'s
+ * plan, `run` {engine, state, epochs}. */
+export function networkFileText(config, tensors, run) {
+  const listed = namedTensors(plan(config)).map(({ name, shape }) => ({ name, shape }));
+  const total = listed.reduce((sum, { shape }) => sum + shape.reduce((a, b) => a * b, 1), 0);
+  const view = new DataView(new ArrayBuffer(4 * total));
+  let at = 0;
+  for (const { name } of listed) {
+    for (const x of tensors[name]) view.setFloat32(4 * at++, x, true);
+  }
+  return JSON.stringify({
+    format: NETWORK_FORMAT, version: NETWORK_VERSION,
+    about: "《动手学深度学习》5.5 节 LeNet 的交互版：一个训练好的网络",
+    config, run, tensors: listed, weights: base64Of(new Uint8Array(view.buffer)),
+  }, null, 1);
+}
