@@ -18,7 +18,7 @@ bash ci/apt_install.sh $(cat binder/apt.txt)
 
 out=_build/binder
 stamp="$out/venv/.binder.sha256"
-wanted="$(cat binder/* requirements.txt | sha256sum | cut -d' ' -f1)"
+wanted="$(cat binder/* requirements.txt book/requirements.txt | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   say "fresh venv with $python from binder/requirements.txt"
   rm -rf "$out/venv"
