@@ -106,10 +106,9 @@ def git(*args):
 def fresh_jupyter(tmp_path_factory):
     """A new virtual environment with nothing but a kernel and nbclient."""
     folder = tmp_path_factory.mktemp("fresh")
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip",
-                    str(folder / "venv")], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")],
+                   check=True)
     python = folder / "venv" / "bin" / "python"
-    subprocess.run([python, "-m", "ensurepip", "--quiet"], check=True)
     subprocess.run([python, "-m", "pip", "install", "--quiet",
                     *FRESH_JUPYTER], check=True)
     return folder
