@@ -145,7 +145,7 @@ def test_every_downloaded_notebook_runs_in_a_fresh_jupyter(fresh_jupyter):
         assert done.returncode == 0, (page.name, done.stderr[-4000:])
     assert (work / "lenet-book" / "lenet-d2l-zh" / "book" / "lenet").is_dir()
     # The first notebook installed; the others found lenet.
-    said = ["".join(output.get("text", "") for output in json.loads(
+    said = ["".join("".join(output.get("text", [])) for output in json.loads(
         (work / f"{page.stem}.ipynb").read_text(encoding="utf-8"))
         ["cells"][0]["outputs"]) for page in pages]
     assert "装好了" in said[0]

@@ -6,6 +6,7 @@ no remote, or overridden by BOOK_REPOSITORY_URL.  The builds reuse the
 execution cache of the main build (run `bash ci/build.sh` first), so each
 takes seconds.
 """
+import json
 import os
 import shutil
 import subprocess
@@ -249,6 +250,15 @@ def test_every_code_page_launches_itself_on_binder(builds, case):
     # The front page names the repository in a sentence.
     index = (html / "book" / "index.html").read_text("utf-8")
     assert "都指向仓库" in index and repository_url in index
+    # A downloaded notebook installs lenet from the same repository, at the
+    # commit the book was built from (book/_ext/notebook_setup.py); these
+    # copies have no commit, so at the branch.
+    branch = binder.rsplit("/", 1)[1]
+    for name in CODE_PAGES:
+        notebook = json.loads((html / "_sources" / "book" / f"{name}.ipynb")
+                              .read_text("utf-8"))
+        setup = "".join(notebook["cells"][0]["source"])
+        assert f'BOOK_SOURCE = "{repository_url}.git@{branch}"' in setup
 
 
 @pytest.mark.processes
@@ -267,6 +277,9 @@ def test_no_repository_means_no_binder_link_anywhere(builds):
     assert "没有找到本书所在的 GitHub 或 GitLab 仓库" in index
     exercises = (html / "book" / "exercises.html").read_text("utf-8")
     assert 'href="about.html#sec-about-local"' in exercises
-    # The executed notebooks are still offered for download.
+    # The executed notebooks are still offered for download; outside the
+    # repository their first cell says it cannot install lenet.
     for name in CODE_PAGES:
-        assert (html / "_sources" / "book" / f"{name}.ipynb").is_file()
+        notebook = json.loads((html / "_sources" / "book" / f"{name}.ipynb")
+                              .read_text("utf-8"))
+        assert 'BOOK_SOURCE = ""' in "".join(notebook["cells"][0]["source"])

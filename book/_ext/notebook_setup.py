@@ -42,12 +42,16 @@ def with_setup_cell(notebook, source, origin):
 
 
 def book_source(repository, folder):
-    """(source, origin) of this build: the repository at HEAD's commit."""
-    commit = subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
-    if repository is None or not commit:
+    """(source, origin) of this build: the repository at HEAD's commit (at
+    its branch in a repository without commits)."""
+    if repository is None:
         return "", "构建时没有找到本书的仓库"
-    return f"{repository.url}.git@{commit}", f"{repository.url}，提交 {commit[:12]}"
+    commit = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify",
+                             "-q", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    where = f"提交 {commit[:12]}" if commit else f"分支 {repository.branch}"
+    return (f"{repository.url}.git@{commit or repository.branch}",
+            f"{repository.url}，{where}")
 
 
 def _add_setup_cells(app, exception):
