@@ -40,6 +40,7 @@ def run_setup_cell(monkeypatch, source="file:///nowhere@0123abc", *,
     import importlib.util
     import platform
     import shutil
+    import site
 
     calls = []
     monkeypatch.setattr(importlib.util, "find_spec",
@@ -50,7 +51,8 @@ def run_setup_cell(monkeypatch, source="file:///nowhere@0123abc", *,
     monkeypatch.setattr(shutil, "which", lambda name: git)
     monkeypatch.setattr(subprocess, "run", lambda command, **kw: (
         calls.append(command), subprocess.CompletedProcess(command, 0, "", ""))[1])
-    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(site, "addsitedir", lambda folder: calls.append(
+        ["addsitedir", folder]))
     exec(compile(setup_code(source), "setup cell", "exec"), {})
     return calls
 
@@ -63,11 +65,15 @@ def test_where_lenet_imports_the_cell_does_nothing(monkeypatch):
 @pytest.mark.quick
 def test_elsewhere_it_installs_the_books_commit_and_its_pins(monkeypatch):
     calls = run_setup_cell(monkeypatch, "https://github.com/o/r.git@abc123")
-    assert [c[3:] for c in calls] == [
+    import sysconfig
+
+    assert [c[3:] for c in calls[:2]] == [
         ["install", "--quiet", "--src", "lenet-book", "--editable",
          "git+https://github.com/o/r.git@abc123#egg=lenet-d2l-zh"],
         ["install", "--quiet", "--requirement",
          str(Path("lenet-book/lenet-d2l-zh/book/requirements.txt"))]]
+    # The running kernel reads the new install's .pth files.
+    assert calls[2:] == [["addsitedir", sysconfig.get_paths()["purelib"]]]
 
 
 @pytest.mark.quick

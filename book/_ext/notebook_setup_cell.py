@@ -48,7 +48,10 @@ if importlib.util.find_spec("lenet") is None:
          f"git+{BOOK_SOURCE}#egg=lenet-d2l-zh")
     _book = BOOK_FOLDER / "lenet-d2l-zh"
     _pip("--requirement", str(_book / "book" / "requirements.txt"))
-    # 已经在运行的内核看不到刚装的 lenet：把它所在的文件夹加进来。
-    sys.path.insert(0, str((_book / "book").resolve()))
+    # 已经在运行的内核还不知道刚装的 lenet：重读安装目录里的 .pth 文件。
+    import site
+    import sysconfig
+
+    site.addsitedir(sysconfig.get_paths()["purelib"])
     importlib.invalidate_caches()
     print(f"装好了：本书的文件在 {_book}，之后再运行就不用再装。")
