@@ -75,6 +75,9 @@ def launch_chromium(profile_dir, executable=None, **options):
         " chromium` (Debian's; Playwright's own browser download is not"
         " used)")
     options.setdefault("viewport", {"width": 1280, "height": 900})
+    # The book's service worker (web/js/lenet_sw.js) would answer requests
+    # that page.route must see; tests of reading offline allow it.
+    options.setdefault("service_workers", "block")
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(profile_dir), executable_path=chromium, args=CHROMIUM_FLAGS,

@@ -1,0 +1,152 @@
+"""The book reads offline after a first visit: its service worker, sw.js.
+
+After the build, this writes ``sw.js`` at the site's root: a first line
+with this build's manifest, then web/js/lenet_sw.js.  The manifest lists
+
+* ``precache``: every page and every file the pages load (found by reading
+  the HTML for src, href and data-src and the style sheets for url()),
+  and every file of the book's own web/ folder (its scripts load each
+  other and Vega), fetched whole on the first visit;
+* ``onDemand``: the files fetched only when the reader asks (TF.js and its
+  WASM, the training data, the trained networks' weights but the book's
+  LeNet's, which the viewer shows first), cached once they have arrived,
+  each with its SHA-256 so that an unchanged file survives an update;
+* ``build``: a hash of all of it, so that any change of any file is a new
+  service worker, which the browser installs whole (lenet_sw.js).
+
+Every page loads web/js/lenet_offline.js, which registers sw.js.
+"""
+import hashlib
+import html.parser
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sphinx.util import logging
+
+SERVICE_WORKER = "sw.js"
+WEB = "web"  # html_extra_path: copied to the site's root
+SOURCE = Path(__file__).resolve().parents[2] / WEB / "js" / "lenet_sw.js"
+# Fetched only when a reader asks for them (lenet.contract's paths).
+ON_DEMAND = ("vendor/tfjs/", "data/fashion-mnist-subset/", "data/lenet-weights/")
+# Files of the site no page loads: downloads, the build's own, the
+# benchmarks' modules, source maps; TrueType fonts beside the WOFF2 ones
+# browsers take.  (Compressed twins are left out by `_twin`.)
+NOT_CACHED = re.compile(r"^(_sources/|bench/|\.buildinfo$|objects\.inv$|sw\.js$"
+                        r"|js/lenet_sw\.js$)|(^|/)VERSIONS$|LICENSE$|\.package\.json$"
+                        r"|\.(map|ttf)$")
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+logger = logging.getLogger(__name__)
+
+
+class _Links(html.parser.HTMLParser):
+    """src and href values of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "data-src") and value:
+                self.found.append(value)
+
+
+def _twin(root, path):
+    """Is `path` the .gz or .br copy of a file beside it (page_weight.py)?"""
+    return path.endswith((".gz", ".br")) and (root / path[:-3]).is_file()
+
+
+def _kept(root, path):
+    return not NOT_CACHED.search(path) and not _twin(root, path)
+
+
+def _local(reference, base, root):
+    """The site path `reference` (from the file at `base`) names, or None
+    for another host, an anchor or a file that is not there."""
+    parts = urlsplit(reference)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = (root / base).parent / unquote(parts.path)
+    try:
+        path = target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    return path if (root / path).is_file() else None
+
+
+def shown_first():
+    """The weights file the 5.5.4 viewer draws before the reader picks one
+    (the book's LeNet, lenet.network_viewer)."""
+    from lenet.contract import network_key
+    from lenet.sweep import BOOK_LENET
+
+    return f"data/lenet-weights/{network_key(**BOOK_LENET)}.bin"
+
+
+def files_pages_load(root, web):
+    """Site paths of every page, of what the pages load and of the files
+    of `web` (the folder copied to the site's root)."""
+    pages = [path for path in (p.relative_to(root).as_posix()
+                               for p in sorted(root.rglob("*.html")))
+             if _kept(root, path)]
+    found = set(pages)
+    for page in pages:
+        links = _Links()
+        links.feed((root / page).read_text(encoding="utf-8"))
+        found.update(filter(None, (_local(ref, page, root) for ref in links.found)))
+    for sheet in [path for path in sorted(found) if path.endswith(".css")]:
+        text = (root / sheet).read_text(encoding="utf-8", errors="replace")
+        found.update(filter(None, (_local(ref, sheet, root)
+                                   for ref in CSS_URL.findall(text))))
+    # From the source folder: a file a former build left is not the book's.
+    found.update(path for path in (p.relative_to(web).as_posix()
+                                   for p in web.rglob("*") if p.is_file())
+                 if (root / path).is_file())
+    return sorted(path for path in found if _kept(root, path) and (
+        not path.startswith(ON_DEMAND) or path == shown_first()))
+
+
+def _sha256(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(root, web):
+    """{build, precache, onDemand} of the site in `root`."""
+    precache = files_pages_load(root, web)
+    on_demand = {path: _sha256(root / path) for folder in ON_DEMAND
+                 for path in sorted(p.relative_to(root).as_posix()
+                                    for p in (root / folder).rglob("*") if p.is_file())
+                 if _kept(root, path) and path not in precache}
+    build = hashlib.sha256()
+    for path in precache:
+        build.update(f"{path}\0{_sha256(root / path)}\n".encode())
+    for path, digest in on_demand.items():
+        build.update(f"{path}\0{digest}\n".encode())
+    return {"build": build.hexdigest()[:16], "precache": precache,
+            "onDemand": on_demand}
+
+
+def write_service_worker(root, web):
+    """sw.js in `root`, for the site as it is there; its manifest."""
+    found = manifest(Path(root), Path(web))
+    first = f"self.LENET_BUILD = {json.dumps(found, ensure_ascii=False)};\n"
+    (Path(root) / SERVICE_WORKER).write_text(
+        first + SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
+    return found
+
+
+def _finished(app, exception):
+    if exception is None and app.builder.format == "html":
+        found = write_service_worker(app.outdir, Path(app.confdir, WEB))
+        logger.info(f"[offline_book] {SERVICE_WORKER}: build {found['build']}, "
+                    f"{len(found['precache'])} files cached on the first visit, "
+                    f"{len(found['onDemand'])} when asked for")
+
+
+def setup(app):
+    # After the downloadable notebooks are final (notebook_setup, 400) and
+    # before page_weight.py compresses the site (900).
+    app.connect("build-finished", _finished, priority=800)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

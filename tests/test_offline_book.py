@@ -1,0 +1,155 @@
+"""The book reads, and trains, offline after a first visit, and a new build
+arrives whole (book/_ext/offline_book.py writes sw.js from
+web/js/lenet_sw.js; web/js/lenet_offline.js registers it):
+
+* the manifest lists every page and every file the pages load, and
+  nothing that is not in the site;
+* after one visit to the front page, with the browser offline, every page
+  opens with its widgets and charts drawn and no request failing;
+* once a run has fetched TF.js and the training data, 训练 works offline;
+* a rebuilt site is not mixed into an open one: the page and its style
+  sheet stay the old build's until the reader chooses 更新, then both are
+  the new build's.
+"""
+import json
+import shutil
+
+import pytest
+
+from lenet import contract
+from tests.explorer_page import FINISHED, SHORT
+from tests.site import (HTML_DIR, PAGE_NAMES, WEB, draw_widgets,
+                        launch_chromium, require_built_book, serve,
+                        show_explorer)
+
+pytestmark = [pytest.mark.build]
+
+
+def built_manifest(root=HTML_DIR):
+    first = (root / "sw.js").read_text(encoding="utf-8").split("\n", 1)[0]
+    return json.loads(first.removeprefix("self.LENET_BUILD = ").rstrip(";"))
+
+
+def test_the_manifest_holds_every_page_and_what_it_loads():
+    import offline_book
+
+    require_built_book()
+    found = built_manifest()
+    assert found == offline_book.manifest(HTML_DIR, WEB)
+    precache = set(found["precache"])
+    for name in PAGE_NAMES:
+        assert f"book/{name}.html" in precache
+    for path in precache | set(found["onDemand"]):
+        assert (HTML_DIR / path).is_file(), path
+    # What training in the page fetches arrives on demand, not on a visit.
+    for path in contract.browser_files():
+        assert path in found["onDemand"], path
+    assert "js/dist/lenet_train_worker.js" in precache
+    # The viewer draws the book's LeNet as soon as it is in sight.
+    assert offline_book.shown_first() in precache
+    assert not [p for p in precache if p.startswith(("_sources/", "vendor/tfjs"))]
+
+
+def controlled(page):
+    """Wait until the book's service worker controls `page`."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null",
+                           timeout=60_000)
+
+
+@pytest.fixture
+def context(tmp_path):
+    with launch_chromium(tmp_path / "profile", service_workers="allow") as context:
+        yield context
+
+
+@pytest.mark.browser
+def test_after_one_visit_every_page_opens_offline(context, site):
+    page = context.new_page()
+    page.goto(f"{site}/book/index.html")
+    controlled(page)
+    context.set_offline(True)
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    for name in PAGE_NAMES:
+        page.goto(f"{site}/book/{name}.html", wait_until="load")
+        assert page.locator("h1").count() >= 1, name
+        draw_widgets(page)
+    assert failed == []
+    page.close()
+
+
+TRAINING_FILES_CACHED = """async (paths) => {
+  for (const path of paths) {
+    if (!(await caches.match(new URL('../' + path, location.href).href))) return false;
+  }
+  return true;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.training
+def test_training_works_offline_once_its_files_came(context, site):
+    page = context.new_page()
+    page.goto(f"{site}/book/exercises.html")
+    controlled(page)
+    show_explorer(page)
+
+    def train():
+        explorer = page.locator(".lenet-explorer")
+        explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
+        page.evaluate("(c) => document.querySelector('.lenet-explorer').lenetSetConfig(c)",
+                      SHORT)
+        explorer.locator("button.lenet-train").click()
+        page.wait_for_function(FINISHED, timeout=120_000)
+        return page.evaluate(
+            "() => document.querySelector('.lenet-explorer').lenetRun().state")
+
+    assert train() == "done"
+    page.wait_for_function(TRAINING_FILES_CACHED, arg=list(contract.browser_files()),
+                           timeout=30_000)
+    context.set_offline(True)
+    page.reload()
+    show_explorer(page)
+    assert train() == "done"
+    page.close()
+
+
+UPDATED = "第二次构建"
+
+
+@pytest.mark.browser
+def test_a_new_build_arrives_whole_when_the_reader_chooses(context, tmp_path):
+    import offline_book
+
+    require_built_book()
+    site_copy = tmp_path / "site"
+    shutil.copytree(HTML_DIR, site_copy, ignore=shutil.ignore_patterns("*.gz", "*.br"))
+    with serve(site_copy) as site:
+        page = context.new_page()
+        page.goto(f"{site}/book/index.html")
+        controlled(page)
+        # The site is rebuilt: a page and a style sheet change.
+        index = site_copy / "book" / "index.html"
+        index.write_text(index.read_text("utf-8").replace(
+            "</h1>", f"{UPDATED}</h1>", 1), "utf-8")
+        with (site_copy / "css" / "book.css").open("a", encoding="utf-8") as sheet:
+            sheet.write("\nbody { --lenet-build: 2; }\n")
+        offline_book.write_service_worker(site_copy, WEB)
+
+        def build_shown():
+            page.wait_for_load_state("load")
+            return (UPDATED in page.locator("h1").first.inner_text(),
+                    page.evaluate("() => getComputedStyle(document.body)"
+                                  ".getPropertyValue('--lenet-build').trim()") == "2")
+
+        page.reload()
+        assert build_shown() == (False, False)
+        offer = page.locator(".lenet-update")
+        offer.wait_for(timeout=60_000)
+        assert build_shown() == (False, False)
+        with page.expect_navigation():
+            offer.get_by_role("button", name="更新").click()
+        assert build_shown() == (True, True)
+        assert page.evaluate("() => caches.keys()") == [
+            "lenet-book-" + built_manifest(site_copy)["build"]]
+        page.close()
