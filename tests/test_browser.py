@@ -219,7 +219,7 @@ def test_sweep_chart_answers_its_controls(browser, site):
     assert chart.locator("svg text", has_text="1×6×26×26").count() == 1
     # A click on a point of the scatter picks that configuration; the
     # points speak the book's words, not the data's field names.
-    point = chart.locator("path[aria-label*='卷积窗口: 7'][aria-label*='tanh']"
+    point = chart.locator("path[aria-label*='卷积窗口 7，'][aria-label*='tanh']"
                           "[aria-label*='32,64']").first
     label = point.get_attribute("aria-label")
     assert "最终测试准确率" in label and "final_test_acc" not in label
@@ -230,6 +230,35 @@ def test_sweep_chart_answers_its_controls(browser, site):
         arg=[headline.element_handle(), f"{picked['final_test_acc']:.4f}"],
         timeout=5000)
     assert chart.locator("select").first.input_value() == "7"
+    page.close()
+
+
+# Words of the data itself that a Chinese reader meets in the text too.
+DATA_WORDS = re.compile(r"sigmoid|relu|tanh|LeNet|(conv|pool|dense)\d")
+
+
+def test_the_sweep_chart_speaks_chinese_to_screen_readers(browser, site):
+    """Every label and role word a screen reader reads from the sweep chart
+    is Chinese (the spec's descriptions, lenet_sweep_chart.js for Vega's
+    own words), before and after the reader picks another configuration."""
+    page, *_ = open_page(browser, f"{site}/book/exercises.html")
+    chart = page.locator(".lenet-sweep-chart")
+    chart.scroll_into_view_if_needed()
+    chart.locator("svg text", has_text="训练用时").wait_for(timeout=15000)
+
+    def english():
+        said = chart.evaluate("""chart => [...chart.querySelectorAll(
+          '[aria-label], [aria-roledescription]')].flatMap((node) =>
+          [node.getAttribute('aria-label'), node.getAttribute('aria-roledescription')])
+          .filter(Boolean)""")
+        assert len(said) > 100
+        return sorted({text for text in said
+                       if re.search(r"[A-Za-z]{2,}", DATA_WORDS.sub("", text))})
+
+    assert english() == []
+    chart.locator("input[type=radio][value=relu]").check()
+    page.wait_for_timeout(300)  # Vega redraws; the observer translates
+    assert english() == []
     page.close()
 
 

@@ -80,24 +80,31 @@ def sweep_chart(data=None):
         bind=alt.binding_radio(options=GRID["activation"], name="激活函数 "))
     picked = ((alt.datum.kernel == kernel) & (alt.datum.channels == channels)
               & (alt.datum.activation == activation))
+    # Screen readers hear each mark in Chinese (its `description`);
+    # web/js/lenet_sweep_chart.js puts what Vega words itself (axes,
+    # legends, titles, roles) into Chinese.
     epochs = alt.X("epoch:O", title="迭代周期", axis=alt.Axis(labelAngle=0))
+    point_text = ("datum.curve + '，第 ' + datum.epoch + ' 个迭代周期：'"
+                  " + format(datum.value, '.4f')")
 
-    accuracy = alt.Chart(curves).transform_filter(
-        picked).transform_filter(alt.datum.curve != LOSS_NAME).mark_line(
-        point=True).encode(
+    accuracy = alt.Chart(curves).transform_filter(picked).transform_filter(
+        alt.datum.curve != LOSS_NAME).transform_calculate(
+        spoken=point_text).mark_line(point=True).encode(
         x=epochs,
         y=alt.Y("value:Q", title="准确率", scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("curve:N", title="曲线",
                         legend=alt.Legend(orient="bottom", title=None)),
+        description="spoken:N",
         tooltip=[alt.Tooltip("curve:N", title="曲线"),
                  alt.Tooltip("epoch:O", title="迭代周期"),
                  alt.Tooltip("value:Q", format=".4f", title="数值")],
     ).properties(width=260, height=150, title="准确率")
-    loss = alt.Chart(curves).transform_filter(
-        picked).transform_filter(alt.datum.curve == LOSS_NAME).mark_line(
-        point=True, color="#555").encode(
+    loss = alt.Chart(curves).transform_filter(picked).transform_filter(
+        alt.datum.curve == LOSS_NAME).transform_calculate(
+        spoken=point_text).mark_line(point=True, color="#555").encode(
         x=epochs,
         y=alt.Y("value:Q", title=LOSS_NAME, scale=alt.Scale(zero=True)),
+        description="spoken:N",
         tooltip=[alt.Tooltip("epoch:O", title="迭代周期"),
                  alt.Tooltip("value:Q", format=".4f", title=LOSS_NAME)],
     ).properties(width=200, height=150, title=LOSS_NAME)
@@ -109,14 +116,18 @@ def sweep_chart(data=None):
               " + '　参数 ' + format(datum.num_params, ',')"
               " + '　学习率 ' + datum.lr")
     ).mark_text(align="left", fontSize=15, fontWeight="bold").encode(
-        x=alt.value(0), text="text:N").properties(width=480, height=24)
+        x=alt.value(0), text="text:N", description="text:N").properties(
+        width=480, height=24)
 
     table = alt.Chart(layers).transform_filter(picked)
     row = alt.Y("row:O", axis=None)
     layer_table = alt.hconcat(*[
-        table.mark_text(align="left", font="monospace").encode(
+        table.transform_calculate(spoken=(
+            f"'{title}：' + " + (f"format(datum.{field}, '{fmt}')" if fmt
+                                 else f"datum.{field}"))
+        ).mark_text(align="left", font="monospace").encode(
             y=row, text=alt.Text(f"{field}:Q", format=fmt) if fmt
-            else f"{field}:N"
+            else f"{field}:N", description="spoken:N",
         ).properties(width=width, height=130, title=title)
         for field, title, width, fmt in (
             ("name", "层", 110, None), ("shape", "输出形状", 130, None),
@@ -127,8 +138,12 @@ def sweep_chart(data=None):
     # three controls from this selection).
     pick = alt.selection_point(name="pick", on="click", clear=False,
                                fields=["kernel", "channels", "activation"])
-    scatter = everything.mark_point(filled=True, size=70, opacity=0.8,
-                                    cursor="pointer").encode(
+    scatter = everything.transform_calculate(spoken=(
+        "'卷积窗口 ' + datum.kernel + '，通道 ' + datum.channels + '，'"
+        " + datum.activation + '：最终测试准确率 '"
+        " + format(datum.final_test_acc, '.4f') + '，参数 '"
+        " + format(datum.num_params, ',') + ' 个'")).mark_point(
+        filled=True, size=70, opacity=0.8, cursor="pointer").encode(
         x=alt.X("num_params:Q", title="参数个数（对数坐标）",
                 scale=alt.Scale(type="log")),
         y=alt.Y("final_test_acc:Q", title="最终测试准确率",
@@ -137,6 +152,7 @@ def sweep_chart(data=None):
             domain=list(ACTIVATION_COLORS),
             range=list(ACTIVATION_COLORS.values()))),
         shape=alt.Shape("kernel:N", title="卷积窗口"),
+        description="spoken:N",
         tooltip=[alt.Tooltip("kernel:N", title="卷积窗口"),
                  alt.Tooltip("channels:N", title="两层的输出通道数"),
                  alt.Tooltip("activation:N", title="激活函数"),
@@ -151,12 +167,13 @@ def sweep_chart(data=None):
         # process, and the page's output must be the same on every run.
         name="sweep_scatter")
     ring = everything.transform_filter(picked).mark_point(
-        size=400, color="black", strokeWidth=2).encode(
+        size=400, color="black", strokeWidth=2, aria=False).encode(
         x="num_params:Q", y="final_test_acc:Q")
     book_label = everything.transform_filter(
         alt.datum.label != "").mark_text(
         align="left", dx=8, dy=-8, fontSize=12).encode(
-        x="num_params:Q", y="final_test_acc:Q", text="label:N")
+        x="num_params:Q", y="final_test_acc:Q", text="label:N",
+        description="label:N")
     overview = (scatter + ring + book_label).properties(
         width=480, height=220,
         title=f"网格中全部 {len(tables['summary'])} 个配置"
