@@ -91,13 +91,16 @@ def test_pages_offer_their_source_and_executed_notebook(name):
     page = (HTML_DIR / "book" / f"{name}.html").read_text("utf-8")
     for suffix in (".md", ".ipynb"):
         assert f'_sources/book/{name}{suffix}"' in page, suffix
-    # The notebook a reader downloads to run: the page's code cells.
+    # The notebook a reader downloads to run: the setup cell
+    # (book/_ext/notebook_setup.py), then the page's code cells.
     notebook = json.loads((HTML_DIR / "_sources" / "book" / f"{name}.ipynb")
                           .read_text("utf-8"))
     page_source = (HTML_DIR / "_sources" / "book" / f"{name}.md").read_text(
         "utf-8")
-    code = ["".join(cell["source"]) for cell in notebook["cells"]
-            if cell["cell_type"] == "code"]
+    setup, *cells = [cell for cell in notebook["cells"]
+                     if cell["cell_type"] == "code"]
+    assert setup["metadata"].get("lenet_setup")
+    code = ["".join(cell["source"]) for cell in cells]
     assert code and all(source in page_source for source in code)
 
 

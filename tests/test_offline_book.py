@@ -9,7 +9,9 @@ web/js/lenet_sw.js; web/js/lenet_offline.js registers it):
 * once a run has fetched TF.js and the training data, 训练 works offline;
 * a rebuilt site is not mixed into an open one: the page and its style
   sheet stay the old build's until the reader chooses 更新, then both are
-  the new build's.
+  the new build's;
+* a page opened from a file (no server, no service worker) says where its
+  widgets went.
 """
 import json
 import shutil
@@ -18,7 +20,7 @@ import pytest
 
 from lenet import contract
 from tests.explorer_page import FINISHED, SHORT
-from tests.site import (HTML_DIR, PAGE_NAMES, WEB, draw_widgets,
+from tests.site import (HTML_DIR, PAGE_NAMES, WEB, WIDGET_VIEW, draw_widgets,
                         launch_chromium, require_built_book, serve,
                         show_explorer)
 
@@ -153,3 +155,19 @@ def test_a_new_build_arrives_whole_when_the_reader_chooses(context, tmp_path):
         assert page.evaluate("() => caches.keys()") == [
             "lenet-book-" + built_manifest(site_copy)["build"]]
         page.close()
+
+
+def test_a_page_opened_from_a_file_says_where_its_widgets_went(context):
+    """From file:// the browser refuses the book's modules: each widget's
+    and the chart's place gets a line that says why and what to do
+    (web/js/lenet_file_notice.js), instead of nothing at all."""
+    require_built_book()
+    page = context.new_page()
+    page.goto((HTML_DIR / "book" / "exercises.html").as_uri(), wait_until="load")
+    places = page.locator(f"{WIDGET_VIEW}, .lenet-sweep-chart").count()
+    notices = page.locator(".lenet-file-notice")
+    assert places >= 3 and notices.count() == places
+    assert "file://" in notices.first.inner_text()
+    assert "python3 -m http.server" in notices.first.inner_text()
+    assert page.locator(".lenet-explorer, .lenet-viewer").count() == 0
+    page.close()

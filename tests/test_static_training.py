@@ -19,8 +19,7 @@ import time
 import pytest
 
 from lenet import contract
-from tests.site import (HTML_DIR, SCREENSHOTS, WIDGET_VIEW, cut_off,
-                        draw_widgets, fault_once, launch_chromium,
+from tests.site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
                         show_explorer)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]
@@ -356,19 +355,3 @@ def test_a_run_in_the_page_fits_a_phone(explorer_page):
         assert found == {"pageScrollsSideways": False, "cut": []}, (tab, found)
     page.screenshot(path=str(SCREENSHOTS / "phone-exercises-trained-here.png"))
     assert errors == []
-
-
-def test_a_page_opened_from_a_file_says_where_its_widgets_went(tmp_path):
-    """From file:// the browser refuses the book's modules: each widget's
-    and the chart's place gets a line that says why and what to do
-    (web/js/lenet_file_notice.js), instead of nothing at all."""
-    with launch_chromium(tmp_path / "profile") as context:
-        page = context.new_page()
-        page.goto((HTML_DIR / "book" / "exercises.html").as_uri(),
-                  wait_until="load")
-        places = page.locator(f"{WIDGET_VIEW}, .lenet-sweep-chart").count()
-        notices = page.locator(".lenet-file-notice")
-        assert places >= 3 and notices.count() == places
-        assert "file://" in notices.first.inner_text()
-        assert "python3 -m http.server" in notices.first.inner_text()
-        assert page.locator(".lenet-explorer, .lenet-viewer").count() == 0
