@@ -4,6 +4,7 @@ web/js/lenet_sw.js; web/js/lenet_offline.js registers it):
 
 * the manifest lists every page and every file the pages load, and
   nothing that is not in the site;
+* a reader who asked the browser to save data gets no copy;
 * after one visit to the front page, with the browser offline, every page
   opens with its widgets and charts drawn and no request failing;
 * once a run has fetched TF.js and the training data, 训练 works offline;
@@ -62,6 +63,21 @@ def controlled(page):
 def context(tmp_path):
     with launch_chromium(tmp_path / "profile", service_workers="allow") as context:
         yield context
+
+
+SAVE_DATA = """Object.defineProperty(Navigator.prototype, "connection", {
+  get: () => ({ saveData: true }) });"""
+
+
+@pytest.mark.browser
+def test_a_reader_saving_data_gets_no_copy_in_the_background(context, site):
+    context.add_init_script(SAVE_DATA)
+    page = context.new_page()
+    page.goto(f"{site}/book/index.html", wait_until="load")
+    page.wait_for_timeout(1000)  # registration would start after `load`
+    assert page.evaluate(
+        "() => navigator.serviceWorker.getRegistrations().then((r) => r.length)") == 0
+    page.close()
 
 
 @pytest.mark.browser

@@ -71,6 +71,6 @@ def _add_setup_cells(app, exception):
 
 
 def setup(app):
-    # Before page_weight.py compresses the site (priority 900).
+    # Before page_weight.py compresses the site (priority 990).
     app.connect("build-finished", _add_setup_cells, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,8 @@ After the build, this writes ``sw.js`` at the site's root: a first line
 with this build's manifest, then web/js/lenet_sw.js.  The manifest lists
 
 * ``precache``: every page and every file the pages load (found by reading
-  the HTML for src, href and data-src and the style sheets for url()),
+  the HTML for src, href and data-src and the style sheets for url() and
+  @import),
   and every file of the book's own web/ folder (its scripts load each
   other and Vega), fetched whole on the first visit;
 * ``onDemand``: the files fetched only when the reader asks (TF.js and its
@@ -36,7 +37,9 @@ ON_DEMAND = ("vendor/tfjs/", "data/fashion-mnist-subset/", "data/lenet-weights/"
 NOT_CACHED = re.compile(r"^(_sources/|bench/|\.buildinfo$|objects\.inv$|sw\.js$"
                         r"|js/lenet_sw\.js$)|(^|/)VERSIONS$|LICENSE$|\.package\.json$"
                         r"|\.(map|ttf)$")
-CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+# url(x) and @import "x" of a style sheet.
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)"
+                     r"|@import\s+['\"]([^'\"]+)['\"]")
 logger = logging.getLogger(__name__)
 
 
@@ -96,10 +99,16 @@ def files_pages_load(root, web):
         links = _Links()
         links.feed((root / page).read_text(encoding="utf-8"))
         found.update(filter(None, (_local(ref, page, root) for ref in links.found)))
-    for sheet in [path for path in sorted(found) if path.endswith(".css")]:
+    sheets = [path for path in sorted(found) if path.endswith(".css")]
+    while sheets:  # an imported sheet is read too
+        sheet = sheets.pop()
         text = (root / sheet).read_text(encoding="utf-8", errors="replace")
-        found.update(filter(None, (_local(ref, sheet, root)
-                                   for ref in CSS_URL.findall(text))))
+        for url, imported in CSS_URL.findall(text):
+            path = _local(url or imported, sheet, root)
+            if path and path not in found:
+                found.add(path)
+                if path.endswith(".css"):
+                    sheets.append(path)
     # From the source folder: a file a former build left is not the book's.
     found.update(path for path in (p.relative_to(web).as_posix()
                                    for p in web.rglob("*") if p.is_file())
@@ -146,7 +155,8 @@ def _finished(app, exception):
 
 
 def setup(app):
-    # After the downloadable notebooks are final (notebook_setup, 400) and
-    # before page_weight.py compresses the site (900).
-    app.connect("build-finished", _finished, priority=800)
+    # After the pages are final (notebook_setup.py at 400; page_weight.py
+    # lightens them at 900: widget state moved beside a page, icon fonts
+    # cut) and before page_weight.py compresses the site (990).
+    app.connect("build-finished", _finished, priority=950)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

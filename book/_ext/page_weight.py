@@ -133,25 +133,33 @@ def precompress(path):
         target.write_bytes(compress(data))
 
 
-def _finished(app, exception):
+def _lighten(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     pages = sum(lighten(page) for page in outdir.rglob("*.html"))
     icons, font_bytes = subset_icon_fonts(outdir)
-    files = [path for path in outdir.rglob("*")
+    logger.info(f"[page-weight] {pages} pages lightened; icon fonts cut to"
+                f" {icons} icons ({font_bytes:,} bytes)")
+
+
+def _precompress(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    files = [path for path in Path(app.outdir).rglob("*")
              if path.is_file() and path.suffix in COMPRESSED_SUFFIXES
              and path.stat().st_size > MIN_BYTES]
     for path in files:
         precompress(path)
-    logger.info(f"[page-weight] {pages} pages lightened; icon fonts cut to"
-                f" {icons} icons ({font_bytes:,} bytes); {len(files)} files"
-                " precompressed (.gz, .br)")
+    logger.info(f"[page-weight] {len(files)} files precompressed (.gz, .br)")
 
 
 def setup(app):
-    # Last, after every handler that writes files (the theme overwrites
+    # After every handler that writes files (the theme overwrites
     # _static/pygments.css when the build finishes): a copy made before
-    # would be of the file it replaced.
-    app.connect("build-finished", _finished, priority=900)
+    # would be of the file it replaced.  The pages are lightened first;
+    # offline_book.py lists the final files (950); then everything is
+    # compressed, last.
+    app.connect("build-finished", _lighten, priority=900)
+    app.connect("build-finished", _precompress, priority=990)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,6 +1,7 @@
 // Every page registers the book's service worker (sw.js at the site's
 // root, from lenet_sw.js), once the page has loaded: after a first visit
-// the book opens, and trains, without a connection.  When a new build has
+// the book opens, and trains, without a connection.  Not where the reader
+// asked the browser to save data.  When a new build has
 // been fetched whole while this page shows the old one, a line offers 更新;
 // otherwise the new build starts on the reader's next visit.
 
@@ -39,7 +40,9 @@ async function register() {
   });
 }
 
-if ("serviceWorker" in navigator && window.isSecureContext) {
+// A reader who asked the browser to save data gets no copy of the book in
+// the background (as nothing of training is fetched before 训练, issue 27).
+if ("serviceWorker" in navigator && window.isSecureContext && !navigator.connection?.saveData) {
   // The book works without it; a maintainer sees why in the console.
   const start = () => register().catch((error) => console.warn("lenet: 离线阅读不可用", error));
   if (document.readyState === "complete") start();
