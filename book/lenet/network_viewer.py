@@ -2,7 +2,9 @@
 
 `TrainedNetworkViewer()` shows the sweep's trained networks: the reader
 picks a network and a test image (or draws one) and sees the class
-probabilities and feature maps, computed by JavaScript
+probabilities and feature maps, and what any cell of a map computes (its
+receptive field, kernel, products, sum, bias and activation), computed by
+JavaScript
 (web/js/lenet_network_viewer.js) from the weights training produced.  In the
 static book the weights are fetched from the site, one network at a time; in
 JupyterLab this kernel sends them.
@@ -72,8 +74,12 @@ class TrainedNetworkViewer(anywidget.AnyWidget):
     strip_labels = traitlets.List(traitlets.Int()).tag(sync=True)
     class_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
-    def __init__(self, sweep=None, root=None):
+    def __init__(self, sweep=None, root=None, book_only=False):
+        """`book_only`: only the book's LeNet (5.5.1's convolution view)."""
         networks = network_records(sweep or load_sweep())
+        if book_only:
+            networks = [n for n in networks
+                        if n["key"] == network_key(**BOOK_LENET)]
         images, labels = read_fashion_mnist("test", root)
         picked = strip_indices(labels)
         super().__init__(networks=networks,

@@ -40,7 +40,7 @@ export function unpackTensors(numbers, tensors) {
   return named;
 }
 
-const ACTIVATIONS = {
+export const ACTIVATIONS = {
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   relu: (x) => (x > 0 ? x : 0),
   tanh: Math.tanh,
@@ -141,18 +141,24 @@ function softmax(logits) {
  * named as the plan names them: conv0.weight, batchnorm0.gamma, ...).
  * Returns the class probabilities and the feature maps of each
  * convolution block after its activation (named as the convolution) and
- * after its pooling (named as the pooling). */
-export function forward(network, image) {
+ * after its pooling (named as the pooling).  `trace`, an array, receives
+ * each layer's {layer, input, computed (before the layer's own
+ * activation), output} (lenet_cell.js reads it). */
+export function forward(network, image, trace = null) {
   const maps = [];
   let x = { data: image, channels: 1, size: IMAGE_SIZE };
   let block = null;
   for (const layer of plan(network.arch)) {
     const t = (what) => network.tensors[`${layer.name}.${what}`];
     if (layer.kind === "pool") maps.push({ name: block, ...x });
+    const input = x;
     x = APPLY[layer.kind](x, t, layer);
+    // What a layer computes before the activation it holds, for `trace`.
+    const computed = x;
     if (layer.kind !== "activation" && layer.settings.activation) {
       x = mapped(x, ACTIVATIONS[layer.settings.activation]);
     }
+    trace?.push({ layer, input, computed, output: x });
     if (layer.kind === "conv") block = layer.name;
     if (layer.kind === "pool") maps.push({ name: layer.name, ...x });
   }

@@ -10,6 +10,7 @@
 
 import { element, keepKeys } from "./lenet_dom.js";
 import { forward } from "./lenet_forward.js";
+import { cellView } from "./viewer/cells.js";
 import { drawingBoard } from "./viewer/drawing.js";
 import { featureMapsView } from "./viewer/maps.js";
 import { networkPicker } from "./viewer/networks.js";
@@ -33,6 +34,7 @@ function render({ model, el }) {
   const picked = element("div", { class: "lenet-viewer-picked", "aria-live": "polite" });
   const bars = probabilityBars(classNames);
   const maps = featureMapsView();
+  const cells = cellView();
   const retry = element("button", { type: "button", class: "lenet-viewer-retry", text: "重试" });
   retry.addEventListener("click", () => update());
 
@@ -42,6 +44,7 @@ function render({ model, el }) {
     if (image.every((v) => v === 0)) {  // nothing to classify: no prediction at all
       bars.show(null, null);
       maps.clear();
+      cells.element.hidden = true;
       status.textContent = "画板是空的：画一件衣物，或选一张测试图像。";
       return;
     }
@@ -53,15 +56,19 @@ function render({ model, el }) {
       // No bars of the network shown before: they would be taken for this one's.
       bars.show(null, null);
       maps.clear();
+      cells.element.hidden = true;
       status.replaceChildren(`没能下载这个网络的权重（${error.message}）。请检查网络后`, retry, "。");
       return;
     }
     if (ticket !== pending) return;  // a newer request came meanwhile
     const started = performance.now();
-    const result = forward(network, image);
+    const trace = [];
+    const result = forward(network, image, trace);
     root.lenetProbabilities = Array.from(result.probabilities);  // read by the tests
     bars.show(result.probabilities, truth);
     maps.show(result.maps);
+    cells.show(trace, network.tensors, image);
+    cells.element.hidden = false;
     timings.push(performance.now() - started);
     const accuracy = network.test_acc === null ? "未知" : network.test_acc.toFixed(4);
     status.textContent = `测试集准确率 ${accuracy}；` +
@@ -103,8 +110,9 @@ function render({ model, el }) {
     element("div", { class: "lenet-viewer-row" },
             element("div", { class: "lenet-viewer-strip-box" }, strip.canvas, picked),
             element("div", { class: "lenet-viewer-side" }, board.element, bars.element)),
-    maps.element);
+    maps.element, cells.element);
   root.lenetTimings = timings;  // read by the browser test
+  root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test
   keepKeys(root);
   el.append(root);
