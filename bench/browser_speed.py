@@ -78,7 +78,7 @@ def measure_once(site):
 
         forward_ms = {}
         for key in (BOOK_NETWORK, LARGEST_NETWORK):
-            viewer.locator("select").select_option(key)
+            viewer.locator("select.lenet-viewer-network").select_option(key)
             forward_ms[key] = viewer.evaluate(
                 """async (root) => {
                   const before = root.lenetTimings.length;
@@ -86,7 +86,7 @@ def measure_once(site):
                   return root.lenetTimings.slice(before);
                 }""")
         for option in viewer.locator("select option").all():
-            viewer.locator("select").select_option(
+            viewer.locator("select.lenet-viewer-network").select_option(
                 option.get_attribute("value"))
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1000)

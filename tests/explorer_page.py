@@ -57,7 +57,7 @@ def history(page):
 
 def viewer_choices(page):
     draw_widgets(page)
-    return page.locator(".lenet-viewer select option").evaluate_all(
+    return page.locator(".lenet-viewer select.lenet-viewer-network option").evaluate_all(
         "options => options.map(o => o.value).filter(v => v.startsWith('trained-'))")
 
 

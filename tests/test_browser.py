@@ -134,7 +134,7 @@ def test_trained_networks_run_in_the_static_page(browser, site):
         return np.array([float(p) for p in bars.evaluate_all(
             "bars => bars.map(b => b.dataset.probability)")])
 
-    assert viewer.locator("select").input_value() == "k5-c6x16-sigmoid"
+    assert viewer.locator("select.lenet-viewer-network").input_value() == "k5-c6x16-sigmoid"
     assert np.abs(shown() - mxnet_probabilities("k5-c6x16-sigmoid", 0)
                   ).max() <= 1e-5
     # Click the strip: row 3 (dresses), column 7 -> image 37.
@@ -155,7 +155,7 @@ def test_trained_networks_run_in_the_static_page(browser, site):
     chart.scroll_into_view_if_needed()
     chart.locator("select").first.select_option("3")
     chart.locator("input[type=radio][value=relu]").check()
-    expect(viewer.locator("select")).to_have_value("k3-c6x16-relu")
+    expect(viewer.locator("select.lenet-viewer-network")).to_have_value("k3-c6x16-relu")
     page.wait_for_function(
         "([el, p]) => Math.abs(Number(el.dataset.probability) - p) < 1e-5",
         arg=[bars.first.element_handle(),
@@ -163,7 +163,7 @@ def test_trained_networks_run_in_the_static_page(browser, site):
     assert any(url.endswith("/data/lenet-weights/k3-c6x16-relu.bin")
                for url in requests)
     # ...and the viewer moves the chart.
-    viewer.locator("select").select_option("k7-c32x64-tanh")
+    viewer.locator("select.lenet-viewer-network").select_option("k7-c32x64-tanh")
     headline = chart.locator("svg text", has_text="训练用时")
     expect(headline).to_contain_text(
         f"{runs['k7-c32x64-tanh']['final_test_acc']:.4f}")
@@ -302,7 +302,7 @@ def test_a_network_whose_weights_failed_to_arrive_says_so_and_retries(
     viewer = page.locator(".lenet-viewer")
     bars = viewer.locator(".lenet-viewer-bar")
     expect(bars.first).to_have_attribute("data-probability", re.compile("."))
-    viewer.locator("select").select_option("k3-c6x16-relu")
+    viewer.locator("select.lenet-viewer-network").select_option("k3-c6x16-relu")
     status = viewer.locator(".lenet-viewer-status")
     expect(status).to_contain_text("没能下载这个网络的权重")
     assert cut and bars.evaluate_all(

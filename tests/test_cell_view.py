@@ -89,10 +89,47 @@ def test_the_view_follows_the_network_the_viewer_picks(browser, site):
 
     page, view = cell_view(browser, site, "exercises",
                            {"width": 1280, "height": 900})
-    page.locator(".lenet-viewer select").first.select_option(
+    page.locator(".lenet-viewer select.lenet-viewer-network").select_option(
         "k3-c16x32-relu")
     page.wait_for_function(
         "() => document.querySelectorAll('.lenet-cell-grid td').length === 27")
     assert "ReLU(" in view.inner_text()
     view.screenshot(path=str(SCREENSHOTS / "desktop-cell-k3.png"))
+    page.close()
+
+
+def test_two_inputs_side_by_side_with_their_difference(browser, site):
+    """5.5.4's viewer compares two images layer by layer: 套衫 and 外套
+    first, one row each and their difference, every channel of every map;
+    the reader's drawing against the chosen test image."""
+    from tests.site import SCREENSHOTS
+
+    page, _ = cell_view(browser, site, "exercises", PHONE)
+    compare = page.locator(".lenet-compare")
+    compare.scroll_into_view_if_needed()
+    assert compare.get_by_label("比较哪两张图").input_value() == "0"
+    assert "套衫" in compare.get_by_label("比较哪两张图").inner_text().split("\n")[0]
+    layers = compare.locator(".lenet-compare-layer")
+    assert layers.evaluate_all("ls => ls.map(l => l.dataset.map)") == [
+        "conv0", "pool0", "conv1", "pool1"]
+    rows = layers.first.locator(".lenet-compare-row span").all_inner_texts()
+    assert rows == ["套衫（pullover）", "外套（coat）", "两者之差 |A − B|"]
+    assert compare.locator("canvas").count() == 3 * (6 + 6 + 16 + 16)
+    compare.screenshot(path=str(SCREENSHOTS / "phone-compare-pullover-coat.png"))
+    # The drawing against the chosen test image: first it says what to do.
+    compare.get_by_label("比较哪两张图").select_option("drawing")
+    assert "先在画板上画一张" in compare.inner_text()
+    board = page.locator(".lenet-viewer-draw")
+    board.scroll_into_view_if_needed()
+    box = board.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8,
+                    steps=8)
+    page.mouse.up()
+    page.locator(".lenet-viewer").evaluate("v => v.lenetShow(40)")
+    page.wait_for_function(
+        "() => document.querySelector('.lenet-compare-row span')"
+        "?.textContent === '画板上的图'")
+    assert compare.locator(".lenet-compare-row span").nth(1).inner_text() == "测试图像 41"
     page.close()

@@ -457,7 +457,7 @@ def test_the_trained_network_viewer_gets_weights_from_the_kernel(explorer):
     expect(top).to_have_count(1, timeout=60000)
     first = viewer.locator(".lenet-viewer-bar").first
     book = float(first.get_attribute("data-probability"))
-    viewer.locator("select").select_option("k3-c32x64-relu")
+    viewer.locator("select.lenet-viewer-network").select_option("k3-c32x64-relu")
     expect(viewer.locator(".lenet-viewer-maps canvas")).to_have_count(
         32 + 32 + 64 + 64)
     assert float(first.get_attribute("data-probability")) != book

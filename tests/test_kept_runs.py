@@ -42,7 +42,7 @@ def test_runs_come_back_after_a_reload_and_a_cut_off_run_is_marked(context, site
     expect(explorer.locator(".lenet-kept")).to_contain_text("这 2 次运行")
     # The viewer offers both networks, without picking one of them.
     assert viewer_choices(page) == ["trained-1", "trained-2"]
-    assert not page.locator(".lenet-viewer select").input_value().startswith("trained-")
+    assert not page.locator(".lenet-viewer select.lenet-viewer-network").input_value().startswith("trained-")
     # A new run gets the next number.
     train(page, explorer)
     assert [row[0] for row in history(page)] == [1, 2, 3]

@@ -56,7 +56,7 @@ def strip_images():
 
 def viewer_probabilities(page, selected):
     draw_widgets(page)
-    assert page.locator(".lenet-viewer select").input_value() == selected
+    assert page.locator(".lenet-viewer select.lenet-viewer-network").input_value() == selected
     return np.array(page.evaluate(VIEWER_PROBABILITIES, 100))
 
 

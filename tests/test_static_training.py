@@ -133,7 +133,7 @@ def test_the_browser_preset_trains_to_0_80_and_everything_gets_it(
     # trained before it was there and runs it on the strip.
     draw_widgets(page)
     viewer = page.locator(".lenet-viewer")
-    expect(viewer.locator("select")).to_have_value("trained-1")
+    expect(viewer.locator("select.lenet-viewer-network")).to_have_value("trained-1")
     expect(viewer.locator(".lenet-viewer-status")).to_contain_text(
         f"{final:.4f}")
     probabilities = [float(p) for p in viewer.locator(

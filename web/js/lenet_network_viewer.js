@@ -11,6 +11,7 @@
 import { element, keepKeys } from "./lenet_dom.js";
 import { forward } from "./lenet_forward.js";
 import { cellView } from "./viewer/cells.js";
+import { compareView } from "./viewer/compare.js";
 import { drawingBoard } from "./viewer/drawing.js";
 import { featureMapsView } from "./viewer/maps.js";
 import { networkPicker } from "./viewer/networks.js";
@@ -35,6 +36,9 @@ function render({ model, el }) {
   const bars = probabilityBars(classNames);
   const maps = featureMapsView();
   const cells = cellView();
+  const compare = compareView(classNames);
+  let drawnImage = null;  // the board's last drawing, for 两张图比较
+  let chosen = null;      // the strip's image chosen last
   const retry = element("button", { type: "button", class: "lenet-viewer-retry", text: "重试" });
   retry.addEventListener("click", () => update());
 
@@ -67,12 +71,14 @@ function render({ model, el }) {
     root.lenetProbabilities = Array.from(result.probabilities);  // read by the tests
     bars.show(result.probabilities, truth);
     maps.show(result.maps);
+    timings.push(performance.now() - started);  // the bars and maps, as before
     cells.show(trace, network.tensors, image);
     cells.element.hidden = false;
-    timings.push(performance.now() - started);
+    await compare.show(network, strip.imageOf, drawnImage, chosen);
+    if (ticket !== pending) return;
     const accuracy = network.test_acc === null ? "未知" : network.test_acc.toFixed(4);
     status.textContent = `测试集准确率 ${accuracy}；` +
-      `这次前向计算和重绘用了 ${timings.at(-1).toFixed(1)} 毫秒`;
+      `这次前向计算和重绘概率与特征图用了 ${timings.at(-1).toFixed(1)} 毫秒`;
     root.dataset.updates = String(timings.length);
   }
 
@@ -85,6 +91,7 @@ function render({ model, el }) {
     },
     onDrawn: (drawn, note) => {
       image = drawn;
+      drawnImage = drawn.some((v) => v !== 0) ? drawn : null;
       truth = null;
       if (note) {
         strip.mark(null);
@@ -95,6 +102,7 @@ function render({ model, el }) {
   });
   async function show(index) {
     image = await strip.imageOf(index);
+    chosen = index;
     truth = labels[index];
     strip.mark(index);
     picked.textContent = `已选第 ${index + 1} 张测试图像：${classNames[truth]}`;
@@ -110,7 +118,7 @@ function render({ model, el }) {
     element("div", { class: "lenet-viewer-row" },
             element("div", { class: "lenet-viewer-strip-box" }, strip.canvas, picked),
             element("div", { class: "lenet-viewer-side" }, board.element, bars.element)),
-    maps.element, cells.element);
+    maps.element, cells.element, compare.element);
   root.lenetTimings = timings;  // read by the browser test
   root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test

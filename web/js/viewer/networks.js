@@ -65,7 +65,7 @@ export function networkPicker(model, onChange) {
   const networks = [...model.get("networks")];
   const fetchWeights = weightsFetcher(model);
   const cache = new Map();  // key -> Promise of a network with its tensors
-  const picker = element("select", { "aria-label": "训练好的网络" },
+  const picker = element("select", { "aria-label": "训练好的网络", class: "lenet-viewer-network" },
                          ...networks.map((n) => element("option", { value: n.key, text: n.label })));
   picker.value = model.get("selected");
   picker.addEventListener("change", () => {
