@@ -5,8 +5,8 @@ with or without the precompressed copies (tests.site.serve).
 `measure(context, urls)` loads pages with the cache off, each in a tab with
 a slow line of its own, and returns what the reader waits for: the first
 text (first contentful paint), the formulas (their SVG, typeset when the
-book was built), the 5.5.4 explorer's controls, the bytes on the wire and the number of
-requests.  tests/test_slow_line.py asserts what of it the emulated line
+book was built), the first widget's controls (5.5.4's explorer, 5.5.1's
+viewer), the bytes on the wire and the number of requests.  tests/test_slow_line.py asserts what of it the emulated line
 makes deterministic; `python -m bench.slow_line` prints the times beside
 their goals.
 """
@@ -32,7 +32,10 @@ window.__slowLine = {};
       place.scrollIntoView();
       mark('scrolled');
     }
-    if (document.querySelector('.lenet-explorer input[type=range]')) mark('controls');
+    // The page's first widget has its controls: the explorer's sliders
+    // (5.5.4), the trained-network viewer's picker (5.5.1).
+    if (document.querySelector('.lenet-explorer input[type=range],'
+                               + ' .lenet-viewer select.lenet-viewer-network')) mark('controls');
     // Typeset when the book was built: the formulas come with the text.
     if (document.querySelector('mjx-container svg')) mark('formulas');
   };
@@ -71,7 +74,7 @@ def open_on_slow_line(context, url):
 def measure(context, urls, wait_for=("first_text",), timeout_s=60):
     """Load every page of `urls` at once, each in a tab with a slow line of
     its own; return per URL the seconds to first_text, formulas (if the
-    page has any) and controls (5.5.4), and the bytes and requests so far,
+    page has any) and controls (the first widget's), and the bytes and requests so far,
     once everything in `wait_for` happened (or `timeout_s` passed)."""
     tabs = {url: open_on_slow_line(context, url) for url in urls}
     results, deadline = {}, time.monotonic() + timeout_s

@@ -61,11 +61,15 @@ def viewer_probabilities(page, selected):
 
 
 def import_file(explorer, name, data):
+    """Import a file with the page's file picker; what the page says."""
     explorer.get_by_role("tab", name="历次运行").click()
+    note = explorer.locator(".lenet-import-note")
+    done = int(note.get_attribute("data-imports") or 0)
     explorer.locator("input.lenet-import-file").set_input_files(
         {"name": name, "mimeType": "application/json", "buffer": data})
-    note = explorer.locator(".lenet-import-note")
-    note.wait_for(state="visible")
+    note.page.wait_for_function(
+        "([el, n]) => Number(el.dataset.imports) === n",
+        arg=[note.element_handle(), done + 1])
     return note.inner_text()
 
 

@@ -56,10 +56,14 @@ function importer(words, networks) {
   const picker = element("input", { type: "file", accept: ".json,application/json",
                                     hidden: true, class: "lenet-import-file",
                                     "aria-label": words.import_network });
+  let imports = 0;
   picker.addEventListener("change", async () => {
     const [file] = picker.files;
     picker.value = "";  // the same file can be picked again
-    if (file) note.textContent = await networks.importFile(file);
+    if (!file) return;
+    note.textContent = "";
+    note.textContent = await networks.importFile(file);
+    note.dataset.imports = String(++imports);  // the tests wait for it
   });
   const open = button(words.import_network, words.import_network, () => picker.click(),
                       "lenet-import-network");
