@@ -6,8 +6,9 @@ with or without the precompressed copies (tests.site.serve).
 a slow line of its own, and returns what the reader waits for: the first
 text (first contentful paint), the formulas (their SVG, typeset when the
 book was built), the first widget's controls (5.5.4's explorer, 5.5.1's
-viewer), the bytes on the wire and the number of requests.  tests/test_slow_line.py asserts what of it the emulated line
-makes deterministic; `python -m bench.slow_line` prints the times beside
+viewer), the bytes on the wire and the number of requests.
+tests/test_slow_line.py asserts what of it the emulated line makes
+deterministic; `python -m bench.slow_line` prints the times beside
 their goals.
 """
 import time
