@@ -207,6 +207,19 @@ def draw_widgets(page, timeout=15000):
     page.evaluate("() => window.scrollTo(0, 0)")
 
 
+def draw_stroke(page, board, start, end):
+    """Draw one stroke with the mouse on the viewer's drawing `board` (a
+    locator), from `start` to `end`, each (x, y) as fractions of it."""
+    board.scroll_into_view_if_needed()
+    box = board.bounding_box()
+    at = lambda x, y: (box["x"] + box["width"] * x,  # noqa: E731
+                       box["y"] + box["height"] * y)
+    page.mouse.move(*at(*start))
+    page.mouse.down()
+    page.mouse.move(*at(*end), steps=8)
+    page.mouse.up()
+
+
 def show_explorer(page, timeout=30000):
     """Scroll to 5.5.4's explorer (the page's first widget) until it is
     drawn, as a reader who goes straight to it."""

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from tests.site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
-                        require_built_book)
+from tests.site import (SCREENSHOTS, cut_off, draw_stroke, draw_widgets,
+                        fault_once, require_built_book)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -171,14 +171,7 @@ def test_trained_networks_run_in_the_static_page(browser, site):
     page.screenshot(path=str(SCREENSHOTS / "exercises-viewer.png"),
                     full_page=True)
     # Drawing replaces the test image: no true class any more.
-    canvas = viewer.locator(".lenet-viewer-draw")
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.7, box["y"] + box["height"] * 0.8,
-                    steps=8)
-    page.mouse.up()
+    draw_stroke(page, viewer.locator(".lenet-viewer-draw"), (0.3, 0.2), (0.7, 0.8))
     expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_have_count(0)
     assert errors == []
     page.close()

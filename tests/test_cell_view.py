@@ -102,7 +102,7 @@ def test_two_inputs_side_by_side_with_their_difference(browser, site):
     """5.5.4's viewer compares two images layer by layer: 套衫 and 外套
     first, one row each and their difference, every channel of every map;
     the reader's drawing against the chosen test image."""
-    from tests.site import SCREENSHOTS
+    from tests.site import SCREENSHOTS, draw_stroke
 
     page, _ = cell_view(browser, site, "exercises", PHONE)
     compare = page.locator(".lenet-compare")
@@ -119,14 +119,7 @@ def test_two_inputs_side_by_side_with_their_difference(browser, site):
     # The drawing against the chosen test image: first it says what to do.
     compare.get_by_label("比较哪两张图").select_option("drawing")
     assert "先在画板上画一张" in compare.inner_text()
-    board = page.locator(".lenet-viewer-draw")
-    board.scroll_into_view_if_needed()
-    box = board.bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.2)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.8,
-                    steps=8)
-    page.mouse.up()
+    draw_stroke(page, page.locator(".lenet-viewer-draw"), (0.5, 0.2), (0.5, 0.8))
     page.locator(".lenet-viewer").evaluate("v => v.lenetShow(40)")
     page.wait_for_function(
         "() => document.querySelector('.lenet-compare-row span')"
