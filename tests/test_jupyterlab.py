@@ -448,6 +448,42 @@ def test_a_second_run_can_be_stopped(explorer):
     expect(train_button(page)).to_be_enabled()
 
 
+def test_a_kernels_run_downloads_as_a_network_file_and_comes_back(
+        explorer, tmp_path):
+    """下载网络 of a run the kernel trained gives a file that
+    lenet.load_network builds with that run's configuration; 导入网络文件…
+    brings it back as one more run, marked （导入）."""
+    from lenet import contract
+    from lenet.network_file import load_network, read_network_file
+
+    page = explorer
+    click_tab(page, "历次运行")
+    runs = history_rows(page)
+    row = explorer_part(page, "table.lenet-history").locator(
+        "tr", has_text="样本 6000").first  # the quick preset's run
+    number = int(row.locator("td").first.inner_text())
+    with page.expect_download() as download:
+        row.get_by_role("button", name=f"下载网络 #{number}").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == f"lenet-network-{number}.json"
+    _, config = load_network(path)
+    assert (config.activation, config.train_size, config.num_epochs) == (
+        "relu", 6000, 3)
+    accuracy = read_network_file(path.read_bytes()).run["epochs"][-1][
+        "test_acc"]
+    assert f"{accuracy:.3f}" in row.inner_text()
+    note = explorer_part(page, ".lenet-import-note")
+    explorer_part(page, "input.lenet-import-file").set_input_files(path)
+    page.wait_for_function(
+        "el => el.dataset.imports === '1'", arg=note.element_handle())
+    assert note.inner_text() == contract.say(
+        "network_imported", file=path.name, number=runs + 1)
+    assert history_rows(page) == runs + 1
+    last = explorer_part(page, "table.lenet-history").locator("tr").last
+    assert contract.WORDS["imported"] in last.inner_text()
+
+
 def test_the_trained_network_viewer_gets_weights_from_the_kernel(explorer):
     """In JupyterLab the viewer asks the kernel for a network's weights (in
     the static book it fetches them from the site)."""
