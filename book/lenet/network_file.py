@@ -26,6 +26,7 @@ import numpy as np
 from . import contract
 from .explorer_link import shown, text_of, value_of
 from .plan import named_tensors, plan
+from .weights import network_tensors, network_with, split
 
 _FLOAT32 = np.dtype("<f4")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
@@ -134,7 +135,7 @@ def _numbers(text, expected):
     bad = int(np.count_nonzero(~np.isfinite(numbers)))
     if bad:
         raise NetworkFileError(contract.say("network_not_finite", count=bad))
-    return numbers.astype(np.float32)
+    return numbers
 
 
 def _is_number(value):
@@ -172,12 +173,10 @@ def read_network_file(text):
             "network_version", version=_shown_value(document.get("version"))))
     config = _checked_config(document.get("config"))
     wanted = _checked_tensors(document.get("tensors"), config)
-    sizes = [math.prod(shape) for _, shape in wanted]
-    numbers = _numbers(document.get("weights"), sum(sizes))
-    tensors, start = [], 0
-    for (name, shape), size in zip(wanted, sizes):
-        tensors.append((name, numbers[start:start + size].reshape(shape)))
-        start += size
+    shapes = [shape for _, shape in wanted]
+    numbers = _numbers(document.get("weights"),
+                       sum(math.prod(shape) for shape in shapes))
+    tensors = list(zip((name for name, _ in wanted), split(numbers, shapes)))
     return NetworkFile(config, tensors, _checked_run(document.get("run")))
 
 
@@ -210,8 +209,6 @@ def save_network(path, run_or_net, config=None):
     (`explorer.last_run`, or what `explorer_logic.train` returns), or a
     Gluon network with its ExplorerConfig.  The file is whole or not
     there: it is written beside `path` and then renamed."""
-    from .weights import network_tensors
-
     if config is None:
         result = run_or_net
         net, config, run = result.net, result.config, run_record(result)
@@ -231,16 +228,8 @@ def save_network(path, run_or_net, config=None):
 
 def network_of(loaded):
     """The Gluon network of a NetworkFile, with its weights."""
-    import mxnet as mx
-
-    from .explorer_logic import build_network
-    from .weights import load_into
-
-    net = build_network(loaded.config)
-    net.initialize()
-    net(mx.nd.zeros((1, 1, 28, 28)))  # give the deferred shapes
-    load_into(net, loaded.config, [array for _, array in loaded.tensors])
-    return net
+    return network_with(loaded.config,
+                        [array for _, array in loaded.tensors])
 
 
 def load_network(path):

@@ -41,9 +41,8 @@ def encode(tensors):
                     for _, array in tensors)
 
 
-def decode(data, shapes):
-    """float32 arrays of `shapes` from a file's bytes."""
-    flat = np.frombuffer(data, dtype=_DTYPE)
+def split(flat, shapes):
+    """float32 arrays of `shapes`, one after another in `flat`."""
     sizes = [int(np.prod(shape)) for shape in shapes]
     if flat.size != sum(sizes):
         raise ValueError(
@@ -55,6 +54,11 @@ def decode(data, shapes):
                       .reshape(shape))
         start += size
     return arrays
+
+
+def decode(data, shapes):
+    """float32 arrays of `shapes` from a file's bytes."""
+    return split(np.frombuffer(data, dtype=_DTYPE), shapes)
 
 
 def load_into(net, arch, arrays):
@@ -98,14 +102,20 @@ def float16_agreement(net, arch, images, labels):
     }
 
 
-def network_from_file(config, record, data):
-    """`config`'s network (an ExplorerConfig), ready, with the weights of
-    one file; `record` is the file's entry in the sweep file."""
+def network_with(config, arrays):
+    """`config`'s network (an ExplorerConfig), ready, with `arrays` as its
+    parameters (file order)."""
     from .explorer_logic import build_network
 
     net = build_network(config)
     net.initialize()
     net(mx.nd.zeros((1, 1, 28, 28)))  # give the deferred shapes
-    load_into(net, config,
-              decode(data, [t["shape"] for t in record["tensors"]]))
+    load_into(net, config, arrays)
     return net
+
+
+def network_from_file(config, record, data):
+    """`config`'s network with the weights of one file; `record` is the
+    file's entry in the sweep file."""
+    return network_with(
+        config, decode(data, [t["shape"] for t in record["tensors"]]))

@@ -9,6 +9,7 @@
 
 import { namedTensors, plan } from "./lenet_architecture.js";
 import { NETWORK_FORMAT, NETWORK_VERSION, FIELD_NAMES } from "./lenet_contract.js";
+import { unpackTensors } from "./lenet_forward.js";
 import { say } from "./lenet_format.js";
 import { shown, textOf, valueOf } from "./lenet_link.js";
 
@@ -120,12 +121,9 @@ export function readNetworkFile(text, contract) {
   const wanted = checkedTensors(file.tensors, config);
   const sizes = wanted.map(({ shape }) => shape.reduce((a, b) => a * b, 1));
   const numbers = numbersOf(file.weights, sizes.reduce((a, b) => a + b, 0));
-  const tensors = {};
-  let start = 0;
-  wanted.forEach(({ name }, i) => {
-    tensors[name] = numbers.slice(start, start + sizes[i]);  // own buffers: each is stored alone
-    start += sizes[i];
-  });
+  // Each tensor a buffer of its own: IndexedDB stores each alone.
+  const tensors = Object.fromEntries(Object.entries(unpackTensors(numbers, wanted))
+    .map(([name, values]) => [name, values.slice()]));
   return { config, tensors, run: checkedRun(file.run, contract) };
 }
 
