@@ -113,8 +113,9 @@ def files_pages_load(root, web):
     found.update(path for path in (p.relative_to(web).as_posix()
                                    for p in web.rglob("*") if p.is_file())
                  if (root / path).is_file())
+    first = shown_first()
     return sorted(path for path in found if _kept(root, path) and (
-        not path.startswith(ON_DEMAND) or path == shown_first()))
+        not path.startswith(ON_DEMAND) or path == first))
 
 
 def _sha256(path):

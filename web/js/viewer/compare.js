@@ -62,12 +62,20 @@ export function compareView(classNames) {
   const note = element("p", { class: "lenet-compare-note", role: "status" });
   const layers = element("div", { class: "lenet-compare-layers" });
   let last = null;
+  let drawnFor = null;  // {network, choice} of the rows shown, in pair mode
   const redraw = () => last && show(...last);
   pair.addEventListener("change", redraw);
   which.addEventListener("change", redraw);
 
   async function show(network, imageOf, drawn, chosen) {
     last = [network, imageOf, drawn, chosen];
+    // A pair of test images does not change with the image the viewer
+    // shows: the viewer's every update need not draw them again.
+    const choice = `${pair.value}|${which.value}`;
+    if (pair.value !== DRAWING && drawnFor?.network === network && drawnFor.choice === choice) {
+      return;
+    }
+    drawnFor = pair.value === DRAWING ? null : { network, choice };
     let inputs;
     if (pair.value === DRAWING) {
       if (!drawn || chosen === null) {
