@@ -21,8 +21,8 @@ from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_viewer import strip_indices
-from lenet.contract import (CHANNEL_OPTIONS, KERNEL_RANGE, arch_of,
-                            training_of)
+from lenet.contract import (CHANNEL_OPTIONS, EPOCHS_RANGE, KERNEL_RANGE,
+                            LEARNING_RATES, LR_DECAYS, arch_of, training_of)
 from lenet.plan import named_tensors
 from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
 
@@ -62,6 +62,8 @@ def grid_configs():
             logic.INITIALIZERS, KERNELS, logic.POOLINGS):
         yield logic.ExplorerConfig(initializer=initializer, batch_norm=True,
                                    kernel_sizes=(k1, 3), pooling=pooling)
+    for lr, lr_decay in itertools.product(LEARNING_RATES, LR_DECAYS):
+        yield logic.ExplorerConfig(lr=lr, lr_decay=lr_decay)
 
 
 def python_plan(config):
@@ -171,8 +173,9 @@ def test_the_history_and_the_messages_read_as_pythons(page):
     from lenet import contract
     from lenet.explorer import describe
 
-    configs = [*logic.PRESETS.values(), *itertools.islice(grid_configs(),
-                                                          0, None, 997)]
+    configs = [*logic.PRESETS.values(),
+               *itertools.islice(grid_configs(), 0, None, 997),
+               *(logic.ExplorerConfig(lr=0.003, lr_decay=g) for g in LR_DECAYS)]
     values = [
         ("epoch", dict(epoch=3, num_epochs=20, train_loss=0.123456,
                        train_acc=0.9, test_acc=0.87654, seconds=12.345)),
@@ -208,6 +211,27 @@ def test_the_history_and_the_messages_read_as_pythons(page):
     # JSON has no NaN: it travels as null and is NaN again in the page.
     python = [contract.say(name, **vs) for name, vs in values]
     assert js[1] == python
+
+
+def test_each_epochs_learning_rate_is_pythons(page):
+    """lenet_train.epochLearningRate gives the very doubles of
+    explorer_config.epoch_learning_rate, for every rate and decay the
+    controls offer, at every epoch they allow."""
+    cases = [(lr, g) for lr in LEARNING_RATES for g in LR_DECAYS]
+    epochs = range(1, EPOCHS_RANGE[1] + 1)
+    js = page.evaluate("""async ([cases, last]) => {
+      const m = await import('./lenet_train.js');
+      return cases.map(([lr, lr_decay]) => Array.from({ length: last },
+        (_, e) => m.epochLearningRate({ lr, lr_decay }, e + 1)));
+    }""", [cases, EPOCHS_RANGE[1]])
+    python = [[logic.epoch_learning_rate(
+        logic.ExplorerConfig(lr=lr, lr_decay=g), e) for e in epochs]
+        for lr, g in cases]
+    assert js == python
+    # The rule itself: constant at 1, the rate times γ^(e-1) otherwise.
+    assert python[LR_DECAYS.index(1.0)] == [LEARNING_RATES[0]] * len(epochs)
+    assert python[LR_DECAYS.index(0.1)][:3] == pytest.approx(
+        [LEARNING_RATES[0] * 0.1 ** k for k in range(3)], rel=1e-12)
 
 
 def test_the_viewer_runs_a_network_with_batch_norm_as_mxnet_does(

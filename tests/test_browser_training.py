@@ -96,10 +96,12 @@ def decode(text, shape):
     return np.frombuffer(base64.b64decode(text), "<f4").reshape(shape)
 
 
-def mxnet_step(config, values, images, labels, dtype):
-    """One step of the explorer's training from `values`: the loss, the
-    gradients and every tensor after it, in `dtype`."""
+def mxnet_step(config, values, images, labels, dtype, epoch=1):
+    """One step of the explorer's training from `values`, at epoch
+    `epoch`'s learning rate: the loss, the gradients and every tensor after
+    it, in `dtype`."""
     net, trainer, loss = logic.prepare_training(config, dtype=dtype)
+    trainer.set_learning_rate(logic.epoch_learning_rate(config, epoch))
     X = mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0, dtype=dtype)
     y = mx.nd.array(labels, dtype=dtype)
     net(X)  # the deferred shapes; in inference mode nothing changes
@@ -123,14 +125,15 @@ def initial_values(config, images):
             for name, param in weights.named_parameters(net, config)}
 
 
-def browser_step(page, config, values, images, labels):
+def browser_step(page, config, values, images, labels, epoch=1):
     out = page.evaluate(
-        """async ([config, values, images, labels, batchSize]) => {
+        """async ([config, values, images, labels, batchSize, epoch]) => {
           const m = await import('./lenet_train.js');
           const a = await import('./lenet_architecture.js');
           const net = m.createNetwork(tf, config, Object.fromEntries(
             Object.entries(values).map(([name, text]) => [name, floatsOf(text)])));
           const optimizer = m.createOptimizer(tf, net, config.optimizer, config.lr);
+          optimizer.setLearningRate(m.epochLearningRate(config, epoch));
           const x = m.imageTensor(tf, bytesOf(images), labels.length);
           const y = tf.tensor1d(labels, 'int32');
           const step = m.trainStep(tf, net, optimizer, x, y, batchSize,
@@ -149,7 +152,7 @@ def browser_step(page, config, values, images, labels):
           return JSON.stringify(result);
         }""", [config_json(config), {n: encode(v) for n, v in values.items()},
                base64.b64encode(images.tobytes()).decode(),
-               labels.tolist(), BATCH_SIZE])
+               labels.tolist(), BATCH_SIZE, epoch])
     out = json.loads(out)
     shapes = {spec["name"]: spec["shape"] for spec in out["specs"]}
     return {"loss": out["loss"],
@@ -249,6 +252,60 @@ def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
             assert excess.max() <= 1, (name, side is browser, excess.max())
     print(json.dumps({"case": [activation, pooling, batch_norm, optimizer],
                       "worst": max(report.items(), key=lambda kv: kv[1][0])}))
+
+
+@pytest.mark.parametrize("optimizer", list(logic.OPTIMIZERS))
+def test_a_step_late_in_a_schedule_uses_the_epochs_rate(page, batch,
+                                                        optimizer):
+    """A step of epoch 3 with the rate multiplied by 0.3 after each epoch:
+    both engines update by MXNet's rule at lr * 0.3 * 0.3, not at lr (the
+    rule's own effect on the update, for each optimizer)."""
+    config = logic.ExplorerConfig(
+        activation="relu", batch_norm=True, optimizer=optimizer,
+        lr=RATES[optimizer], lr_decay=0.3, batch_size=BATCH_SIZE)
+    images, labels = batch
+    values = initial_values(config, images)
+    rate = logic.epoch_learning_rate(config, 3)
+    assert rate == pytest.approx(RATES[optimizer] * 0.09)
+    for side in (mxnet_step(config, values, images, labels, "float32", 3),
+                 browser_step(page, config, values, images, labels, 3)):
+        off_schedule = 0.0
+        for name, gradient in side["gradients"].items():
+            start = values[name].astype("float64")
+            expected = mxnet_update(optimizer, rate, start, gradient,
+                                    BATCH_SIZE)
+            unscheduled = mxnet_update(optimizer, config.lr, start, gradient,
+                                       BATCH_SIZE)
+            change = np.abs(expected - start)
+            allowed = (4 * np.spacing(np.maximum(np.abs(start), change)
+                                      .astype("float32")).astype("float64")
+                       + RULE_RELATIVE * change)
+            excess = np.abs(side["after"][name] - expected) / allowed
+            assert excess.max() <= 1, (name, excess.max())
+            off_schedule = max(off_schedule, float(
+                (np.abs(side["after"][name] - unscheduled) / allowed).max()))
+        # A step at the first epoch's rate would be far outside the bound.
+        assert off_schedule > 100
+
+
+def test_a_whole_run_in_the_browser_follows_the_schedule(page, batch):
+    """lenet_train.trainRun sets each epoch's rate before its first batch,
+    as explorer_logic.train does, and reports it."""
+    config = logic.ExplorerConfig(activation="relu", lr=0.1, lr_decay=0.5,
+                                  num_epochs=3, batch_size=32,
+                                  train_size=BATCH)
+    images, labels = batch
+    rates = page.evaluate("""async ([config, images, labels]) => {
+      const m = await import('./lenet_train.js');
+      const data = { trainImages: bytesOf(images), trainLabels: bytesOf(labels),
+                     testImages: bytesOf(images), testLabels: bytesOf(labels) };
+      const run = await m.trainRun(tf, config, data);
+      run.network.dispose();
+      return [run.state, run.epochs.map((e) => e.lr)];
+    }""", [config_json(config), base64.b64encode(images.tobytes()).decode(),
+           base64.b64encode(labels.astype("uint8").tobytes()).decode()])
+    assert rates == ["done", [logic.epoch_learning_rate(config, e)
+                              for e in (1, 2, 3)]] == ["done", [0.1, 0.05, 0.025]]
 
 
 def test_the_registered_kernel_is_the_filter_gradient(page):

@@ -162,6 +162,8 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
     ({"dropout": 1.0}, "丢弃概率"), ({"dropout": -0.1}, "丢弃概率"),
     ({"dropout": float("nan")}, "丢弃概率"),
     ({"optimizer": "rmsprop"}, "优化算法"), ({"batch_norm": 1}, "批量归一化"),
+    ({"lr_decay": 0.0}, "学习率衰减"), ({"lr_decay": 1.5}, "学习率衰减"),
+    ({"lr_decay": "0.5"}, "学习率衰减"),
 ])
 def test_bad_values_get_a_message(change, words):
     problems = logic.validate(logic.ExplorerConfig().replace(**change))
@@ -203,7 +205,7 @@ def test_batch_norm_rows_count_all_four_vectors_per_feature():
     logic.ExplorerConfig(dropout=0.25, pooling="avg"),
     logic.ExplorerConfig(batch_norm=True, optimizer="momentum", lr=0.1),
     logic.ExplorerConfig(batch_norm=True, dropout=0.5, optimizer="adam",
-                         lr=0.001)])
+                         lr=0.001, lr_decay=0.3)])
 def test_generated_code_builds_the_same_network(config):
     namespace = {}
     exec(logic.gluon_code(config), namespace)  # noqa: S102 - our own code
@@ -222,6 +224,14 @@ def test_generated_code_builds_the_same_network(config):
     assert type(trainer._optimizer).__name__.lower() == gluon_name
     for name, value in settings.items():
         assert getattr(trainer._optimizer, name) == value
+    # The schedule's line, run after epochs 1 and 2, gives epoch 3's rate.
+    schedule = [line.split("：", 1)[1] for line in
+                logic.gluon_code(config).splitlines() if "每个迭代周期" in line]
+    assert len(schedule) == (config.lr_decay != 1)
+    for _ in range(2):
+        for line in schedule:
+            exec(line, namespace)  # noqa: S102 - our own code
+    assert trainer.learning_rate == logic.epoch_learning_rate(config, 3)
 
 
 def small_run(fake_config=None, **changes):
@@ -246,6 +256,18 @@ def test_training_reports_every_batch_and_epoch(fake_data_dir):
         e.epoch for e in result.epochs]
     assert not result.stopped and not result.diverged
     assert 0 <= result.final_test_acc <= 1
+
+
+@pytest.mark.quick
+def test_a_schedule_multiplies_the_rate_after_each_epoch(fake_data_dir):
+    """Epoch e trains at lr·γ^(e-1): the first epoch is the constant rate's
+    to the last digit, the later ones are not."""
+    constant = logic.train(*small_run(num_epochs=3))
+    scheduled = logic.train(*small_run(num_epochs=3, lr_decay=0.5))
+    assert [e.lr for e in constant.epochs] == [0.1, 0.1, 0.1]
+    assert [e.lr for e in scheduled.epochs] == [0.1, 0.05, 0.025]
+    assert scheduled.epochs[0][:4] == constant.epochs[0][:4]
+    assert scheduled.epochs[1].train_loss != constant.epochs[1].train_loss
 
 
 @pytest.mark.quick
@@ -342,3 +364,4 @@ def test_the_constants_given_to_gluon_are_its_defaults():
     adam = optimizer.Adam()
     assert {name: getattr(adam, name) for name in logic.ADAM} == logic.ADAM
     assert "beta1" not in logic.gluon_code(logic.PRESETS["快速达到0.90"])
+

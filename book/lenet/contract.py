@@ -68,8 +68,8 @@ def widget_esm(name):
 # -- the configuration and its controls ---------------------------------------
 ARCH_FIELDS = ("kernel_sizes", "channels", "activation", "pooling",
                "dense_units", "dropout", "batch_norm")
-TRAINING_FIELDS = ("optimizer", "lr", "initializer", "num_epochs",
-                   "batch_size", "train_size", "seed")
+TRAINING_FIELDS = ("optimizer", "lr", "lr_decay", "initializer",
+                   "num_epochs", "batch_size", "train_size", "seed")
 CUSTOM = "自定义"
 CHANNEL_OPTIONS = (1, 2, 4, 6, 8, 16, 32, 64)
 KERNEL_RANGE = (1, 11)
@@ -78,6 +78,8 @@ DROPOUT_RANGE = (0.0, 0.9, 0.1)
 # The learning-rate slider's stops: every preset's rate is one of them.
 LEARNING_RATES = (0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1,
                   0.2, 0.3, 0.5, 0.9, 1.0, 2.0, 3.0, 5.0, 10.0)
+# What the learning rate is multiplied by after each epoch (1: constant).
+LR_DECAYS = (1.0, 0.5, 0.3, 0.2, 0.1)
 EPOCHS_RANGE = (1, 20)
 TRAIN_SIZE_RANGE = (1000, logic.TRAIN_SET_SIZE, 1000)
 BATCH_SIZES = (32, 64, 128, 256, 512)
@@ -283,6 +285,7 @@ LINK_OPTIONS = {
     "activation": "activations", "pooling": "poolings",
     "dense_units": "dense_range", "dropout": "dropout_range",
     "batch_norm": None, "optimizer": "optimizers", "lr": "learning_rates",
+    "lr_decay": "lr_decays",
     "initializer": "initializers", "num_epochs": "epochs_range",
     "batch_size": "batch_sizes", "train_size": "train_size_range",
     "seed": "seed_range",
@@ -298,6 +301,7 @@ FIELD_NAMES = {
     "activation": "激活函数", "pooling": "池化方式",
     "dense_units": "全连接层输出个数", "dropout": "丢弃概率",
     "batch_norm": "批量归一化", "optimizer": "优化算法", "lr": "学习率",
+    "lr_decay": "学习率衰减",
     "initializer": "初始化方法", "num_epochs": "迭代周期数",
     "batch_size": "批量大小", "train_size": "训练样本数", "seed": "随机种子",
 }
@@ -457,6 +461,7 @@ def control_options():
         "initializers": list(logic.INITIALIZERS),
         "initializer_labels": INITIALIZER_LABELS,
         "learning_rates": list(LEARNING_RATES),
+        "lr_decays": list(LR_DECAYS),
         "epochs_range": _range(*EPOCHS_RANGE),
         "batch_sizes": list(BATCH_SIZES),
         "train_size_range": _range(*TRAIN_SIZE_RANGE),

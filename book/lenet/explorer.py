@@ -9,6 +9,7 @@ when the page asks; on a page it is one line:
     from lenet.explorer import LeNetExplorer
     LeNetExplorer()
 """
+import math
 import threading
 import time
 import weakref
@@ -40,15 +41,32 @@ def describe(config):
             f" 全连接 {config.dense_units}, 丢弃 {config.dropout:g},"
             f"{' 批量归一化,' if config.batch_norm else ''}"
             f" {words['optimizer'][config.optimizer]}, 学习率 {config.lr},"
+            f"{decay_words(config.lr_decay)}"
             f" {words['initializer'][config.initializer]},"
             f" 批量 {config.batch_size}, 样本 {config.train_size},"
             f" 种子 {config.seed}")
 
 
+def decay_words(lr_decay):
+    """What describe() says of a learning-rate schedule: nothing for a
+    constant rate."""
+    return "" if lr_decay == 1 else f" 每周期乘 {lr_decay},"
+
+
+def _learning_rate(record):
+    """An epoch record's learning rate, NaN where a file has none."""
+    lr = record.get("lr")
+    return float(lr) if isinstance(lr, (int, float)) and not isinstance(
+        lr, bool) else math.nan
+
+
 def epoch_record(epoch):
-    return {"epoch": epoch.epoch, "train_loss": epoch.train_loss,
-            "train_acc": epoch.train_acc, "test_acc": epoch.test_acc,
-            "seconds": epoch.seconds}
+    record = {"epoch": epoch.epoch, "train_loss": epoch.train_loss,
+              "train_acc": epoch.train_acc, "test_acc": epoch.test_acc,
+              "seconds": epoch.seconds}
+    if math.isfinite(epoch.lr):  # an imported run's epochs may lack it
+        record["lr"] = epoch.lr
+    return record
 
 
 IDLE = {"state": "idle", "done": 0, "total": 0, "epochs": [],
@@ -252,8 +270,9 @@ class LeNetExplorer(anywidget.AnyWidget):
         except NetworkFileError as problem:
             return contract.say("network_not_imported", file=name,
                                 problem=problem)
-        fields = logic.EpochResult._fields[:5]  # all but cpu_seconds
-        epochs = [logic.EpochResult(*(e[k] for k in fields))
+        fields = logic.EpochResult._fields[:5]  # no cpu_seconds in a file
+        epochs = [logic.EpochResult(*(e[k] for k in fields),
+                                    lr=_learning_rate(e))
                   for e in loaded.run["epochs"]]
         self._finished(logic.RunResult(loaded.config, epochs,
                                        loaded.run["state"],

@@ -51,6 +51,9 @@ class ExplorerConfig:
     batch_norm: bool = False
     optimizer: str = "sgd"
     lr: float = 0.9
+    # Not in the book's LeNet (1 = a constant rate): after each epoch the
+    # learning rate is multiplied by this, as 9.12's `lr_decay` does.
+    lr_decay: float = 1.0
     initializer: str = "Xavier"
     num_epochs: int = 5
     batch_size: int = 256
@@ -84,6 +87,17 @@ PRESETS = {
         activation="relu", batch_norm=True, optimizer="adam", lr=0.002,
         num_epochs=2, batch_size=64, train_size=5000),
 }
+
+
+def epoch_learning_rate(config, epoch):
+    """The learning rate of epoch `epoch` (1, 2, ...): `lr`, then multiplied
+    by `lr_decay` once per epoch.  One multiplication at a time, as
+    web/js/lenet_train.js's epochLearningRate does, so that both engines
+    get the same doubles."""
+    rate = config.lr
+    for _ in range(epoch - 1):
+        rate *= config.lr_decay
+    return rate
 
 
 def validate(config):
@@ -131,6 +145,11 @@ def validate(config):
     if not (isinstance(config.lr, (int, float)) and math.isfinite(config.lr)
             and config.lr > 0):
         problems.append(f"学习率必须是正数，现在是 {config.lr!r}。")
+    if not (isinstance(config.lr_decay, (int, float))
+            and 0 < config.lr_decay <= 1):
+        problems.append(
+            f"学习率衰减（每个迭代周期后学习率乘以的数）必须满足 0 < γ ≤ 1"
+            f"（1 表示不变），现在是 {config.lr_decay!r}。")
     if problems:
         return problems
     size = IMAGE_SIZE

@@ -55,4 +55,14 @@ def gluon_code(config):
         f"                        {settings})",
         f"# batch_size = {config.batch_size}, num_epochs ="
         f" {config.num_epochs}, 训练样本数 {config.train_size}",
+        *schedule_code(config.lr_decay),
     ])
+
+
+def schedule_code(lr_decay):
+    """The learning-rate schedule as a comment line (none for a constant
+    rate), in 9.12's words."""
+    if lr_decay == 1:
+        return []
+    return [f"# 每个迭代周期结束后："
+            f"trainer.set_learning_rate(trainer.learning_rate * {lr_decay})"]

@@ -18,7 +18,7 @@ from mxnet.gluon import loss as gloss, nn
 
 from .data import FashionMNISTBatches, read_fashion_mnist
 from .explorer_config import (ADAM, EXPLODED_LOSS, INITIALIZERS, OPTIMIZERS,
-                              ExplorerConfig, validate)
+                              ExplorerConfig, epoch_learning_rate, validate)
 from .explorer_shapes import build_network
 from .reproducibility import set_seed
 
@@ -32,6 +32,8 @@ class EpochResult(NamedTuple):
     # CPU time of the process (all threads), which a busy neighbour on the
     # machine moves less than the wall time (bench/train_speed.py).
     cpu_seconds: float = float("nan")
+    # The epoch's learning rate (lenet.explorer_config.epoch_learning_rate).
+    lr: float = float("nan")
 
 
 class ConfigError(ValueError):
@@ -139,6 +141,8 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
     for epoch in range(1, config.num_epochs + 1):
         loss_sum, correct, n = 0.0, 0.0, 0
         start, cpu = time.perf_counter(), time.process_time()
+        lr = epoch_learning_rate(config, epoch)
+        trainer.set_learning_rate(lr)
         for X, y in train_iter:
             if should_stop is not None and should_stop():
                 return _ended(result, "stopped", epoch=epoch)
@@ -149,7 +153,7 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
             if not math.isfinite(batch_loss) or (
                     batch_loss / X.shape[0] > EXPLODED_LOSS):
                 return _ended(result, "diverged", epoch=epoch,
-                              loss=batch_loss / X.shape[0], lr=config.lr)
+                              loss=batch_loss / X.shape[0], lr=lr)
             loss_sum += batch_loss
             correct += (y_hat.argmax(axis=1) == y.astype("float32")
                         ).sum().asscalar()
@@ -160,7 +164,8 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
         test_acc = d2l.evaluate_accuracy(test_iter, net, ctx)
         result.epochs.append(EpochResult(
             epoch, loss_sum / n, float(correct) / n, test_acc,
-            time.perf_counter() - start, time.process_time() - cpu))
+            time.perf_counter() - start, time.process_time() - cpu,
+            trainer.learning_rate))
         if on_epoch is not None:
             on_epoch(result.epochs[-1])
     return result

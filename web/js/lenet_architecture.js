@@ -138,7 +138,19 @@ export function gluonCode(arch, training) {
           `trainer = gluon.Trainer(net.collect_params(), '${name}',`,
           `                        {${items.join(", ")}})`,
           `# batch_size = ${training.batch_size}, num_epochs =` +
-            ` ${training.num_epochs}, 训练样本数 ${training.train_size}`].join("\n");
+            ` ${training.num_epochs}, 训练样本数 ${training.train_size}`,
+          ...scheduleCode(training.lr_decay ?? 1)].join("\n");
+}
+
+/** The learning-rate schedule as a comment line, as schedule_code(). */
+function scheduleCode(lrDecay) {
+  if (lrDecay === 1) return [];
+  return [`# 每个迭代周期结束后：trainer.set_learning_rate(trainer.learning_rate * ${pythonFloat(lrDecay)})`];
+}
+
+/** What describe() says of the schedule, as decay_words(). */
+function decayWords(lrDecay) {
+  return lrDecay === 1 ? "" : ` 每周期乘 ${pythonFloat(lrDecay)},`;
 }
 
 /** One line for a run's configuration, as lenet.explorer.describe
@@ -150,6 +162,7 @@ export function describe(c) {
     ` 全连接 ${pythonTuple(c.dense_units)}, 丢弃 ${pythonG(c.dropout)},` +
     `${c.batch_norm ? " 批量归一化," : ""}` +
     ` ${words.optimizer[c.optimizer]}, 学习率 ${pythonFloat(c.lr)},` +
+    decayWords(c.lr_decay ?? 1) +
     ` ${words.initializer[c.initializer]},` +
     ` 批量 ${c.batch_size}, 样本 ${c.train_size},` +
     ` 种子 ${c.seed}`;

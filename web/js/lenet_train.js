@@ -248,15 +248,29 @@ export function createOptimizer(tf, network, name, lr) {
   if (!RULES[name]) throw new Error(`优化算法只能是 ${Object.keys(RULES).join("、")} 之一，现在是 ${name}。`);
   const state = network.trainable.map(() => []);
   let t = 0;
+  let rate = lr;
   function apply(grads, scale) {
     t += 1;
     network.trainable.forEach((w, i) => tf.tidy(() => RULES[name](
-      tf, w, tf.mul(grads[w.name], 1 / scale), lr, state[i], t)));
+      tf, w, tf.mul(grads[w.name], 1 / scale), rate, state[i], t)));
   }
   return {
     apply,
+    // As Gluon's Trainer.set_learning_rate: the optimizer's state stays.
+    setLearningRate: (next) => { rate = next; },
+    learningRate: () => rate,
     dispose: () => state.flat().forEach((slot) => slot?.dispose()),
   };
+}
+
+/** The learning rate of epoch `epoch` (1, 2, ...): `lr`, multiplied by
+ * `lr_decay` once per epoch since the first, one multiplication at a time
+ * as lenet.explorer_config.epoch_learning_rate does (1 when a kept run
+ * predates the schedule). */
+export function epochLearningRate(config, epoch) {
+  let rate = config.lr;
+  for (let e = 1; e < epoch; e++) rate *= config.lr_decay ?? 1;
+  return rate;
 }
 
 // -- one step, one evaluation ------------------------------------------------------
@@ -372,6 +386,8 @@ export async function trainRun(tf, config, data, hooks = {}) {
   };
   for (let epoch = 1; epoch <= config.num_epochs; epoch++) {
     const started = performance.now();
+    const lr = epochLearningRate(config, epoch);
+    optimizer.setLearningRate(lr);
     let lossSum = 0;
     let correct = 0;
     for (const [x, y, size] of batches(tf, data, shuffled(n, random), config.batch_size)) {
@@ -383,7 +399,7 @@ export async function trainRun(tf, config, data, hooks = {}) {
       const step = trainStep(tf, network, optimizer, x, y, config.batch_size);
       tf.dispose([x, y]);
       if (!Number.isFinite(step.loss) || step.loss / size > EXPLODED_LOSS) {
-        return ended("diverged", { epoch, loss: step.loss / size, lr: config.lr });
+        return ended("diverged", { epoch, loss: step.loss / size, lr });
       }
       lossSum += step.loss;
       correct += step.correct;
@@ -393,7 +409,8 @@ export async function trainRun(tf, config, data, hooks = {}) {
     const testCorrect = countCorrect(tf, network, data.testImages, data.testLabels);
     epochs.push({ epoch, train_loss: lossSum / n, train_acc: correct / n,
                   test_acc: testCorrect / data.testLabels.length,
-                  seconds: (performance.now() - started) / 1000 });
+                  seconds: (performance.now() - started) / 1000,
+                  lr: optimizer.learningRate() });
     hooks.onEpoch?.(epochs.at(-1), network);
   }
   return ended("done", {});

@@ -149,6 +149,8 @@ export function controlsPanel(contract, config, setConfig, newId, trainSize) {
     select("optimizer", null, options.optimizers.map((name) =>
       [name, options.optimizer_labels[name]]), "优化算法"),
     slider("lr", null, options.learning_rates, "学习率", (x) => `${Number(x.toPrecision(3))}`),
+    select("lr_decay", null, options.lr_decays.map((g) =>
+      [g, g === 1 ? "1（不衰减）" : `${g}`]), "每周期后学习率乘以"),
     select("initializer", null, options.initializers.map((name) =>
       [name, options.initializer_labels[name]]), "初始化"),
     slider("num_epochs", null, rangeValues(options.epochs_range), "迭代周期", int),
