@@ -100,6 +100,7 @@ def expected_exercises(text):
     made = sweep["provenance"]
     epochs = epochs_printed(text)
     fast = summary(load_preset_runs()["快速达到0.90"])
+    decay = summary(load_preset_runs()["学习率衰减达到0.90"])
     return {
         "sweep_date": made["date"][:10], "sweep_cpu": made["cpu"],
         "sweep_isa": made["onednn_isa"],
@@ -114,6 +115,9 @@ def expected_exercises(text):
         "fast_ratio": fast["ratio_to_book"],
         "fast_book_seconds": fast["book_seconds"], "fast_date": fast["date"],
         "fast_cpu": fast["cpu"], "fast_isa": fast["isa"],
+        **{f"decay_{key}": value for key, value in decay.items()
+           if key not in ("seeds", "finals")},
+        "decay_finals": "、".join(f"{a:.4f}" for a in decay["finals"]),
         **expected_browser_training()}
 
 
