@@ -75,7 +75,7 @@ def test_explorer_answers_in_the_static_page(browser, site):
     expect(message).to_have_text("")
     # The preset's training settings are shown, and reach the code.
     expect(explorer.get_by_label("优化算法")).to_have_value("adam")
-    expect(explorer.get_by_label("学习率")).to_have_attribute(
+    expect(explorer.get_by_label("学习率", exact=True)).to_have_attribute(
         "aria-valuetext", "0.001")
     expect(explorer.get_by_label("批量大小")).to_have_value("128")
     expect(explorer.get_by_label("迭代周期")).to_have_attribute(
@@ -86,6 +86,10 @@ def test_explorer_answers_in_the_static_page(browser, site):
     explorer.get_by_label("批量大小").select_option("64")
     expect(code).to_have_value(re.compile(r"batch_size = 64"))
     expect(preset).to_have_value("自定义")
+    # The learning-rate schedule, too (one line, in 9.12's words).
+    explorer.get_by_label("每周期后学习率乘以").select_option("0.3")
+    expect(code).to_have_value(re.compile(
+        r"每个迭代周期结束后：trainer\.set_learning_rate\(trainer\.learning_rate \* 0\.3\)"))
     # 训练 trains here, in the browser, and says so (tests/
     # test_static_training.py trains); the tabs say what will appear in them.
     train = explorer.locator("button.lenet-train")

@@ -38,8 +38,9 @@ def shown_config(page):
         "activation": explorer.get_by_label("激活函数").input_value(),
         "pooling": explorer.get_by_label("池化").input_value(),
         "kernel": explorer.get_by_label("卷积层1 窗口").get_attribute("aria-valuetext"),
-        "lr": explorer.get_by_label("学习率").get_attribute("aria-valuetext"),
+        "lr": explorer.get_by_label("学习率", exact=True).get_attribute("aria-valuetext"),
         "seed": explorer.get_by_label("随机种子").input_value(),
+        "lr_decay": explorer.get_by_label("每周期后学习率乘以").input_value(),
     }
 
 
@@ -47,12 +48,14 @@ def test_a_link_sets_the_explorer_and_names_what_it_could_not_use(browser, site)
     from playwright.sync_api import expect
 
     fragment = ("lenet?v=1&kernel_sizes=3,3&activation=relu&seed=42&lr=0.7"
+                "&lr_decay=0.3"
                 f"&initializer={TAMPERED_INITIALIZER}")
     page = open_link(browser, site, fragment)
     explorer = page.locator(EXPLORER)
     expect(explorer.locator(".lenet-arch-table")).to_contain_text("(1, 6, 26, 26)")
     assert shown_config(page) == {"activation": "relu", "pooling": "max",
-                                  "kernel": "3", "lr": "0.9", "seed": "42"}
+                                  "kernel": "3", "lr": "0.9", "seed": "42",
+                                  "lr_decay": "0.3"}
     expect(explorer.locator(".lenet-link-status")).to_have_text(
         contract.MESSAGES["link_applied"])
     notes = explorer.locator(".lenet-link-notes li")
