@@ -68,7 +68,7 @@ def test_a_link_sets_the_explorer_and_names_what_it_could_not_use(browser, site)
     # The address follows the controls: Python's link of what they show.
     explorer.get_by_label("池化").select_option("avg")
     wanted = {**BOOK, "kernel_sizes": [3, 3], "activation": "relu", "seed": 42,
-              "pooling": "avg"}
+              "lr_decay": 0.3, "pooling": "avg"}
     page.wait_for_function("h => location.hash === h", arg="#" + link_of(wanted))
     page.reload()
     page.wait_for_selector(f"{EXPLORER} button.lenet-train", timeout=30000)
