@@ -10,6 +10,7 @@ import pytest
 
 from tests.site import (SCREENSHOTS, cut_off, draw_stroke, draw_widgets,
                         fault_once, require_built_book)
+from lenet import contract
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -90,6 +91,14 @@ def test_explorer_answers_in_the_static_page(browser, site):
     explorer.get_by_label("每周期后学习率乘以").select_option("0.3")
     expect(code).to_have_value(re.compile(
         r"每个迭代周期结束后：trainer\.set_learning_rate\(trainer\.learning_rate \* 0\.3\)"))
+    # A preset that fails on purpose says why under the select, and only
+    # such a preset does.
+    note = explorer.locator(".lenet-preset-note")
+    expect(note).to_be_hidden()
+    preset.select_option("会失败：初始值太小")
+    expect(note).to_have_text(contract.WORDS["preset_notes"]["会失败：初始值太小"])
+    assert preset.get_attribute("aria-describedby") == note.get_attribute("id")
+    expect(explorer.get_by_label("初始化")).to_have_value("Normal")
     # 训练 trains here, in the browser, and says so (tests/
     # test_static_training.py trains); the tabs say what will appear in them.
     train = explorer.locator("button.lenet-train")

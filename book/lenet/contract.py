@@ -150,6 +150,21 @@ WORDS = {
     "import_network": "导入网络文件…",
     "imported": "（导入）",
     "unknown_accuracy": "—",
+    # Why each preset that fails on purpose fails (logic.FAILING_PRESETS;
+    # lenet.failures checks the behaviour each names), shown under 预设.
+    "preset_notes": {
+        "会失败：学习率太大": "学习率 5 太大：每一步都迈过了损失的谷底，落到更高的"
+                        "地方，而 softrelu 的输出没有上限，几步之内损失就大得"
+                        "离谱，训练发散。把学习率改成 0.1 它就能学。",
+        "会失败：初始值太小": "按标准差 0.01 的正态分布初始化，每一层的输出都比"
+                        "输入小得多，到输出层时各类的得分几乎一样；梯度反向传"
+                        "回来时同样一层层变小，参数几乎不动，准确率一直停在"
+                        "猜的水平 0.1。换成 Xavier 初始化（按每层的输入输出个"
+                        "数选初始值的大小）就能学。",
+        "会失败：学习率太小": "学习率 0.001 只有能学会时（0.1）的百分之一：方向"
+                        "是对的，但每步只挪一点点，3 个迭代周期后准确率还在"
+                        " 0.1 左右。",
+    },
 }
 ENGINES = {"kernel": "Python 内核里的 MXNet",
            "browser": "浏览器里的 TensorFlow.js（WebAssembly）"}

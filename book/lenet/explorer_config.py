@@ -95,6 +95,29 @@ PRESETS = {
         num_epochs=2, batch_size=64, train_size=5000),
 }
 
+# Presets that fail on purpose (5.5.4, 会失败的预设): each trains on the
+# first 5,000 training images, which the static page ships too, so that
+# both engines run it on the same images.  `contrast` is the one change
+# that makes it learn; lenet.failures checks, on either engine's run, that
+# it fails as its sentence (lenet.contract.WORDS["preset_notes"]) says.
+FAILING_PRESETS = {
+    "会失败：学习率太大": dict(
+        config=ExplorerConfig(activation="softrelu", lr=5.0, num_epochs=3,
+                              batch_size=64, train_size=5000),
+        claim="diverges", contrast={"lr": 0.1}),
+    "会失败：初始值太小": dict(
+        config=ExplorerConfig(activation="relu", initializer="Normal",
+                              lr=0.1, num_epochs=3, batch_size=64,
+                              train_size=5000),
+        claim="stays_at_chance", contrast={"initializer": "Xavier"}),
+    "会失败：学习率太小": dict(
+        config=ExplorerConfig(activation="relu", lr=0.001, num_epochs=3,
+                              train_size=5000),
+        claim="stays_at_chance", contrast={"lr": 0.1}),
+}
+PRESETS.update({name: failing["config"]
+                for name, failing in FAILING_PRESETS.items()})
+
 
 def epoch_learning_rate(config, epoch):
     """The learning rate of epoch `epoch` (1, 2, ...): `lr`, then multiplied

@@ -14,9 +14,9 @@ other (tests/test_layout.py checks it).  `lenet.explorer` puts a widget
 over all of it.  The network itself is `lenet.plan`'s.
 """
 from .explorer_config import (  # noqa: F401
-    ACTIVATIONS, ADAM, EXPLODED_LOSS, IMAGE_SIZE, INITIALIZERS, NUM_CLASSES,
-    OPTIMIZERS, POOLINGS, PRESETS, TEST_SET_SIZE, TRAIN_SET_SIZE,
-    ExplorerConfig, epoch_learning_rate, validate)
+    ACTIVATIONS, ADAM, EXPLODED_LOSS, FAILING_PRESETS, IMAGE_SIZE,
+    INITIALIZERS, NUM_CLASSES, OPTIMIZERS, POOLINGS, PRESETS, TEST_SET_SIZE,
+    TRAIN_SET_SIZE, ExplorerConfig, epoch_learning_rate, validate)
 from .explorer_inspection import confusion_matrix, feature_maps  # noqa: F401
 from .explorer_shapes import (  # noqa: F401
     build_network, gluon_code, optimizer_code)

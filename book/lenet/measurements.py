@@ -221,3 +221,44 @@ def browser_subset_table(path=BROWSER_SUBSET):
             (size, gzip_bytes / 1e6, statistics.mean(accuracies),
              min(accuracies)))
     return tables, data
+
+
+FAILING_PRESETS_RECORD = REPOSITORY / "book" / "data" / "failing_presets.json"
+
+
+def load_failing_presets(path=FAILING_PRESETS_RECORD):
+    return _load(path, ("presets", "provenance"),
+                 "python -m ci.record.failing_presets --record")
+
+
+def _run_words(run):
+    """A failing preset's run in the page's words."""
+    if run["state"] == "diverged":
+        return (f"第 {run['details']['epoch']} 个迭代周期里损失变成"
+                f" {run['details']['loss']:,.0f}，训练发散")
+    return "测试准确率依次为 " + "、".join(
+        f"{e['test_acc']:.3f}" for e in run["epochs"])
+
+
+def failing_presets_markdown(path=FAILING_PRESETS_RECORD):
+    """5.5.4's list of the presets that fail on purpose: each one's reason
+    (lenet.contract) and its recorded runs in both engines, with the one
+    change that makes it learn."""
+    from .contract import FIELD_NAMES, WORDS
+    from .explorer_logic import FAILING_PRESETS
+
+    data = load_failing_presets(path)
+    items = []
+    for name, entry in data["presets"].items():
+        change = "，".join(f"{FIELD_NAMES[field]}改成 {value}" for field, value
+                          in FAILING_PRESETS[name]["contrast"].items())
+        items.append(
+            f"- **{name}**：{WORDS['preset_notes'][name]}\n"
+            f"  MXNet：{_run_words(entry['mxnet']['failing'])}；"
+            f"浏览器：{_run_words(entry['browser']['failing'])}。"
+            f"只把{change}：MXNet：{_run_words(entry['mxnet']['contrast'])}；"
+            f"浏览器：{_run_words(entry['browser']['contrast'])}。")
+    made = data["provenance"]
+    return "\n".join(items) + (
+        f"\n\n（`{made['command']}` 于 {made['date'][:10]} 在一台"
+        f" {made['cpu']} 的 2 核机器上运行。）")

@@ -122,9 +122,14 @@ export function controlsPanel(contract, config, setConfig, newId, trainSize) {
   const { options, presets } = contract;
   const kit = controlKit(config, setConfig, newId);
   const { slider, select, checkbox, number } = kit;
-  const preset = kit.kept(element("select", {}, ...[...Object.keys(presets), contract.custom]
+  // Why a preset that fails on purpose fails, under the select.
+  const presetNote = element("p", { class: "lenet-preset-note", id: newId("preset-note") });
+  const preset = kit.kept(element("select", { "aria-describedby": presetNote.id },
+                                  ...[...Object.keys(presets), contract.custom]
     .map((name) => element("option", { value: name, text: name }))), () => {
     preset.value = presetOf(config(), presets, contract.custom);
+    presetNote.textContent = contract.words.preset_notes[preset.value] ?? "";
+    presetNote.hidden = !presetNote.textContent;
   });
   preset.addEventListener("change", () => {
     if (presets[preset.value]) setConfig({ ...config(), ...presets[preset.value] });
@@ -161,7 +166,8 @@ export function controlsPanel(contract, config, setConfig, newId, trainSize) {
              contract.words.train_size_capped, { wanted: v, train: trainSize }) : int(v)) : int),
     number("seed", options.seed_range, "随机种子"));
   return {
-    preset: labelled("预设", preset, newId), architecture, training,
+    preset: element("div", {}, labelled("预设", preset, newId), presetNote),
+    architecture, training,
     refresh: () => kit.refreshers.forEach((show) => show()),
     lock: (locked) => kit.locked.forEach((control) => { control.disabled = locked; }),
   };
