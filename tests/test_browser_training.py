@@ -68,6 +68,10 @@ def page(tmp_path_factory):
           // slow and lose nothing but time).
           window.bytesOf = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
           window.floatsOf = (text) => new Float32Array(bytesOf(text).buffer);
+          // A batch as training data, its own test set too (as_bytes).
+          window.dataOf = (images, labels) => ({
+            trainImages: bytesOf(images), trainLabels: bytesOf(labels),
+            testImages: bytesOf(images), testLabels: bytesOf(labels) });
           window.base64Of = (array) => {
             const b = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
             let text = '';
@@ -86,6 +90,13 @@ def page(tmp_path_factory):
 def batch():
     images, labels = read_fashion_mnist("train")
     return images[:BATCH], labels[:BATCH]
+
+
+def as_bytes(batch):
+    """The images and labels of `batch` as base64 bytes, for dataOf."""
+    images, labels = batch
+    return [base64.b64encode(images.tobytes()).decode(),
+            base64.b64encode(labels.astype("uint8").tobytes()).decode()]
 
 
 def encode(array):
@@ -294,18 +305,125 @@ def test_a_whole_run_in_the_browser_follows_the_schedule(page, batch):
     config = logic.ExplorerConfig(activation="relu", lr=0.1, lr_decay=0.5,
                                   num_epochs=3, batch_size=32,
                                   train_size=BATCH)
-    images, labels = batch
     rates = page.evaluate("""async ([config, images, labels]) => {
       const m = await import('./lenet_train.js');
-      const data = { trainImages: bytesOf(images), trainLabels: bytesOf(labels),
-                     testImages: bytesOf(images), testLabels: bytesOf(labels) };
+      const data = dataOf(images, labels);
       const run = await m.trainRun(tf, config, data);
       run.network.dispose();
       return [run.state, run.epochs.map((e) => e.lr)];
-    }""", [config_json(config), base64.b64encode(images.tobytes()).decode(),
-           base64.b64encode(labels.astype("uint8").tobytes()).decode()])
+    }""", [config_json(config), *as_bytes(batch)])
     assert rates == ["done", [logic.epoch_learning_rate(config, e)
                               for e in (1, 2, 3)]] == ["done", [0.1, 0.05, 0.025]]
+
+
+def mxnet_step_report(config, values, images, labels, dtype):
+    net, trainer, loss = logic.prepare_training(config, dtype=dtype)
+    X = mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0, dtype=dtype)
+    y = mx.nd.array(labels, dtype=dtype)
+    net(X)
+    for name, param in weights.named_parameters(net, config):
+        param.set_data(mx.nd.array(values[name], dtype=dtype))
+    return logic.step_report(net, config, trainer, loss, X, y)
+
+
+def browser_step_report(page, config, values, images, labels):
+    return page.evaluate(
+        """async ([config, values, images, labels, batchSize]) => {
+          const m = await import('./lenet_train.js');
+          const net = m.createNetwork(tf, config, Object.fromEntries(
+            Object.entries(values).map(([name, text]) => [name, floatsOf(text)])));
+          const optimizer = m.createOptimizer(tf, net, config.optimizer, config.lr);
+          const x = m.imageTensor(tf, bytesOf(images), labels.length);
+          const y = tf.tensor1d(labels, 'int32');
+          const report = m.stepReport(tf, net, optimizer, x, y, batchSize);
+          tf.dispose([x, y]);
+          optimizer.dispose();
+          net.dispose();
+          return report;
+        }""", [config_json(config), {n: encode(v) for n, v in values.items()},
+               base64.b64encode(images.tobytes()).decode(),
+               labels.tolist(), BATCH_SIZE])
+
+
+STEP_REPORT_CASES = [
+    logic.ExplorerConfig(batch_size=BATCH_SIZE),  # the book's LeNet
+    logic.ExplorerConfig(activation="relu", batch_norm=True, optimizer="adam",
+                         lr=0.001, batch_size=BATCH_SIZE),
+    logic.ExplorerConfig(activation="tanh", pooling="avg", kernel_sizes=(3, 7),
+                         optimizer="momentum", lr=0.1, batch_size=BATCH_SIZE),
+]
+
+
+@pytest.mark.cpu_dependent
+@pytest.mark.parametrize("config", STEP_REPORT_CASES,
+                         ids=["book", "relu-bn-adam", "tanh-avg-momentum"])
+def test_单步_reports_the_same_numbers_in_both_engines(page, batch, config):
+    """From the same weights and batch, the browser's stepReport and
+    MXNet's step_report give the loss before and after and each layer's
+    gradient, update and parameter sizes no further from MXNet float64's
+    than the step-equality bounds (FLOAT32_FLOOR, or twice MXNet float32's
+    own distance; for an update at least RULE_RELATIVE)."""
+    images, labels = batch
+    values = initial_values(config, images)
+    exact = mxnet_step_report(config, values, images, labels, "float64")
+    mxnet32 = mxnet_step_report(config, values, images, labels, "float32")
+    browser = browser_step_report(page, config, values, images, labels)
+    assert [layer["name"] for layer in browser["layers"]] == [
+        layer["name"] for layer in exact["layers"]] == [
+        layer.name for layer in logic.plan(config) if layer.tensors]
+
+    def numbers(report):
+        return {"loss_before": report["loss_before"],
+                "loss_after": report["loss_after"],
+                **{f"{layer['name']} {what}": layer[what]
+                   for layer in report["layers"]
+                   for what in ("gradient", "update", "parameters")}}
+
+    ours, theirs = numbers(browser), numbers(mxnet32)
+    for what, value in numbers(exact).items():
+        mxnet_error = abs(theirs[what] - value) / abs(value)
+        # An update is also the rule's own arithmetic, which the step test
+        # allows RULE_RELATIVE (Adam's coefficients are float32 in MXNet).
+        allowed = max(bound(mxnet_error),
+                      RULE_RELATIVE if what.endswith("update") else 0.0)
+        assert abs(ours[what] - value) / abs(value) <= allowed, (
+            what, ours[what], theirs[what], value)
+    # The step did something: the loss on the batch went down.
+    assert exact["loss_after"] < exact["loss_before"]
+    print(json.dumps({"config": config_json(config), "numbers": {
+        what: [f"{ours[what]:.7g}", f"{theirs[what]:.7g}", f"{value:.7g}"]
+        for what, value in numbers(exact).items()}}, ensure_ascii=False))
+
+
+def test_单步_in_the_browser_is_the_run_训练_would_make(page, batch):
+    """Five steps of createStepper (four batches an epoch, so the fifth is
+    epoch 2's first, reshuffled, at the decayed rate) leave the network
+    exactly as trainRun leaves it when stopped after five batches."""
+    config = logic.ExplorerConfig(activation="relu", batch_norm=True,
+                                  optimizer="adam", lr=0.01, lr_decay=0.5,
+                                  num_epochs=2, batch_size=32,
+                                  train_size=BATCH)
+    out = page.evaluate("""async ([config, images, labels]) => {
+      const m = await import('./lenet_train.js');
+      const data = dataOf(images, labels);
+      const stepper = m.createStepper(tf, config, data);
+      const steps = Array.from({ length: 5 }, () => stepper.next());
+      let batches = 0;
+      const run = await m.trainRun(tf, config, data, {
+        onBatch: () => { batches += 1; }, shouldStop: () => batches >= 5 });
+      const ours = stepper.values(), theirs = run.network.values();
+      const same = Object.keys(theirs).every((name) =>
+        theirs[name].every((v, i) => Object.is(v, ours[name][i])));
+      stepper.dispose();
+      run.network.dispose();
+      return { same, state: run.state,
+               steps: steps.map(({ step, epoch, size, rate, layers }) =>
+                 [step, epoch, size, rate, layers.length]) };
+    }""", [config_json(config), *as_bytes(batch)])
+    assert out["state"] == "stopped" and out["same"]
+    assert out["steps"] == [[1, 1, 32, 0.01, 9], [2, 1, 32, 0.01, 9],
+                            [3, 1, 32, 0.01, 9], [4, 1, 4, 0.01, 9],
+                            [5, 2, 32, 0.005, 9]]
 
 
 def test_the_registered_kernel_is_the_filter_gradient(page):

@@ -11,6 +11,7 @@ import pytest
 from tests.idx_fixtures import SIZES
 from lenet import contract
 from lenet import explorer_logic as logic
+from lenet import weights
 from lenet.explorer import TRAINING_THREAD_NAME, LeNetExplorer, describe
 from lenet.explorer_link import link_of
 
@@ -229,3 +230,47 @@ def test_a_link_of_the_page_sets_the_kernels_explorer():
     again = LeNetExplorer(run_in_thread=False, link=explorer.link)
     assert again.config == explorer.config and again.link_notes == []
     assert LeNetExplorer(run_in_thread=False).link_notes == []
+
+
+def test_单步_steps_the_run_训练_would_make(fake_data_dir, explorer):
+    """Each 单步 message is answered with the next step of the shown
+    configuration and its words; a change of configuration starts again;
+    the network after two steps is the one 训练 has after two batches."""
+    sent = []
+    explorer.send = lambda content, buffers=None: sent.append(content)
+    small_training(explorer, num_epochs=1)
+    page_says(explorer, {"type": "step", "config": explorer.config})
+    page_says(explorer, {"type": "step", "config": explorer.config})
+    assert [m["report"]["step"] for m in sent] == [1, 2]
+    first = sent[0]
+    assert first["message"] == contract.say("step", **first["report"])
+    assert [layer["name"] for layer in first["report"]["layers"]] == [
+        "conv0", "conv1", "dense0", "dense1", "dense2"]
+    assert all(layer["gradient"] > 0 and layer["update"] > 0
+               for layer in first["report"]["layers"])
+    stepped = explorer._stepper.net
+    config = explorer.explorer_config
+    stopped = logic.train(config,
+                          should_stop=iter([False, False, True]).__next__)
+    for (name, ours), (_, theirs) in zip(
+            weights.named_parameters(stepped, config),
+            weights.named_parameters(stopped.net, config)):
+        assert np.array_equal(ours.data().asnumpy(),
+                              theirs.data().asnumpy()), name
+    set_fields(explorer, seed=1)
+    page_says(explorer, {"type": "step", "config": explorer.config})
+    assert sent[-1]["report"]["step"] == 1
+
+
+def test_单步_says_why_it_did_not_step(fake_data_dir, explorer):
+    sent = []
+    explorer.send = lambda content, buffers=None: sent.append(content)
+    page_says(explorer, {"type": "step", "config": {
+        **explorer.config, "kernel_sizes": [11, 11]}})
+    page_says(explorer, {"type": "step", "config": {
+        **explorer.config, "lr": "fast"}})
+    explorer._thread = threading.Thread(target=lambda: None)
+    explorer._thread.is_alive = lambda: True  # a run in progress
+    page_says(explorer, {"type": "step", "config": explorer.config})
+    assert [("report" in m, m["message"][:4]) for m in sent] == [
+        (False, "不能训练"), (False, "不能训练"), (False, "正在训练")]

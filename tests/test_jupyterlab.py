@@ -436,6 +436,24 @@ def test_the_quick_preset_trains_to_the_end(explorer):
     expect(explorer_part(page, "table.lenet-confusion")).to_be_visible()
 
 
+def test_单步_steps_in_the_kernel(explorer):
+    """单步 with a kernel: MXNet takes the step and the page shows its
+    line and a row per layer with parameters; the next press, the next
+    batch."""
+    page = explorer
+    choose_preset(page, "原书LeNet")
+    step = explorer_part(page, "button.lenet-step-button")
+    step.click()
+    line = explorer_part(page, ".lenet-step-line")
+    expect(line).to_contain_text("第 1 步（第 1 个迭代周期，256 张图像，学习率 0.9）",
+                                 timeout=120000)
+    expect(explorer_part(page, ".lenet-step-table").locator(
+        "tbody th")).to_have_text(["conv0", "conv1", "dense0", "dense1",
+                                   "dense2"])
+    step.click()
+    expect(line).to_contain_text("第 2 步", timeout=60000)
+
+
 def test_a_second_run_can_be_stopped(explorer):
     page = explorer
     choose_preset(page, "原书LeNet")  # long enough to stop midway

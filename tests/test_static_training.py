@@ -355,3 +355,37 @@ def test_a_run_in_the_page_fits_a_phone(explorer_page):
         assert found == {"pageScrollsSideways": False, "cut": []}, (tab, found)
     page.screenshot(path=str(SCREENSHOTS / "phone-exercises-trained-here.png"))
     assert errors == []
+
+
+def test_单步_takes_one_batch_at_a_time_in_the_page(explorer_page):
+    """On a phone: 单步 downloads what training needs, takes the first batch
+    of the run 训练 would make and says what it did (the loss before and
+    after, a row per layer with parameters), the next press the next batch;
+    a changed setting starts again.  Screenshot phone-step.png."""
+    from pathlib import Path
+
+    page, explorer, errors, _ = explorer_page
+    page.set_viewport_size({"width": 360, "height": 780})
+    step = explorer.locator("button.lenet-step-button")
+    line = explorer.locator(".lenet-step-line")
+    step.click()
+    page.wait_for_function("() => /^第 1 步/.test(document.querySelector("
+                           "'.lenet-step-line').textContent)", timeout=120_000)
+    assert re.match(r"第 1 步（第 1 个迭代周期，256 张图像，学习率 0\.9）：这一批图像的"
+                    r"平均损失从 \d\.\d{4} 变成 \d\.\d{4}。", line.inner_text())
+    rows = explorer.locator(".lenet-step-table tbody th")
+    assert rows.all_inner_texts() == ["conv0", "conv1", "dense0", "dense1",
+                                      "dense2"]
+    step.click()
+    page.wait_for_function("() => /^第 2 步/.test(document.querySelector("
+                           "'.lenet-step-line').textContent)")
+    set_config(page, activation="relu", lr=0.1)
+    step.click()
+    page.wait_for_function("() => /^第 1 步.*学习率 0\\.1）/.test(document."
+                           "querySelector('.lenet-step-line').textContent)")
+    found = page.evaluate((Path(__file__).parent / "phone_layout.js")
+                          .read_text("utf-8"))
+    assert found == {"pageScrollsSideways": False, "cut": []}, found
+    explorer.locator(".lenet-step").screenshot(
+        path=str(SCREENSHOTS / "phone-step.png"))
+    assert errors == []

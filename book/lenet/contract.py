@@ -150,6 +150,13 @@ WORDS = {
     "import_network": "导入网络文件…",
     "imported": "（导入）",
     "unknown_accuracy": "—",
+    # 单步: the button, and what its table shows of each layer (L2 norms).
+    "step_button": "单步",
+    "step_explained": "单步只训练一个批量：从和“训练”相同的初始参数和图像顺序开始，"
+                      "每按一次走一步；改动任何设置后从头开始。表中是每一层（有参数"
+                      "的层）的梯度、这一步的更新量和更新后的参数各自的大小（所有"
+                      "元素平方和的平方根）。",
+    "step_columns": ["层", "梯度大小", "更新大小", "参数大小"],
     # Why each preset that fails on purpose fails (logic.FAILING_PRESETS;
     # lenet.failures checks the behaviour each names), shown under 预设.
     "preset_notes": {
@@ -190,6 +197,9 @@ MESSAGE_TYPES = {
     # page -> kernel, and back: a run's network as a file to download
     # (lenet.network_file); a file the reader imports, and what came of it
     "network_file": "network_file", "import_network": "import_network",
+    # page -> kernel or worker, and back: 单步, one batch of the run 训练
+    # would make, and what it did (explorer_logic.step_report)
+    "step": "step",
     # page -> worker: fetch what training needs, before 训练 is pressed
     "prefetch": "prefetch",
     # worker -> page (feature_maps, too)
@@ -256,20 +266,25 @@ MESSAGES = {
     "network_not_finite": "网络文件里有 {count} 个权重不是有限的数（NaN 或无穷大），"
                           "多半是训练发散了：这个网络不能用。",
     "network_imported": "已导入 {file}，列为历次运行的 #{number}。",
+    # 单步 (one batch of the run 训练 would make).
+    "step": "第 {step} 步（第 {epoch} 个迭代周期，{size} 张图像，学习率 {rate}）："
+            "这一批图像的平均损失从 {loss_before} 变成 {loss_after}。",
+    "step_busy": "正在训练，训练结束后才能单步。",
     "network_not_imported": "没有导入 {file}：{problem} 历次运行没有任何改动。",
 }
 DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1,
+            "loss_before": 4, "loss_after": 4,
             "loaded": 1, "total": 1, "percent": 0}
 
 
 def say(message, **values):
     """MESSAGES[message] with `values` filled in: numbers of DECIMALS
-    rounded, a loss to three significant digits, a learning rate as
-    Python writes it, a list of problems joined by spaces."""
+    rounded, a loss and a rate to three significant digits, a learning
+    rate (lr) as Python writes it, a list of problems joined by spaces."""
     def shown(name, value):
         if name in DECIMALS:
             return f"{value:.{DECIMALS[name]}f}"
-        if name == "loss":
+        if name in ("loss", "rate"):
             return f"{value:.3g}"
         if isinstance(value, (list, tuple)):
             return " ".join(map(str, value))

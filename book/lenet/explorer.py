@@ -114,6 +114,7 @@ class LeNetExplorer(anywidget.AnyWidget):
         self._runs = {}  # number in history -> its RunResult, with the net
         self._stop_requested = threading.Event()
         self._thread = None
+        self._stepper = None  # 单步's run (logic.Stepper)
         self.on_msg(self._on_front_end_message)
 
     def __repr__(self):
@@ -153,6 +154,8 @@ class LeNetExplorer(anywidget.AnyWidget):
             self.send_feature_maps(int(content.get("image", 0)))
         elif kind == TYPES["network_file"]:
             self.send_network_file(content.get("number"))
+        elif kind == TYPES["step"]:
+            self.send(self.step(content.get("config", self.config)))
         elif kind == TYPES["import_network"]:
             message = self.import_network(str(content.get("text", "")),
                                           str(content.get("name", "")))
@@ -182,6 +185,33 @@ class LeNetExplorer(anywidget.AnyWidget):
             self._thread.start()
         else:
             self._train(config)
+
+    def step(self, values):
+        """单步 with the configuration `values` (JSON, as the page holds
+        it): one batch of the run 训练 would make, continuing while the
+        configuration stays.  The message for the page: the step's report
+        and its words, or why there was no step."""
+        answer = {"type": TYPES["step"]}
+        if self.running:
+            return {**answer, "message": contract.MESSAGES["step_busy"]}
+        try:
+            config = contract.config_from_json(values)
+            problems = logic.validate(config)
+        except (TypeError, ValueError) as err:
+            return {**answer, "message": contract.say("unreadable", error=err)}
+        if problems:
+            return {**answer, "message": contract.say("refused",
+                                                      problems=problems)}
+        try:
+            if self._stepper is None or self._stepper.config != config:
+                train_iter, _ = logic.data_iters(config, self.root)
+                self._stepper = logic.Stepper(config, train_iter)
+            report = self._stepper.next()
+        except Exception as err:  # the data cannot be read, say: in words
+            self._stepper = None
+            return {**answer, "message": contract.say("failed", error=err)}
+        return {**answer, "report": report,
+                "message": contract.say("step", **report)}
 
     def stop(self, timeout=60):
         """Ask a run in progress to stop, and wait until it has (it checks

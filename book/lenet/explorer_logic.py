@@ -22,5 +22,5 @@ from .explorer_shapes import (  # noqa: F401
     build_network, gluon_code, optimizer_code)
 from .plan import LayerRow, layer_rows, plan  # noqa: F401
 from .explorer_training import (  # noqa: F401
-    ConfigError, EpochResult, RunResult, data_iters, prepare_training,
-    load_test_iter, train, train_step)
+    ConfigError, EpochResult, RunResult, Stepper, data_iters,
+    prepare_training, load_test_iter, step_report, train, train_step)

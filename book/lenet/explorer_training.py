@@ -110,6 +110,66 @@ def train_step(net, trainer, loss, X, y, batch_size):
     return y_hat, batch_loss
 
 
+def batch_loss_in_prediction(net, loss, X, y):
+    """The mean loss of a batch with the network as it predicts (running
+    statistics, no dropout): nothing in the network changes."""
+    return float(loss(net(X), y).mean().asscalar())
+
+
+def step_report(net, config, trainer, loss, X, y):
+    """One training step (`train_step`) with what it did, for 单步: the
+    batch's mean loss before and after (as the network predicts), and for
+    each layer with parameters the size (L2 norm) of its gradient (of the
+    mean loss, which is what the update uses), of its update and of its
+    parameters after it.  web/js/lenet_train.js's stepReport computes the
+    same (tests/test_step_report.py)."""
+    from .weights import named_parameters
+
+    # First the forward pass: it gives a new network its deferred shapes.
+    loss_before = batch_loss_in_prediction(net, loss, X, y)
+    params = [(name, p) for name, p in named_parameters(net, config)
+              if p.grad_req != "null"]
+    before = {name: p.data().copy() for name, p in params}
+    train_step(net, trainer, loss, X, y, config.batch_size)
+    layers = {}
+    for name, p in params:
+        sums = layers.setdefault(name.split(".")[0], [0.0, 0.0, 0.0])
+        for i, tensor in enumerate((p.grad() / config.batch_size,
+                                    p.data() - before[name], p.data())):
+            sums[i] += float((tensor.astype("float64") ** 2).sum().asscalar())
+    return {"loss_before": loss_before,
+            "loss_after": batch_loss_in_prediction(net, loss, X, y),
+            "layers": [{"name": layer, "gradient": math.sqrt(g),
+                        "update": math.sqrt(u), "parameters": math.sqrt(w)}
+                       for layer, (g, u, w) in layers.items()]}
+
+
+class Stepper:
+    """单步: the run `train` would make of `config` (the same initial
+    parameters, batches and rates), one batch at a time."""
+
+    def __init__(self, config, train_iter):
+        self.config, self.train_iter = config, train_iter
+        self.net, self.trainer, self.loss = prepare_training(config)
+        self.epoch, self.steps, self._batches = 0, 0, iter(())
+
+    def next(self):
+        """One step: its number, epoch, batch size and rate, and what
+        `step_report` says of it."""
+        X, y = next(self._batches, (None, None))
+        if X is None:  # the next epoch: reshuffled, at its rate
+            self.epoch += 1
+            self.trainer.set_learning_rate(
+                epoch_learning_rate(self.config, self.epoch))
+            self._batches = iter(self.train_iter)
+            X, y = next(self._batches)
+        self.steps += 1
+        return {"step": self.steps, "epoch": self.epoch, "size": X.shape[0],
+                "rate": self.trainer.learning_rate,
+                **step_report(self.net, self.config, self.trainer, self.loss,
+                              X, y)}
+
+
 def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
           hybridize=True, on_start=None, on_batch=None, on_epoch=None,
           should_stop=None):

@@ -24,6 +24,7 @@ import { mapsPanel } from "./explorer/maps_panel.js";
 import { networkPanel } from "./explorer/network_panel.js";
 import { staticNotice } from "./explorer/notice.js";
 import { runPanel } from "./explorer/run_panel.js";
+import { stepPanel } from "./explorer/step_panel.js";
 import { tabs } from "./explorer/tabs.js";
 
 const pick = (config, fields) => Object.fromEntries(fields.map((f) => [f, config[f]]));
@@ -62,16 +63,19 @@ function render({ model, el }) {
   const timings = [];
   let problems = [];
   const results = tabs(["训练", "历次运行", "特征图与混淆矩阵"], "训练结果", newId);
+  // What 训练 and 单步 train; in the page: on the shipped images, which
+  // the slider already offers.
+  const wanted = () => {
+    if (engine.trainSize && config().train_size > engine.trainSize) {
+      setConfig({ ...config(), train_size: engine.trainSize });
+    }
+    return config();
+  };
   const run = runPanel(model, engine, contract, {
-    // In the page: the shipped images, which the slider already offers.
-    wanted: () => {
-      if (engine.trainSize && config().train_size > engine.trainSize) {
-        setConfig({ ...config(), train_size: engine.trainSize });
-      }
-      return config();
-    },
-    problems: () => problems, lock: controls.lock, newId });
+    wanted, problems: () => problems, lock: controls.lock, newId });
   results.panel("训练").append(...run.progress);
+  const step = stepPanel(model, engine, contract, { wanted, problems: () => problems });
+  run.buttons.querySelector(".lenet-stop").after(step.button);
   const maps = mapsPanel(results.panel("特征图与混淆矩阵"), engine, contract, newId);
 
   const refresh = () => {
@@ -82,6 +86,7 @@ function render({ model, el }) {
     timings.push(performance.now() - started);
     root.dataset.updates = String(timings.length);
     run.updateControls();
+    step.update();
   };
   const history = historyPanel(results.panel("历次运行"), contract.words,
                                { keeper: engine?.keeper, networks: engine?.networks });
@@ -89,6 +94,7 @@ function render({ model, el }) {
   const drawInspection = () => maps.update(model.get("inspection"));
   model.on("change:config", refresh);
   model.on("change:run", run.update);
+  model.on("change:run", step.update);
   model.on("change:history", drawHistory);
   model.on("change:inspection", drawInspection);
   model.on("msg:custom", (content, buffers) => {
@@ -106,7 +112,7 @@ function render({ model, el }) {
     ...network.elements,
     element("h3", { class: "lenet-section", text: "训练设置" }), controls.training,
     element("div", { class: "lenet-pointer", text: contract.words.training_pointer }),
-    run.buttons);
+    run.buttons, step.box);
   if (!kernel) root.append(staticNotice(contract, Boolean(engine)));
   root.append(results.list, results.panels);
   link.start();

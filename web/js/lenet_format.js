@@ -33,13 +33,13 @@ export const fill = (template, values) =>
   template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
 /** A run message of the contract (lenet.contract.MESSAGES), its numbers
- * written as Python's `say` writes them: DECIMALS rounded, a loss to three
- * significant digits, a learning rate as Python's float, a list of
+ * written as Python's `say` writes them: DECIMALS rounded, a loss and a
+ * rate to three significant digits, a learning rate as Python's float, a list of
  * problems joined by spaces. */
 export function say(message, values) {
   const shown = (name, value) => {
     if (name in DECIMALS) return value.toFixed(DECIMALS[name]);
-    if (name === "loss") return formatG(value, 3);
+    if (name === "loss" || name === "rate") return formatG(value, 3);
     if (name === "lr") return pythonFloat(value);
     if (Array.isArray(value)) return value.join(" ");
     return String(value);

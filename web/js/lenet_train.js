@@ -304,6 +304,42 @@ export function trainStep(tf, network, optimizer, images, labels, batchSize,
   return result;
 }
 
+/** The mean softmax cross-entropy of a batch with the network as it
+ * predicts (running statistics, no dropout). */
+function lossInPrediction(tf, network, images, labels) {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(
+    tf.oneHot(labels, NUM_CLASSES), tf.logSoftmax(network.forward(images, false).logits)), 1)))
+    .dataSync()[0]);
+}
+
+/** One training step (trainStep) with what it did, for 单步, as
+ * explorer_training.step_report gives it: the batch's mean loss before and
+ * after, and per layer with parameters the L2 norms of its gradient (of
+ * the mean loss), its update and its parameters after the step. */
+export function stepReport(tf, network, optimizer, images, labels, batchSize) {
+  const names = network.trainable.map((w) => network.nameOf(w));
+  const before = network.values();
+  const lossBefore = lossInPrediction(tf, network, images, labels);
+  const { gradients } = trainStep(tf, network, optimizer, images, labels, batchSize,
+                                  { keepGradients: true });
+  const after = network.values();
+  const layers = new Map();
+  const squares = (values, f) => values.reduce((sum, v, i) => sum + f(v, i) ** 2, 0);
+  for (const name of names) {
+    const sums = layers.get(name.split(".")[0]) ?? [0, 0, 0];
+    sums[0] += squares(gradients[name], (g) => g / batchSize);
+    sums[1] += squares(after[name], (w, i) => w - before[name][i]);
+    sums[2] += squares(after[name], (w) => w);
+    layers.set(name.split(".")[0], sums);
+  }
+  return {
+    loss_before: lossBefore,
+    loss_after: lossInPrediction(tf, network, images, labels),
+    layers: [...layers].map(([name, [g, u, w]]) => ({
+      name, gradient: Math.sqrt(g), update: Math.sqrt(u), parameters: Math.sqrt(w) })),
+  };
+}
+
 /** The predicted classes of (n x 784 bytes) images, in batches, with the
  * running statistics (Gluon's inference mode). */
 function predictions(tf, network, imageBytes, n, batch = 500) {
@@ -414,6 +450,43 @@ export async function trainRun(tf, config, data, hooks = {}) {
     hooks.onEpoch?.(epochs.at(-1), network);
   }
   return ended("done", {});
+}
+
+/** 单步: the run trainRun would make of `config` on `data` (the same
+ * initial parameters, batches and rates), one batch at a time, as
+ * explorer_training.Stepper takes it.  next() gives {step, epoch, size,
+ * rate, ...stepReport}. */
+export function createStepper(tf, config, data) {
+  const n = Math.min(config.train_size, data.trainLabels.length);
+  const network = createNetwork(tf, config, initialValues(config, config.initializer,
+                                                          config.seed));
+  const optimizer = createOptimizer(tf, network, config.optimizer, config.lr);
+  const random = randomSource(config.seed ^ 0x2545f491);
+  let epoch = 0;
+  let steps = 0;
+  let pending = [][Symbol.iterator]();
+  function next() {
+    let batch = pending.next();
+    if (batch.done) {  // the next epoch: reshuffled, at its rate
+      epoch += 1;
+      optimizer.setLearningRate(epochLearningRate(config, epoch));
+      pending = batches(tf, data, shuffled(n, random), config.batch_size);
+      batch = pending.next();
+    }
+    const [x, y, size] = batch.value;
+    steps += 1;
+    const report = stepReport(tf, network, optimizer, x, y, config.batch_size);
+    tf.dispose([x, y]);
+    return { step: steps, epoch, size, rate: optimizer.learningRate(), ...report };
+  }
+  return {
+    next,
+    values: () => network.values(),
+    dispose: () => {
+      optimizer.dispose();
+      network.dispose();
+    },
+  };
 }
 
 /** Each convolution block's output after its activation, before its

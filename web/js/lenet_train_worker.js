@@ -7,13 +7,14 @@
 //
 // Messages (their types: MESSAGE_TYPES of lenet_contract.js)
 //   in:  prefetch {browser}, train {config, browser}, stop,
-//        feature_maps {image}                (browser: the contract's)
+//        feature_maps {image}, step {config, browser}  (browser: the contract's)
 //   out: download {loaded, total}, state {state}, progress {done, total},
 //        epoch {record, tensors} (the weights after that epoch),
 //        finished {state, details, message?, epochs, tensors, confusion}
 //          (train()'s outcome; tensors: {name: Float32Array}),
 //        feature_maps {image, label, layers, arrays},
-//        failed {message, details} (a run message of the contract)
+//        failed {message, details} (a run message of the contract),
+//        step {report} (createStepper's next()) or step {message} (why not)
 // The page words what it is told (lenet_format.say).
 
 import { MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
@@ -171,6 +172,19 @@ function finished(result) {
   }, tensors ? Object.values(tensors).map((t) => t.buffer) : []);
 }
 
+/** 单步: one batch of the run 训练 would make of `config`, continuing
+ * while the configuration stays (training.createStepper). */
+let stepper = null;  // {key, run}
+async function step({ config, browser }) {
+  await ready(browser);
+  const key = JSON.stringify(config);
+  if (stepper?.key !== key) {
+    stepper?.run.dispose();
+    stepper = { key, run: training.createStepper(tf, config, data) };
+  }
+  self.postMessage({ type: TYPES.step, report: stepper.run.next() });
+}
+
 function sendFeatureMaps({ image }) {
   if (!network || !data) return;
   const index = Math.min(data.testLabels.length - 1, Math.max(0, image));
@@ -193,6 +207,13 @@ self.onmessage = ({ data: message }) => {
     ready(message.browser).catch(() => {});  // 训练 says what went wrong
   } else if (message.type === TYPES.feature_maps) {
     sendFeatureMaps(message);
+  } else if (message.type === TYPES.step) {
+    step(message).catch((error) => {
+      const cutOff = error instanceof DownloadError;
+      self.postMessage({ type: TYPES.step, message: error.worded
+        ? say(error.worded.message, error.worded.details)
+        : say(cutOff ? "download_failed" : "failed", { error: error.message }) });
+    });
   } else if (message.type === TYPES.train) {
     train(message).catch((error) => {
       if (error.worded) {  // a file that is missing or corrupt, said in words

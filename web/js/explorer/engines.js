@@ -34,10 +34,28 @@ function kernelNetworks(model) {
   };
 }
 
+/** 单步's answers ({report} or {message}), in the order asked. */
+function stepAnswers() {
+  const waiting = [];
+  return {
+    ask: () => new Promise((resolve) => waiting.push(resolve)),
+    answer: ({ report, message }) => waiting.shift()?.(report
+      ? { message: message ?? say("step", report), layers: report.layers } : { message }),
+  };
+}
+
 /** The kernel as an engine: MXNet trains there (lenet.explorer), which
  * words its own messages. */
 export function kernelEngine(model, contract) {
+  const steps = stepAnswers();
+  model.on("msg:custom", (content) => {
+    if (content.type === TYPES.step) steps.answer(content);
+  });
   return {
+    step(config) {
+      model.send({ type: TYPES.step, config });
+      return steps.ask();
+    },
     name: contract.engines.kernel,
     trainSize: null,
     testSize: TEST_SET_SIZE,
@@ -78,7 +96,9 @@ export function browserEngine(model, contract, deliver) {
     setRun({ downloaded: loaded, download_total: total, message: say("downloading", {
       loaded: loaded / 1e6, total: total / 1e6, percent: 100 * loaded / total }) });
   };
+  const steps = stepAnswers();
   const handlers = {
+    [TYPES.step]: steps.answer,
     [TYPES.download]: ({ loaded, total }) => {
       downloaded = { loaded, total };
       showDownload();
@@ -161,5 +181,9 @@ export function browserEngine(model, contract, deliver) {
     },
     stop() { worker?.postMessage({ type: TYPES.stop }); },
     featureMaps(image) { worker?.postMessage({ type: TYPES.feature_maps, image }); },
+    step(config) {
+      start().postMessage({ type: TYPES.step, config, browser });
+      return steps.ask();
+    },
   };
 }
