@@ -196,6 +196,12 @@ def test_the_history_and_the_messages_read_as_pythons(page):
         ("engine_failed", dict(file="tfjs-backend-wasm-simd.wasm",
                                error="CompileError: expected magic word")),
         ("stopped_loading", {}),
+        *[("step", dict(step=step, epoch=epoch, size=size, rate=rate,
+                        loss_before=before, loss_after=after))
+          for step, epoch, size, rate, before, after in [
+              (1, 1, 256, 0.9, 2.302585, 2.2990041),
+              (236, 2, 96, 0.005 * 0.3, 0.51234, 0.49876),
+              (7, 3, 512, 0.001 * 0.1 * 0.1, float("nan"), 1e5)]],
     ]
     js = page.evaluate("""async ([configs, values]) => {
       const a = await import('./lenet_architecture.js');

@@ -38,7 +38,9 @@ export const fill = (template, values) =>
  * problems joined by spaces. */
 export function say(message, values) {
   const shown = (name, value) => {
-    if (name in DECIMALS) return value.toFixed(DECIMALS[name]);
+    if (name in DECIMALS) {
+      return Number.isFinite(value) ? value.toFixed(DECIMALS[name]) : formatG(value, 1);
+    }
     if (name === "loss" || name === "rate") return formatG(value, 3);
     if (name === "lr") return pythonFloat(value);
     if (Array.isArray(value)) return value.join(" ");
