@@ -269,8 +269,11 @@ def test_单步_says_why_it_did_not_step(fake_data_dir, explorer):
         **explorer.config, "kernel_sizes": [11, 11]}})
     page_says(explorer, {"type": "step", "config": {
         **explorer.config, "lr": "fast"}})
-    explorer._thread = threading.Thread(target=lambda: None)
-    explorer._thread.is_alive = lambda: True  # a run in progress
+    running = threading.Event()  # a run in progress until it is set
+    explorer._thread = threading.Thread(target=running.wait)
+    explorer._thread.start()
     page_says(explorer, {"type": "step", "config": explorer.config})
+    running.set()
+    explorer._thread.join()
     assert [("report" in m, m["message"][:4]) for m in sent] == [
         (False, "不能训练"), (False, "不能训练"), (False, "正在训练")]
