@@ -142,17 +142,23 @@ READ_IN_JS = """async ([texts, contract]) => {
 }"""
 
 
+EPOCH = {"epoch": 1, "train_loss": 2.0, "train_acc": 0.3, "test_acc": 0.4,
+         "seconds": 1.5}
+
+
 @pytest.mark.browser
 def test_both_languages_read_every_file_to_the_same_verdict(page):
     good = file_of(CONFIGS[1], run={"engine": "browser", "state": "stopped",
-                                    "epochs": [{"epoch": 1, "train_loss": 2.0,
-                                                "train_acc": 0.3,
-                                                "test_acc": 0.4,
-                                                "seconds": 1.5}]})
+                                    "epochs": [EPOCH]})
     config = json.loads(good)["config"]
     texts = [good,
              # a training setting no control gives: the book's is used
              changed(good, config={**config, "lr": 0.37, "seed": -1}),
+             # an epoch's learning rate is kept only when it is a number
+             changed(good, run={"engine": "kernel", "state": "done",
+                                "epochs": [{**EPOCH, "lr": 0.005},
+                                           {**EPOCH, "epoch": 2,
+                                            "lr": "fast"}]}),
              *[text for _, text, _ in faulty_files(good)]]
     js = page.evaluate(READ_IN_JS, [texts, contract.for_browser()])
     for text, theirs in zip(texts, js):
@@ -166,7 +172,9 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
         assert np.allclose(theirs["sums"],
                            [float(a.sum(dtype=np.float64))
                             for _, a in loaded.tensors], rtol=1e-6)
-    assert sum("error" not in theirs for theirs in js) == 2
+    assert sum("error" not in theirs for theirs in js) == 3
+    assert js[2]["run"]["epochs"] == [{**EPOCH, "lr": 0.005},
+                                      {**EPOCH, "epoch": 2}]
 
 
 @pytest.mark.browser

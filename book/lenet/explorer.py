@@ -53,13 +53,6 @@ def decay_words(lr_decay):
     return "" if lr_decay == 1 else f" 每周期乘 {lr_decay},"
 
 
-def _learning_rate(record):
-    """An epoch record's learning rate, NaN where a file has none."""
-    lr = record.get("lr")
-    return float(lr) if isinstance(lr, (int, float)) and not isinstance(
-        lr, bool) else math.nan
-
-
 def epoch_record(epoch):
     record = {"epoch": epoch.epoch, "train_loss": epoch.train_loss,
               "train_acc": epoch.train_acc, "test_acc": epoch.test_acc,
@@ -302,7 +295,7 @@ class LeNetExplorer(anywidget.AnyWidget):
                                 problem=problem)
         fields = logic.EpochResult._fields[:5]  # no cpu_seconds in a file
         epochs = [logic.EpochResult(*(e[k] for k in fields),
-                                    lr=_learning_rate(e))
+                                    lr=e.get("lr", math.nan))
                   for e in loaded.run["epochs"]]
         self._finished(logic.RunResult(loaded.config, epochs,
                                        loaded.run["state"],

@@ -143,9 +143,13 @@ def _is_number(value):
 
 
 def _checked_run(run):
+    """The run's description: epochs without a number where one is needed
+    are left out, and an epoch's learning rate (optional) kept only if it
+    is a number."""
     run = run if isinstance(run, dict) else {}
     listed = run.get("epochs")
-    epochs = [e for e in (listed if isinstance(listed, list) else [])
+    epochs = [{k: v for k, v in e.items() if k != "lr" or _is_number(v)}
+              for e in (listed if isinstance(listed, list) else [])
               if isinstance(e, dict) and all(_is_number(e.get(k)) for k in (
                   "epoch", "train_loss", "train_acc", "test_acc", "seconds"))]
     engine, state = run.get("engine"), run.get("state")

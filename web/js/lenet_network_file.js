@@ -96,8 +96,10 @@ function numbersOf(text, expected) {
 function checkedRun(run, { engines, words }) {
   const given = isObject(run) ? run : {};
   const keys = ["epoch", "train_loss", "train_acc", "test_acc", "seconds"];
+  // An epoch's learning rate is optional, and kept only if it is a number.
   const epochs = (Array.isArray(given.epochs) ? given.epochs : [])
-    .filter((e) => isObject(e) && keys.every((k) => isNumber(e[k])));
+    .filter((e) => isObject(e) && keys.every((k) => isNumber(e[k])))
+    .map(({ lr, ...e }) => (isNumber(lr) ? { ...e, lr } : e));
   return { engine: Object.hasOwn(engines, given.engine) ? given.engine : "kernel",
            state: Object.hasOwn(words.run_results, given.state) ? given.state : "done",
            epochs };
