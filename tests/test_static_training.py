@@ -258,6 +258,28 @@ def test_a_bad_file_is_named_in_chinese_and_训练_tries_again(browser, site, pa
     page.close()
 
 
+def test_单步_after_a_corrupt_engine_says_so_and_the_next_press_steps(browser,
+                                                                   site):
+    """单步 words a failure as 训练 does, and after an engine that did not
+    start, the next press gets a new one (as 训练 does)."""
+    page = browser.new_page()
+    uncached(page)
+    faulted = fault_once(page, "**/tfjs-backend-wasm*.wasm", corrupt)
+    page.goto(f"{site}/book/exercises.html", wait_until="networkidle")
+    show_explorer(page)
+    explorer = page.locator(".lenet-explorer")
+    line = explorer.locator(".lenet-step-line")
+    explorer.locator("button.lenet-step-button").click()
+    expect_line = ("(start) => document.querySelector('.lenet-step-line')"
+                   ".textContent.startsWith(start)")
+    page.wait_for_function(expect_line, arg=MESSAGES_START["engine_failed"],
+                           timeout=120_000)
+    assert faulted and faulted[0].split("/")[-1] in line.inner_text()
+    explorer.locator("button.lenet-step-button").click()
+    page.wait_for_function(expect_line, arg="第 1 步", timeout=120_000)
+    page.close()
+
+
 def test_a_server_that_unpacks_the_data_itself_is_understood(browser, site):
     """Some servers send .gz files with Content-Encoding: gzip, so the
     browser hands over the unpacked bytes: the page trains all the same."""

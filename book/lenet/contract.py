@@ -266,11 +266,11 @@ MESSAGES = {
     "network_not_finite": "网络文件里有 {count} 个权重不是有限的数（NaN 或无穷大），"
                           "多半是训练发散了：这个网络不能用。",
     "network_imported": "已导入 {file}，列为历次运行的 #{number}。",
+    "network_not_imported": "没有导入 {file}：{problem} 历次运行没有任何改动。",
     # 单步 (one batch of the run 训练 would make).
     "step": "第 {step} 步（第 {epoch} 个迭代周期，{size} 张图像，学习率 {rate}）："
             "这一批图像的平均损失从 {loss_before} 变成 {loss_after}。",
     "step_busy": "正在训练，训练结束后才能单步。",
-    "network_not_imported": "没有导入 {file}：{problem} 历次运行没有任何改动。",
 }
 DECIMALS = {"train_loss": 4, "train_acc": 3, "test_acc": 3, "seconds": 1,
             "loss_before": 4, "loss_after": 4,

@@ -122,7 +122,7 @@ def step_report(net, config, trainer, loss, X, y):
     each layer with parameters the size (L2 norm) of its gradient (of the
     mean loss, which is what the update uses), of its update and of its
     parameters after it.  web/js/lenet_train.js's stepReport computes the
-    same (tests/test_step_report.py)."""
+    same (tests/test_browser_training.py compares them)."""
     from .weights import named_parameters
 
     # First the forward pass: it gives a new network its deferred shapes.

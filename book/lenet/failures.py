@@ -43,8 +43,5 @@ def learns(run):
 
 def mxnet_runs(name):
     """The preset and its contrast trained by MXNet: (failing, contrast)."""
-    runs = []
-    for config in (logic.FAILING_PRESETS[name]["config"],
-                   contrast_config(name)):
-        runs.append(run_of(logic.train(config)))
-    return tuple(runs)
+    return tuple(run_of(logic.train(config)) for config in (
+        logic.FAILING_PRESETS[name]["config"], contrast_config(name)))

@@ -21,6 +21,7 @@ import datetime
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from lenet import contract, measurements
@@ -76,6 +77,20 @@ RUN = """async (config) => {
 }"""
 
 
+@contextmanager
+def training_page():
+    """Chromium on web/ with every other host blocked, TF.js, lenet_train.js
+    and the shipped images loaded (LOAD): (the page, what LOAD says of the
+    browser)."""
+    with serve(WEB) as site, tempfile.TemporaryDirectory() as profile, \
+            launch_chromium(profile) as context:
+        blocked = only_this_host(context)
+        page = context.new_page()
+        page.goto(f"{site}/js/")
+        yield page, page.evaluate(LOAD, contract.BROWSER_DATA_URL)
+        assert blocked == [], blocked
+
+
 def mxnet_images_per_second(config, images, labels):
     """BATCHES batches of the explorer's own training step, after one."""
     import mxnet as mx
@@ -105,12 +120,7 @@ def main():
     images, labels = read_fashion_mnist("train")
     speeds = {name: {"browser": [], "mxnet": [], "ratio": []}
               for name in CONFIGS}
-    with serve(WEB) as site, tempfile.TemporaryDirectory() as profile, \
-            launch_chromium(profile) as context:
-        blocked = only_this_host(context)
-        page = context.new_page()
-        page.goto(f"{site}/js/")
-        browser = page.evaluate(LOAD, contract.BROWSER_DATA_URL)
+    with training_page() as (page, browser):
         print(f"[browser] {browser}")
         for repeat in range(args.repeats):
             for name, config in CONFIGS.items():
@@ -126,7 +136,6 @@ def main():
         preset = logic.PRESETS[contract.BROWSER_PRESET]
         runs = [{"seed": seed, **page.evaluate(RUN, contract.config_json(
             preset.replace(seed=seed)))} for seed in args.seeds]
-        assert blocked == [], blocked
     for name, measured in speeds.items():
         print(f"{name}: browser {spread(measured['browser'], '{:,.0f}')}"
               f" images/s, MXNet {spread(measured['mxnet'], '{:,.0f}')},"

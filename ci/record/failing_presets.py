@@ -16,15 +16,13 @@ same and checks each claim (lenet.failures).
 import argparse
 import datetime
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from lenet import contract, failures, measurements
 from lenet import explorer_logic as logic
 from lenet.sweep import write_json_atomically
-from ci.record.browser_training import LOAD
-from tests.site import WEB, launch_chromium, only_this_host, serve
+from ci.record.browser_training import training_page
 
 RUN = """async (config) => {
   const result = await lenetTrain.trainRun(tf, config, lenetData);
@@ -39,14 +37,8 @@ RUN = """async (config) => {
 def browser_trainer():
     """A function that trains a configuration in Chromium, as the page's
     worker does, and returns its run record."""
-    with serve(WEB) as site, tempfile.TemporaryDirectory() as profile, \
-            launch_chromium(profile) as context:
-        blocked = only_this_host(context)
-        page = context.new_page()
-        page.goto(f"{site}/js/")
-        page.evaluate(LOAD, contract.BROWSER_DATA_URL)
+    with training_page() as (page, _):
         yield lambda config: page.evaluate(RUN, contract.config_json(config))
-        assert blocked == [], blocked
 
 
 def all_runs():

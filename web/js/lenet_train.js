@@ -275,6 +275,11 @@ export function epochLearningRate(config, epoch) {
 
 // -- one step, one evaluation ------------------------------------------------------
 
+/** Gluon's SoftmaxCrossEntropyLoss summed over the batch. */
+function summedCrossEntropy(tf, logits, labels) {
+  return tf.neg(tf.sum(tf.mul(tf.oneHot(labels, NUM_CLASSES), tf.logSoftmax(logits))));
+}
+
 /** One training step on a batch, as the explorer's MXNet loop takes it:
  * the summed softmax cross-entropy, its gradient, the update with the
  * gradient divided by `batchSize` (the configured one: the last, shorter
@@ -289,8 +294,7 @@ export function trainStep(tf, network, optimizer, images, labels, batchSize,
     updates = out.updates;
     correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), labels),
                                      "int32")));
-    const picked = tf.mul(tf.oneHot(labels, NUM_CLASSES), tf.logSoftmax(out.logits));
-    return tf.neg(tf.sum(picked));
+    return summedCrossEntropy(tf, out.logits, labels);
   }, network.trainable);
   const kept = updates.map((u) => u.slice(1)).flat();
   const result = { loss: value.dataSync()[0], correct: correct.dataSync()[0] };
@@ -307,9 +311,8 @@ export function trainStep(tf, network, optimizer, images, labels, batchSize,
 /** The mean softmax cross-entropy of a batch with the network as it
  * predicts (running statistics, no dropout). */
 function lossInPrediction(tf, network, images, labels) {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(
-    tf.oneHot(labels, NUM_CLASSES), tf.logSoftmax(network.forward(images, false).logits)), 1)))
-    .dataSync()[0]);
+  return tf.tidy(() => summedCrossEntropy(
+    tf, network.forward(images, false).logits, labels).dataSync()[0]) / labels.shape[0];
 }
 
 /** One training step (trainStep) with what it did, for 单步, as
@@ -397,6 +400,18 @@ function* batches(tf, data, order, batchSize) {
   }
 }
 
+/** What a run of `config` on `data` starts from: the number of training
+ * images it uses, the network initialised from its seed, the optimizer,
+ * and the generator that shuffles each epoch (trainRun and createStepper
+ * alike, so that 单步 takes 训练's steps). */
+function startRun(tf, config, data) {
+  const network = createNetwork(tf, config, initialValues(config, config.initializer,
+                                                          config.seed));
+  return { n: Math.min(config.train_size, data.trainLabels.length), network,
+           optimizer: createOptimizer(tf, network, config.optimizer, config.lr),
+           random: randomSource(config.seed ^ 0x2545f491) };
+}
+
 /** Train `config` on `data` ({trainImages, trainLabels, testImages,
  * testLabels}: uint8 arrays, 784 bytes an image) as explorer_logic.train
  * does: the first config.train_size images, reshuffled every epoch, batches
@@ -408,11 +423,7 @@ function* batches(tf, data, order, batchSize) {
  * diverged, and what that state's message names; the caller words it
  * (lenet_format.say) and disposes the network. */
 export async function trainRun(tf, config, data, hooks = {}) {
-  const n = Math.min(config.train_size, data.trainLabels.length);
-  const network = createNetwork(tf, config, initialValues(config, config.initializer,
-                                                          config.seed));
-  const optimizer = createOptimizer(tf, network, config.optimizer, config.lr);
-  const random = randomSource(config.seed ^ 0x2545f491);
+  const { n, network, optimizer, random } = startRun(tf, config, data);
   const total = Math.ceil(n / config.batch_size) * config.num_epochs;
   const epochs = [];
   let done = 0;
@@ -457,11 +468,7 @@ export async function trainRun(tf, config, data, hooks = {}) {
  * explorer_training.Stepper takes it.  next() gives {step, epoch, size,
  * rate, ...stepReport}. */
 export function createStepper(tf, config, data) {
-  const n = Math.min(config.train_size, data.trainLabels.length);
-  const network = createNetwork(tf, config, initialValues(config, config.initializer,
-                                                          config.seed));
-  const optimizer = createOptimizer(tf, network, config.optimizer, config.lr);
-  const random = randomSource(config.seed ^ 0x2545f491);
+  const { n, network, optimizer, random } = startRun(tf, config, data);
   let epoch = 0;
   let steps = 0;
   let pending = [][Symbol.iterator]();

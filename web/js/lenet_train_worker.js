@@ -14,7 +14,7 @@
 //          (train()'s outcome; tensors: {name: Float32Array}),
 //        feature_maps {image, label, layers, arrays},
 //        failed {message, details} (a run message of the contract),
-//        step {report} (createStepper's next()) or step {message} (why not)
+//        step {report} (createStepper's next()) or step {failure} (as failed's)
 // The page words what it is told (lenet_format.say).
 
 import { MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
@@ -209,21 +209,19 @@ self.onmessage = ({ data: message }) => {
     sendFeatureMaps(message);
   } else if (message.type === TYPES.step) {
     step(message).catch((error) => {
-      const cutOff = error instanceof DownloadError;
-      self.postMessage({ type: TYPES.step, message: error.worded
-        ? say(error.worded.message, error.worded.details)
-        : say(cutOff ? "download_failed" : "failed", { error: error.message }) });
+      self.postMessage({ type: TYPES.step, failure: failureOf(error) });
     });
   } else if (message.type === TYPES.train) {
     train(message).catch((error) => {
-      if (error.worded) {  // a file that is missing or corrupt, said in words
-        self.postMessage({ type: TYPES.failed, ...error.worded });
-        return;
-      }
-      const cutOff = error instanceof DownloadError;
-      if (!cutOff) console.error(error);  // a line that drops is no bug
-      self.postMessage({ type: TYPES.failed, details: { error: error.message },
-                         message: cutOff ? "download_failed" : "failed" });
+      self.postMessage({ type: TYPES.failed, ...failureOf(error) });
     });
   }
 };
+
+/** What went wrong, as a run message of the contract {message, details}. */
+function failureOf(error) {
+  if (error.worded) return error.worded;  // a file missing or corrupt, in words
+  const cutOff = error instanceof DownloadError;
+  if (!cutOff) console.error(error);  // a line that drops is no bug
+  return { details: { error: error.message }, message: cutOff ? "download_failed" : "failed" };
+}

@@ -34,13 +34,16 @@ function kernelNetworks(model) {
   };
 }
 
-/** 单步's answers ({report} or {message}), in the order asked. */
+/** 单步's answers, in the order asked: {message, layers} of a step, or
+ * {message} of why there was none.  The kernel words its own messages;
+ * the worker sends a report or a failure (a run message) to word here. */
 function stepAnswers() {
   const waiting = [];
   return {
     ask: () => new Promise((resolve) => waiting.push(resolve)),
-    answer: ({ report, message }) => waiting.shift()?.(report
-      ? { message: message ?? say("step", report), layers: report.layers } : { message }),
+    answer: ({ report, message, failure }) => waiting.shift()?.(report
+      ? { message: message ?? say("step", report), layers: report.layers }
+      : { message: message ?? say(failure.message, failure.details) }),
   };
 }
 
@@ -97,8 +100,18 @@ export function browserEngine(model, contract, deliver) {
       loaded: loaded / 1e6, total: total / 1e6, percent: 100 * loaded / total }) });
   };
   const steps = stepAnswers();
+  // TF.js did not start: a new worker (a new TF.js) for the next try.
+  const restartIfBroken = (message) => {
+    if (message !== "engine_failed") return;
+    worker.terminate();
+    worker = null;
+    downloaded = null;
+  };
   const handlers = {
-    [TYPES.step]: steps.answer,
+    [TYPES.step]: (answer) => {
+      steps.answer(answer);
+      restartIfBroken(answer.failure?.message);
+    },
     [TYPES.download]: ({ loaded, total }) => {
       downloaded = { loaded, total };
       showDownload();
@@ -120,12 +133,7 @@ export function browserEngine(model, contract, deliver) {
     [TYPES.failed]: ({ message, details }) => {
       setRun({ state: "failed", message: say(message, details) });
       keeper.finished("failed", running?.epochs ?? [], null);
-      // TF.js did not start: a new worker (a new TF.js) for the next try.
-      if (message === "engine_failed") {
-        worker.terminate();
-        worker = null;
-        downloaded = null;
-      }
+      restartIfBroken(message);
     },
   };
 
