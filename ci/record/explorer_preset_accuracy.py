@@ -6,9 +6,11 @@
     OMP_NUM_THREADS=2 python ci/record/explorer_preset_accuracy.py 改进的LeNet \\
         --set kernel_sizes=3,3 --set activation=tanh --set batch_norm=true 0 1 2
 
-The book's 5-epoch LeNet (原书LeNet, seed 0) is trained too, before the
-first seed and after the last, and the ratio of the preset's mean training
-time to the book's is printed (`--no-book-ratio` skips it).
+The book's 5-epoch LeNet (原书LeNet, seed 0) is trained too, before each
+seed and after the last (interleaved: this machine's speed drifts by a
+third within minutes), and the ratio of the preset's mean training time to
+the book's mean is printed, with each seed's ratio to the book runs on
+either side of it (`--no-book-ratio` skips all of this).
 
 `--record book/data/preset_runs.json` also keeps the run in that file (one
 entry per preset, replaced whole), with where and when it was measured: the
@@ -31,6 +33,13 @@ def report(seed):
               f" train acc {e.train_acc:.4f} test acc {e.test_acc:.4f}"
               f" ({e.seconds:.1f} s)", flush=True)
     return on_epoch
+
+
+def neighbour_ratios(seconds, book_seconds):
+    """Each run's seconds over the mean of the book runs just before and
+    just after it."""
+    return [took / ((book_seconds[i] + book_seconds[i + 1]) / 2)
+            for i, took in enumerate(seconds)]
 
 
 def main():
@@ -60,9 +69,11 @@ def main():
     if problems:
         parser.error("\n".join(problems))
     started = datetime.datetime.now(datetime.timezone.utc)
-    book_seconds = [book_lenet_seconds()] if args.book_ratio else []
+    book_seconds = []
     finals, seconds, runs = [], [], []
     for seed in args.seeds:
+        if args.book_ratio:
+            book_seconds.append(book_lenet_seconds())
         config = PRESETS[args.preset].replace(seed=seed, **changes)
         train_iter, test_iter = data_iters(config)
         result = train(config, train_iter, test_iter, on_epoch=report(seed))
@@ -83,6 +94,9 @@ def main():
         print(f"book's LeNet (5 epochs): "
               f"{', '.join(f'{s:.1f}' for s in book_seconds)} s;"
               f" preset / book = {mean:.1f} / {book:.1f} = {mean / book:.2f}")
+        print("each seed over the book runs on either side of it: "
+              + ", ".join(f"{ratio:.2f}" for ratio in
+                          neighbour_ratios(seconds, book_seconds)))
     if args.record:
         config = PRESETS[args.preset].replace(**changes)
         measurements.record_preset(args.record, args.preset, config, runs,
