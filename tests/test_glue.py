@@ -118,7 +118,7 @@ def expected_exercises(text):
         **{f"decay_{key}": value for key, value in decay.items()
            if key not in ("seeds", "finals")},
         "decay_finals": "、".join(f"{a:.4f}" for a in decay["finals"]),
-        "decay_rates": "，".join(f"{rate:g}" for rate in recorded_rates(
+        "decay_rates": "、".join(f"{rate:g}" for rate in recorded_rates(
             load_preset_runs()["学习率衰减达到0.90"]["config"])),
         **expected_browser_training()}
 
