@@ -17,7 +17,7 @@ import argparse
 import statistics
 
 from lenet.explorer_logic import PRESETS, data_iters, train, validate
-from lenet.measurements import config_change
+from lenet.measurements import book_lenet_seconds, config_change
 
 
 def variant(text):
@@ -46,7 +46,7 @@ def main():
             parser.error(f"{label}: " + "; ".join(problems))
     ratios = {label: [] for label in configs}
     for round_ in range(1, args.rounds + 1):
-        book = seconds_of(PRESETS["原书LeNet"])
+        book = book_lenet_seconds()
         line = [f"round {round_}: book {book:.1f} s"]
         for label, config in configs.items():
             took = seconds_of(config)

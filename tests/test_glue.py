@@ -118,18 +118,20 @@ def expected_exercises(text):
         **{f"decay_{key}": value for key, value in decay.items()
            if key not in ("seeds", "finals")},
         "decay_finals": "、".join(f"{a:.4f}" for a in decay["finals"]),
-        "decay_rates": "、".join(f"{rate:g}" for rate in recorded_rates(
-            load_preset_runs()["学习率衰减达到0.90"]["config"])),
+        "decay_rates": recorded_rates(
+            load_preset_runs()["学习率衰减达到0.90"]["config"]),
         **expected_browser_training()}
 
 
-def recorded_rates(config):
-    """Each epoch's learning rate of a recorded configuration: the rate,
-    multiplied by the decay once per epoch after the first."""
-    rates = [config["lr"]]
-    for _ in range(config["num_epochs"] - 1):
-        rates.append(rates[-1] * config["lr_decay"])
-    return rates
+def recorded_rates(values):
+    """Each epoch's learning rate of a recorded configuration, as 5.5.4
+    lists them."""
+    from lenet.contract import config_from_json
+    from lenet.explorer_logic import epoch_learning_rate
+
+    config = config_from_json(values)
+    return "、".join(f"{epoch_learning_rate(config, epoch):g}"
+                    for epoch in range(1, config.num_epochs + 1))
 
 
 def expected_browser_training():
