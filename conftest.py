@@ -13,7 +13,7 @@ import os
 import pytest
 
 # The built site, its server and the `browser` fixture, for every test.
-pytest_plugins = ["tests.site"]
+pytest_plugins = ["tests.built_site"]
 
 # Kernels inherit this environment. A fixed thread count keeps training
 # bit-identical from run to run.

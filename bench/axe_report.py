@@ -8,7 +8,7 @@ the moderate and minor findings too, page by page, with their rules.
 import json
 import tempfile
 
-from tests.site import (HTML_DIR, PAGE_NAMES, axe_violations, launch_chromium,
+from tests.built_site import (HTML_DIR, PAGE_NAMES, axe_violations, launch_chromium,
                         only_this_host, open_built_page, serve)
 
 IMPACTS = ("critical", "serious", "moderate", "minor")

@@ -26,8 +26,8 @@ import tempfile
 from pathlib import Path
 
 from lenet.measurements import spread
-from tests.site import HTML_DIR as HTML
-from tests.site import draw_widgets, launch_chromium, only_this_host, serve
+from tests.built_site import HTML_DIR as HTML
+from tests.built_site import draw_widgets, launch_chromium, only_this_host, serve
 
 BOOK_NETWORK = "k5-c6x16-sigmoid"
 LARGEST_NETWORK = "k3-c32x64-relu"

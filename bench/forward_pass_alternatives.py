@@ -21,9 +21,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from lenet.contract import arch_of
+from lenet.explorer_logic import arch_of
 from lenet.sweep import config_of
-from tests.site import ROOT, launch_chromium, only_this_host, serve
+from tests.built_site import ROOT, launch_chromium, only_this_host, serve
 
 TFJS = "@tensorflow/tfjs@4.22.0"
 ORT = "onnxruntime-web@1.30.0"

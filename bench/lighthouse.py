@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from lenet.measurements import spread
-from tests.site import HTML_DIR, PAGE_NAMES, serve
+from tests.built_site import HTML_DIR, PAGE_NAMES, serve
 
 LIGHTHOUSE = Path(__file__).resolve().parent / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")

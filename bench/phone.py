@@ -44,7 +44,7 @@ from pathlib import Path
 
 from lenet import contract
 from lenet.measurements import spread
-from tests.site import (HTML_DIR, launch_chromium, only_this_host, serve,
+from tests.built_site import (HTML_DIR, launch_chromium, only_this_host, serve,
                         show_explorer)
 
 CGROUP = Path("/sys/fs/cgroup/cpu/lenet-phone")

@@ -13,7 +13,7 @@ deterministic.
 import argparse
 import tempfile
 
-from tests.site import (HTML_DIR, PAGE_NAMES, launch_chromium,
+from tests.built_site import (HTML_DIR, PAGE_NAMES, launch_chromium,
                         only_this_host, serve)
 from tests.slow_line import measure, table
 

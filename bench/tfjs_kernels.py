@@ -15,10 +15,11 @@ ratios.  tests/test_browser_training.py checks the kernels against float64.
 import argparse
 import tempfile
 
+from lenet import paths
 from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.measurements import spread
-from tests.site import WEB, launch_chromium, only_this_host, serve
+from tests.built_site import launch_chromium, only_this_host, serve_sources
 
 LOAD = """async (dataUrl) => {
   window.tf = await import('../vendor/tfjs/tfjs.esm.min.js');
@@ -69,15 +70,15 @@ def main():
     parser.add_argument("--rotations", type=int, default=7)
     parser.add_argument("--batches", type=int, default=20)
     args = parser.parse_args()
-    config = contract.config_json(logic.PRESETS[contract.BROWSER_PRESET])
+    config = logic.config_json(logic.PRESETS[contract.BROWSER_PRESET])
     names = list(VARIANTS)
     speeds = {name: [] for name in names}
-    with serve(WEB) as site, tempfile.TemporaryDirectory() as profile, \
+    with serve_sources() as site, tempfile.TemporaryDirectory() as profile, \
             launch_chromium(profile) as context:
         only_this_host(context)
         page = context.new_page()
         page.goto(f"{site}/js/")
-        page.evaluate(LOAD, contract.BROWSER_DATA_URL)
+        page.evaluate(LOAD, paths.BROWSER_DATA_URL)
         for rotation in range(args.rotations):
             order = names[rotation % len(names):] + names[:rotation % len(names)]
             for name in order:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from lenet import contract
-from tests.site import draw_widgets, launch_chromium, only_this_host, show_explorer
+from tests.built_site import draw_widgets, launch_chromium, only_this_host, show_explorer
 
 FINISHED = ("() => !" + json.dumps(list(contract.RUNNING_STATES))
             + ".includes(document.querySelector('.lenet-explorer')"

@@ -1,6 +1,6 @@
 """A reader on a slow line, in Chromium: Chromium's own network emulation
 (1.6 Mbps down, 150 ms latency) over the built site, served from 127.0.0.1
-with or without the precompressed copies (tests.site.serve).
+with or without the precompressed copies (tests.built_site.serve).
 
 `measure(context, urls)` loads pages with the cache off, each in a tab with
 a slow line of its own, and returns what the reader waits for: the first

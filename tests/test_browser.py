@@ -8,9 +8,10 @@ import re
 import numpy as np
 import pytest
 
-from tests.site import (SCREENSHOTS, cut_off, draw_stroke, draw_widgets,
+from tests.built_site import (SCREENSHOTS, cut_off, draw_stroke, draw_widgets,
                         fault_once, require_built_book)
 from lenet import contract
+from lenet import explorer_logic as logic
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -96,7 +97,7 @@ def test_explorer_answers_in_the_static_page(browser, site):
     note = explorer.locator(".lenet-preset-note")
     expect(note).to_be_hidden()
     preset.select_option("会失败：初始值太小")
-    expect(note).to_have_text(contract.WORDS["preset_notes"]["会失败：初始值太小"])
+    expect(note).to_have_text(logic.FAILING_PRESETS["会失败：初始值太小"]["note"])
     assert preset.get_attribute("aria-describedby") == note.get_attribute("id")
     expect(explorer.get_by_label("初始化")).to_have_value("Normal")
     # 训练 trains here, in the browser, and says so (tests/
@@ -203,20 +204,20 @@ def test_chinese_search_finds_the_lenet_pages(browser, site):
 def test_sweep_chart_answers_its_controls(browser, site):
     """The precomputed sweep chart on 5.5.4, with no kernel: picking another
     configuration shows that configuration's recorded accuracy."""
-    from lenet.sweep import load_sweep, run_key
+    from lenet.sweep import load_sweep, network_key
 
-    runs = {run_key(r): r for r in load_sweep()["runs"]}
+    runs = {network_key(r): r for r in load_sweep()["runs"]}
     page, *_ = open_page(browser, f"{site}/book/exercises.html")
     chart = page.locator(".lenet-sweep-chart")
     chart.scroll_into_view_if_needed()
     headline = chart.locator("svg text", has_text="训练用时")
     headline.wait_for(timeout=15000)
-    book_lenet = runs[(5, (6, 16), "sigmoid")]
+    book_lenet = runs["k5-c6x16-sigmoid"]
     assert f"{book_lenet['final_test_acc']:.4f}" in headline.text_content()
 
     chart.locator("select").first.select_option("3")
     chart.locator("input[type=radio][value=relu]").check()
-    picked = runs[(3, (6, 16), "relu")]
+    picked = runs["k3-c6x16-relu"]
     page.wait_for_function(
         "([el, text]) => el.textContent.includes(text)",
         arg=[headline.element_handle(), f"{picked['final_test_acc']:.4f}"],
@@ -230,7 +231,7 @@ def test_sweep_chart_answers_its_controls(browser, site):
     label = point.get_attribute("aria-label")
     assert "最终测试准确率" in label and "final_test_acc" not in label
     point.click(force=True)
-    picked = runs[(7, (32, 64), "tanh")]
+    picked = runs["k7-c32x64-tanh"]
     page.wait_for_function(
         "([el, text]) => el.textContent.includes(text)",
         arg=[headline.element_handle(), f"{picked['final_test_acc']:.4f}"],

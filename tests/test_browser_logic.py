@@ -16,20 +16,25 @@ import json
 import numpy as np
 import pytest
 
-from tests.site import page_on_web_modules
+from tests.built_site import page_on_web_modules
+from lenet import messages
 from lenet import explorer_logic as logic
 from lenet import weights
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_viewer import strip_indices
-from lenet.contract import (CHANNEL_OPTIONS, EPOCHS_RANGE, KERNEL_RANGE,
-                            LEARNING_RATES, LR_DECAYS, arch_of, training_of)
+from lenet.contract import FIELDS
+from lenet.explorer_logic import arch_of, training_of
 from lenet.plan import named_tensors
 from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data,
               pytest.mark.usefixtures("real_data_dir")]
 
-KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
+KERNELS = range(FIELDS["kernel_sizes"]["choices"]["min"],
+                FIELDS["kernel_sizes"]["choices"]["max"] + 1)
+CHANNEL_OPTIONS = FIELDS["channels"]["choices"]
+LEARNING_RATES = FIELDS["lr"]["choices"]
+LR_DECAYS = FIELDS["lr_decay"]["choices"]
 # Float32 arithmetic in MXNet, float64 in JavaScript, on the same float16
 # weights: what is left is rounding, far below what a reader could see.
 PROBABILITY_TOLERANCE = 1e-5
@@ -168,10 +173,10 @@ def test_the_browser_runs_each_trained_network_as_mxnet_does(
 
 def test_the_history_and_the_messages_read_as_pythons(page):
     """The browser engine's run description (lenet_architecture.describe)
-    and its messages (lenet_format.say) are lenet.explorer.describe's and
-    lenet.contract.say's, over every preset and numbers of every kind."""
-    from lenet import contract
-    from lenet.explorer import describe
+    and its messages (lenet_format.say) are lenet.explorer_config.
+    describe's and lenet.messages.say's, over every preset and numbers of
+    every kind; the class names are explorer_config.class_names()."""
+    from lenet.explorer_logic import class_names, describe
 
     configs = [*logic.PRESETS.values(),
                *itertools.islice(grid_configs(), 0, None, 997),
@@ -206,17 +211,19 @@ def test_the_history_and_the_messages_read_as_pythons(page):
     js = page.evaluate("""async ([configs, values]) => {
       const a = await import('./lenet_architecture.js');
       const f = await import('./lenet_format.js');
+      const c = await import('./lenet_contract.js');
       const nan = (v) => Object.fromEntries(Object.entries(v).map(
         ([k, x]) => [k, x === null ? NaN : x]));
       return [configs.map(a.describe),
-              values.map(([name, v]) => f.say(name, nan(v)))];
-    }""", [[contract.config_json(c) for c in configs],
+              values.map(([name, v]) => f.say(name, nan(v))), c.CLASS_NAMES];
+    }""", [[logic.config_json(c) for c in configs],
            [[n, {k: (None if v != v else v) for k, v in vs.items()}]
             for n, vs in values]])
     assert js[0] == [describe(c) for c in configs]
     # JSON has no NaN: it travels as null and is NaN again in the page.
-    python = [contract.say(name, **vs) for name, vs in values]
+    python = [messages.say(name, **vs) for name, vs in values]
     assert js[1] == python
+    assert js[2] == class_names()
 
 
 def test_each_epochs_learning_rate_is_pythons(page):
@@ -224,12 +231,13 @@ def test_each_epochs_learning_rate_is_pythons(page):
     explorer_config.epoch_learning_rate, for every rate and decay the
     controls offer, at every epoch they allow."""
     cases = [(lr, g) for lr in LEARNING_RATES for g in LR_DECAYS]
-    epochs = range(1, EPOCHS_RANGE[1] + 1)
+    last_epoch = FIELDS["num_epochs"]["choices"]["max"]
+    epochs = range(1, last_epoch + 1)
     js = page.evaluate("""async ([cases, last]) => {
       const m = await import('./lenet_train.js');
       return cases.map(([lr, lr_decay]) => Array.from({ length: last },
         (_, e) => m.epochLearningRate({ lr, lr_decay }, e + 1)));
-    }""", [cases, EPOCHS_RANGE[1]])
+    }""", [cases, last_epoch])
     python = [[logic.epoch_learning_rate(
         logic.ExplorerConfig(lr=lr, lr_decay=g), e) for e in epochs]
         for lr, g in cases]

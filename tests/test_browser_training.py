@@ -27,10 +27,10 @@ import mxnet as mx
 import numpy as np
 import pytest
 
-from tests.site import page_on_web_modules
+from tests.built_site import page_on_web_modules
 from lenet import explorer_logic as logic
 from lenet import weights
-from lenet.contract import config_json
+from lenet.explorer_logic import config_json
 from lenet.data import read_fashion_mnist
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data,

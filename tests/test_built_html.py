@@ -5,7 +5,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 
-from tests.site import HTML_DIR, PAGE_NAMES, require_built_book
+from tests.built_site import HTML_DIR, PAGE_NAMES, require_built_book
 
 PAGES = sorted(HTML_DIR.glob("book/*.html"))
 # Tags whose URL the browser fetches while loading the page.
@@ -51,7 +51,7 @@ def test_math_is_typeset_and_widgets_come_from_the_books_own_files():
     assert "mathjax" not in " ".join(re.findall(r"<script[^>]*>", model)).lower()
     # Every widget is an anywidget, drawn by the book's own small module:
     # no RequireJS, no widget manager.
-    assert re.search(r'<script[^>]*type="module"[^>]*js/static_widgets\.js',
+    assert re.search(r'<script[^>]*type="module"[^>]*js/dist/static_widgets\.js',
                      exercises)
     assert "require.js" not in exercises and "embed-amd" not in exercises
     assert "application/vnd.jupyter.widget-state+json" in exercises
@@ -111,7 +111,7 @@ def test_binder_links_follow_the_repository_of_this_checkout():
 
     import repository_links as links
 
-    from tests.site import binder_launch_links, pages_with_code
+    from tests.built_site import binder_launch_links, pages_with_code
 
     repository = links.find_repository(HTML_DIR.parents[1], os.environ)
     with_code = {page.stem for page in pages_with_code()}
@@ -126,7 +126,7 @@ def test_binder_links_follow_the_repository_of_this_checkout():
 def test_the_pages_widgets_carry_the_current_javascript():
     """An anywidget's saved state holds its module as it was when the page
     ran; a rebuilt bundle must reach the page (refresh_extra_files.py)."""
-    from lenet.contract import widget_esm
+    from lenet.paths import widget_esm
 
     page = (HTML_DIR / "book" / "exercises.html").read_text("utf-8")
     modules = {model["state"]["_esm"] for model in widget_state(page).values()

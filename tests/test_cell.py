@@ -21,12 +21,12 @@ import pytest
 
 from lenet import explorer_logic as logic
 from lenet import weights
-from lenet.contract import arch_of
+from lenet.explorer_logic import arch_of
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_viewer import strip_indices
 from lenet.plan import plan
 from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep
-from tests.site import page_on_web_modules
+from tests.built_site import page_on_web_modules
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data,
               pytest.mark.usefixtures("real_data_dir")]

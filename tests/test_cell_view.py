@@ -26,7 +26,7 @@ CELL = "() => document.querySelector('.lenet-viewer').lenetCell()"
 
 
 def cell_view(browser, site, page_name, viewport):
-    from tests.site import draw_widgets
+    from tests.built_site import draw_widgets
 
     page = browser.new_page()
     page.set_viewport_size(viewport)
@@ -40,7 +40,7 @@ def cell_view(browser, site, page_name, viewport):
 
 def test_on_a_phone_a_reader_picks_any_cell_by_tap_and_by_keyboard(
         browser, site, images):
-    from tests.site import SCREENSHOTS
+    from tests.built_site import SCREENSHOTS
 
     page, view = cell_view(browser, site, "lenet_model", PHONE)
     assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 361
@@ -85,7 +85,7 @@ def test_on_a_phone_a_reader_picks_any_cell_by_tap_and_by_keyboard(
 
 
 def test_the_view_follows_the_network_the_viewer_picks(browser, site):
-    from tests.site import SCREENSHOTS
+    from tests.built_site import SCREENSHOTS
 
     page, view = cell_view(browser, site, "exercises",
                            {"width": 1280, "height": 900})
@@ -102,7 +102,7 @@ def test_two_inputs_side_by_side_with_their_difference(browser, site):
     """5.5.4's viewer compares two images layer by layer: 套衫 and 外套
     first, one row each and their difference, every channel of every map;
     the reader's drawing against the chosen test image."""
-    from tests.site import SCREENSHOTS, draw_stroke
+    from tests.built_site import SCREENSHOTS, draw_stroke
 
     page, _ = cell_view(browser, site, "exercises", PHONE)
     compare = page.locator(".lenet-compare")

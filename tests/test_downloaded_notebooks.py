@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import notebook_setup
-from tests.site import HTML_DIR, ROOT, pages_with_code, require_built_book
+from tests.built_site import HTML_DIR, ROOT, pages_with_code, require_built_book
 
 # A fresh Jupyter: a kernel and something to run notebooks with.
 FRESH_JUPYTER = ("ipykernel==7.4.0", "nbclient==0.11.0")

@@ -11,7 +11,7 @@ import jupytext
 import nbformat
 import pytest
 
-from tests.site import BOOK_DIR, pages_with_code
+from tests.built_site import BOOK_DIR, pages_with_code
 
 PAGES_WITH_CODE = pages_with_code()
 

@@ -6,14 +6,17 @@ import mxnet as mx
 import pytest
 from mxnet import init, nd
 
+from lenet import messages
 from lenet import contract
 from lenet import explorer_logic as logic
-from lenet.contract import CHANNEL_OPTIONS, KERNEL_RANGE
+from lenet.contract import FIELDS
 from lenet.model import build_lenet, layer_table
 
 from tests.idx_fixtures import SIZES
 
-KERNELS = range(KERNEL_RANGE[0], KERNEL_RANGE[1] + 1)
+KERNELS = range(FIELDS["kernel_sizes"]["choices"]["min"],
+                FIELDS["kernel_sizes"]["choices"]["max"] + 1)
+CHANNEL_OPTIONS = FIELDS["channels"]["choices"]
 
 
 def real_rows(config):
@@ -279,7 +282,7 @@ def test_stop_takes_effect_before_the_next_batch(fake_data_dir):
                          should_stop=lambda: len(batches) >= 1)
     assert batches == [1]
     assert (result.state, result.details) == ("stopped", {"epoch": 1})
-    assert "停止" in contract.outcome_message(result)
+    assert "停止" in messages.outcome_message(result)
 
 
 @pytest.mark.quick
@@ -287,7 +290,7 @@ def test_a_diverging_loss_stops_with_advice(fake_data_dir):
     config, train_iter, test_iter = small_run(lr=1e6)
     result = logic.train(config, train_iter, test_iter)
     assert result.diverged and result.details["lr"] == 1e6
-    message = contract.outcome_message(result)
+    message = messages.outcome_message(result)
     assert "学习率" in message and "1000000.0" in message
 
 
@@ -374,5 +377,5 @@ def test_each_recorded_preset_is_the_preset_the_page_offers():
     from lenet.measurements import load_preset_runs
 
     for name, entry in load_preset_runs().items():
-        assert contract.config_from_json(entry["config"]) == (
+        assert logic.config_from_json(entry["config"]) == (
             logic.PRESETS[name]), name

@@ -15,7 +15,7 @@ import jupytext
 import pytest
 
 from tests.prerequisites import require_or_skip
-from tests.site import BOOK_DIR, PAGES, ROOT
+from tests.built_site import BOOK_DIR, PAGES, ROOT
 
 # The build's execution cache keeps every cell's outputs; the copies in
 # _build/jupyter_execute lose those of cells the page hides.
@@ -126,7 +126,7 @@ def expected_exercises(text):
 def recorded_rates(values):
     """Each epoch's learning rate of a recorded configuration, as 5.5.4
     lists them."""
-    from lenet.contract import config_from_json
+    from lenet.explorer_logic import config_from_json
     from lenet.explorer_logic import epoch_learning_rate
 
     config = config_from_json(values)
@@ -135,7 +135,7 @@ def recorded_rates(values):
 
 
 def expected_browser_training():
-    from lenet import contract
+    from lenet import contract, paths
     from lenet.explorer_logic import PRESETS
     from lenet.measurements import (browser_subset_table,
                                     browser_training_summary, subset_facts)
@@ -144,7 +144,7 @@ def expected_browser_training():
     return {
         "browser_train_size": contract.BROWSER_TRAIN_SIZE,
         "browser_test_size": contract.BROWSER_TEST_SIZE,
-        "browser_megabytes": contract.for_browser()["browser"]["megabytes"],
+        "browser_megabytes": paths.download_sizes()["megabytes"],
         "browser_lr": preset.lr, "browser_batch_size": preset.batch_size,
         **{f"browser_{key}": value
            for key, value in subset_facts(*browser_subset_table()).items()},

@@ -1,54 +1,74 @@
-"""The JavaScript that is made, not written, is what its sources give:
-web/js/lenet_contract.js is book/lenet/contract.py's constants and
-protocol, and each widget's bundle in book/lenet/esm/ is esbuild's bundle
-of its module in web/js/ with everything that module imports
-(`bash ci/build_js.sh --check`; `bash ci/build_js.sh` writes them)."""
+"""The JavaScript that is made, not written, is what its sources give: each
+widget's bundle in book/lenet/esm/ and the worker, the static pages'
+script and the download sizes in web/js/dist/ are what ci/build_js.sh
+makes of web/js/ and book/lenet/contract/ (`bash ci/build_js.sh
+--check`), with node and esbuild alone: no Python."""
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 
-from lenet import contract
-from tests.prerequisites import require_or_skip
-from tests.site import ROOT
+from lenet import paths
+from tests.built_site import ROOT
+from tests.prerequisites import require_command, require_or_skip
 
 pytestmark = pytest.mark.processes
+# What ci/build_js.sh runs besides bash's builtins and esbuild.
+COMMANDS = ("node", "dirname", "mktemp", "rm", "mkdir", "cmp")
 
 
-def check(esm_dir=None):
+def check(tmp_path, esm_dir=None):
+    """ci/build_js.sh --check with a PATH that holds COMMANDS only."""
     require_or_skip((ROOT / "ci" / "js" / "node_modules" / ".bin" /
                      "esbuild").exists(),
                     "esbuild is not installed: run `bash ci/setup.sh`"
                     " (npm ci in ci/js)")
-    env = dict(os.environ, PYTHON=sys.executable)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for command in COMMANDS:
+        (tools / command).symlink_to(require_command(command, "apt"))
+    env = {"PATH": str(tools), "HOME": str(tmp_path)}
     if esm_dir is not None:
         env["LENET_ESM_DIR"] = str(esm_dir)
-    return subprocess.run(["bash", "ci/build_js.sh", "--check"], cwd=ROOT,
-                          env=env, capture_output=True, text=True,
+    return subprocess.run([shutil.which("bash"), "ci/build_js.sh", "--check"],
+                          cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
 
-def test_the_committed_javascript_is_what_its_sources_give():
-    done = check()
+def test_the_committed_javascript_is_what_its_sources_give(tmp_path):
+    done = check(tmp_path)
     assert done.returncode == 0, done.stderr
 
 
 def test_a_stale_bundle_is_named(tmp_path):
     stale = tmp_path / "esm"
-    shutil.copytree(contract.ESM_DIR, stale)
+    shutil.copytree(paths.ESM_DIR, stale)
     (stale / "explorer.js").write_text(
-        contract.widget_esm("explorer").replace("训练", "练训", 1), "utf-8")
-    done = check(stale)
+        paths.widget_esm("explorer").replace("训练", "练训", 1), "utf-8")
+    done = check(tmp_path, stale)
     assert done.returncode == 1
     assert f"{stale}/explorer.js" in done.stderr
     assert "network_viewer.js" not in done.stderr
 
 
-def test_the_contract_module_holds_the_contract():
-    """What the browser imports is the contract's own values."""
-    text = contract.CONTRACT_JS.read_text("utf-8")
-    for name, value in contract.javascript_constants().items():
-        assert f"export const {name} = " in text, name
-    assert contract.MESSAGES["stopped"] in text
+def test_the_build_needs_no_python(tmp_path):
+    """A script that called Python would fail on the PATH check() gives."""
+    script = tmp_path / "calls_python.sh"
+    script.write_text("python3 -c 'print(1)'\n")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    done = subprocess.run([shutil.which("bash"), str(script)],
+                          env={"PATH": str(tools)}, capture_output=True,
+                          text=True)
+    assert done.returncode == 127 and "python3" in done.stderr
+
+
+def test_every_made_file_says_so_on_its_first_line():
+    made = [*paths.ESM_DIR.glob("*.js"), *(paths.WEB / "js" / "dist").glob("*.js")]
+    assert len(made) == 5
+    for path in made:
+        first = path.read_text("utf-8").partition("\n")[0]
+        assert first.startswith("// Made by ci/build_js.sh from web/js/"), path
+    assert paths.download_sizes()["generated"].startswith("by ci/build_js.sh")
+    assert os.path.getsize(paths.DOWNLOAD_SIZES) < 2000

@@ -23,8 +23,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.prerequisites import require_or_skip
-from tests.site import PAGE_NAMES as PAGES
-from tests.site import ROOT, SCREENSHOTS
+from tests.built_site import PAGE_NAMES as PAGES
+from tests.built_site import ROOT, SCREENSHOTS
 
 BINDER = ROOT / "_build" / "binder"
 MEASUREMENTS = SCREENSHOTS / "lab-measurements.json"
@@ -471,7 +471,7 @@ def test_a_kernels_run_downloads_as_a_network_file_and_comes_back(
     """下载网络 of a run the kernel trained gives a file that
     lenet.load_network builds with that run's configuration; 导入网络文件…
     brings it back as one more run, marked （导入）."""
-    from lenet import contract
+    from lenet import contract, messages
     from lenet.network_file import load_network, read_network_file
 
     page = explorer
@@ -495,7 +495,7 @@ def test_a_kernels_run_downloads_as_a_network_file_and_comes_back(
     explorer_part(page, "input.lenet-import-file").set_input_files(path)
     page.wait_for_function(
         "el => el.dataset.imports === '1'", arg=note.element_handle())
-    assert note.inner_text() == contract.say(
+    assert note.inner_text() == messages.say(
         "network_imported", file=path.name, number=runs + 1)
     assert history_rows(page) == runs + 1
     last = explorer_part(page, "table.lenet-history").locator("tr").last

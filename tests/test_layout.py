@@ -1,26 +1,33 @@
 """The code's shape, as CONTRIBUTING.md describes it, checked rather than
 hoped for: functions short enough to read at once, in Python and in
-JavaScript; the explorer's logic reached through one door; the package
-imported because it is installed, not because a script edited sys.path;
-every test with a tier (conftest.py)."""
+JavaScript; the package's layers (import-linter, pyproject.toml), and
+outside it the explorer reached through one door; the package imported
+because it is installed, not because a script edited sys.path; every
+test with a tier (conftest.py)."""
 import ast
 import json
 import re
+import shutil
 import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 
 from tests.prerequisites import require_command, require_or_skip
-from tests.site import ROOT
+from tests.built_site import ROOT
 
 LONGEST_BODY = 150
 PYTHON = sorted(path for folder in ("book", "ci", "bench", "tests")
                 for path in (ROOT / folder).rglob("*.py")
                 if "node_modules" not in path.parts) + [ROOT / "conftest.py"]
 JAVASCRIPT = sorted((ROOT / "web" / "js").rglob("*.js"))
-EXPLORER_PARTS = ("explorer_config", "explorer_shapes", "explorer_training",
+EXPLORER_PARTS = ("explorer_config", "explorer_code", "explorer_training",
                   "explorer_inspection")
+PACKAGE = ROOT / "book" / "lenet"
+LINT_IMPORTS = ("import sys; from importlinter.cli import lint_imports;"
+                " sys.exit(lint_imports(config_filename='pyproject.toml',"
+                " no_cache=True))")
 
 
 def python_functions(path):
@@ -74,14 +81,47 @@ def imported_modules(path):
             yield from (alias.name for alias in node.names)
 
 
+def lint_imports(folder):
+    """import-linter's verdict on the `lenet` that `folder` imports (the
+    installed one from the root; a copy beside pyproject.toml in a
+    folder of its own)."""
+    return subprocess.run([sys.executable, "-c", LINT_IMPORTS], cwd=folder,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.quick
+def test_the_package_keeps_its_layers():
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 kept, 0 broken" in done.stdout
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("module, imported, name", [
+    # The two cycles the layers replaced, each inside a function.
+    ("network_file", ".explorer", "epoch_json"),
+    ("weights", ".explorer_logic", "build_network"),
+])
+def test_an_import_up_a_layer_breaks_them(tmp_path, module, imported, name):
+    copy = tmp_path / "lenet"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("esm"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    with (copy / f"{module}.py").open("a", encoding="utf-8") as source:
+        source.write(f"\n\ndef _upwards():\n    from {imported} import {name}"
+                     f"\n    return {name}\n")
+    done = lint_imports(tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert (f"lenet.{module} is not allowed to import "
+            f"lenet{imported}") in done.stdout
+
+
 @pytest.mark.quick
 def test_only_explorer_logic_imports_the_explorers_parts():
-    """Outside the four parts, the explorer is lenet.explorer_logic."""
+    """Outside the package (its layers are import-linter's), the explorer
+    is lenet.explorer_logic: in the pages, ci/, bench/ and book/_ext/."""
     parts = "|".join(EXPLORER_PARTS)
-    inside = {ROOT / "book" / "lenet" / f"{name}.py"
-              for name in (*EXPLORER_PARTS, "explorer_logic")}
     reaching = [(str(path.relative_to(ROOT)), module)
-                for path in PYTHON if path not in inside
+                for path in PYTHON if PACKAGE not in path.parents
                 and "tests" not in path.relative_to(ROOT).parts
                 for module in imported_modules(path)
                 if re.fullmatch(rf"(\.|lenet\.)({parts})", module)]

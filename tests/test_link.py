@@ -6,13 +6,14 @@ import json
 
 import pytest
 
+from lenet import messages
 from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.explorer_link import FIELDS, config_from_link, link_of
-from tests.site import page_on_web_modules
+from tests.built_site import page_on_web_modules
 
-BOOK = contract.config_json(logic.ExplorerConfig())
-PRESETS = [contract.config_json(c) for c in logic.PRESETS.values()]
+BOOK = logic.config_json(logic.ExplorerConfig())
+PRESETS = [logic.config_json(c) for c in logic.PRESETS.values()]
 
 # Links a reader could be sent: cut, tampered with, from another version.
 TAMPERED = [
@@ -47,7 +48,7 @@ def test_every_preset_comes_back_from_its_link_unchanged():
         assert config_from_link("#" + link, BOOK) == (preset, [])
         # Every field is written, so the base does not matter.
         assert config_from_link(link, PRESETS[-1])[0] == preset
-        config = contract.config_from_json(preset)
+        config = logic.config_from_json(preset)
         assert logic.validate(config) == []
 
 
@@ -57,11 +58,11 @@ def test_a_value_the_controls_cannot_hold_is_replaced_and_named():
         "lenet?v=1&kernel_sizes=99,5&activation=relu&lr=0.7&batch_size=100", BOOK)
     assert values == {**BOOK, "activation": "relu"}
     assert notes == [
-        contract.say("link_invalid", name="卷积窗口大小", field="kernel_sizes",
+        messages.say("link_invalid", name="卷积窗口大小", field="kernel_sizes",
                      value="99,5", used="5,5"),
-        contract.say("link_invalid", name="学习率", field="lr", value="0.7",
+        messages.say("link_invalid", name="学习率", field="lr", value="0.7",
                      used="0.9"),
-        contract.say("link_invalid", name="批量大小", field="batch_size",
+        messages.say("link_invalid", name="批量大小", field="batch_size",
                      value="100", used="256"),
     ]
     assert "卷积窗口大小（kernel_sizes=99,5）" in notes[0] and "5,5" in notes[0]
@@ -71,8 +72,8 @@ def test_a_value_the_controls_cannot_hold_is_replaced_and_named():
 def test_unknown_fields_and_other_versions_are_said_and_the_rest_applies():
     values, notes = config_from_link("lenet?v=7&colour=red&seed=42", BOOK)
     assert values == {**BOOK, "seed": 42}
-    assert notes == [contract.say("link_version", version="7"),
-                     contract.say("link_unknown", field="colour")]
+    assert notes == [messages.say("link_version", version="7"),
+                     messages.say("link_unknown", field="colour")]
 
 
 @pytest.mark.quick
@@ -94,16 +95,16 @@ def test_the_page_reads_every_link_as_python_does(tmp_path):
     links = [link_of(p) for p in PRESETS] + TAMPERED
     bases = [BOOK, PRESETS[-1]]
     with page_on_web_modules(tmp_path) as page:
-        js = page.evaluate("""async ([links, bases, fields, options]) => {
+        js = page.evaluate("""async ([links, bases]) => {
           const m = await import('./lenet_link.js');
           return JSON.stringify({
             read: bases.map((base) => links.map((link) => {
-              const {values, notes} = m.configFromLink(link, base, fields, options);
+              const {values, notes} = m.configFromLink(link, base);
               return [values, notes];
             })),
-            written: bases.map((base) => m.linkOf(base, fields)),
+            written: bases.map((base) => m.linkOf(base)),
             isLink: links.map(m.isLink)});
-        }""", [links, bases, list(FIELDS), contract.control_options()])
+        }""", [links, bases])
     js = json.loads(js)
     for base, read in zip(bases, js["read"], strict=True):
         for link, (values, notes) in zip(links, read, strict=True):

@@ -8,13 +8,13 @@ import pytest
 from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.explorer_link import config_from_link, link_of
-from tests.site import require_built_book
+from tests.built_site import require_built_book
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 require_built_book()
 
-BOOK = contract.config_json(logic.ExplorerConfig())
+BOOK = logic.config_json(logic.ExplorerConfig())
 EXPLORER = ".lenet-explorer"
 # An image whose error handler marks the page: had any of the link become
 # HTML, window.linkRan would be set.

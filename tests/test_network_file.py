@@ -11,13 +11,12 @@ import mxnet as mx
 import numpy as np
 import pytest
 
-from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.network_file import (NetworkFileError, load_network,
                                 network_file_text, read_network_file,
                                 save_network)
 from lenet.weights import network_tensors, probabilities
-from tests.site import page_on_web_modules
+from tests.built_site import page_on_web_modules
 
 CONFIGS = [
     logic.ExplorerConfig(),
@@ -128,11 +127,11 @@ def page(tmp_path_factory):
         yield page
 
 
-READ_IN_JS = """async ([texts, contract]) => {
+READ_IN_JS = """async (texts) => {
   const m = await import('./lenet_network_file.js');
   return texts.map((text) => {
     try {
-      const { config, tensors, run } = m.readNetworkFile(text, contract);
+      const { config, tensors, run } = m.readNetworkFile(text);
       return { config, run, sums: Object.values(tensors).map((t) =>
         t.reduce((a, b) => a + b, 0)) };
     } catch (error) {
@@ -160,14 +159,14 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
                                            {**EPOCH, "epoch": 2,
                                             "lr": "fast"}]}),
              *[text for _, text, _ in faulty_files(good)]]
-    js = page.evaluate(READ_IN_JS, [texts, contract.for_browser()])
+    js = page.evaluate(READ_IN_JS, texts)
     for text, theirs in zip(texts, js):
         try:
             loaded = read_network_file(text)
         except NetworkFileError as refused:
             assert theirs == {"error": str(refused), "ours": True}
             continue
-        assert theirs["config"] == contract.config_json(loaded.config)
+        assert theirs["config"] == logic.config_json(loaded.config)
         assert theirs["run"] == loaded.run
         assert np.allclose(theirs["sums"],
                            [float(a.sum(dtype=np.float64))
@@ -188,7 +187,7 @@ def test_a_file_the_browser_writes_is_the_network_mxnet_loads(page, tmp_path):
         ([name, values]) => [name, Float32Array.from(values)]));
       return m.networkFileText(config, arrays,
                                {engine: 'browser', state: 'done', epochs: []});
-    }""", [contract.config_json(config),
+    }""", [logic.config_json(config),
            {name: a.ravel().tolist() for name, a in tensors}])
     (tmp_path / "from_js.json").write_text(text, encoding="utf-8")
     loaded, loaded_config = load_network(tmp_path / "from_js.json")

@@ -16,6 +16,7 @@ import json
 import numpy as np
 import pytest
 
+from lenet import messages
 from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.data import read_fashion_mnist, to_unit_float32
@@ -24,7 +25,7 @@ from lenet.network_viewer import strip_indices
 from lenet.weights import probabilities
 from tests.explorer_page import (context, history, open_explorer,  # noqa: F401
                                  train, viewer_choices)
-from tests.site import draw_widgets
+from tests.built_site import draw_widgets
 from tests.test_network_file import faulty_files
 
 pytestmark = [pytest.mark.real_data, pytest.mark.training,
@@ -88,7 +89,7 @@ def test_a_network_trained_in_the_page_gives_mxnet_the_same_probabilities(
     download.value.save_as(path)
     assert path.name == "lenet-network-1.json"
     net, config = load_network(path)
-    assert contract.config_json(config) == page.evaluate(
+    assert logic.config_json(config) == page.evaluate(
         "() => document.querySelector('.lenet-explorer').lenetHistory()[0].config")
     assert np.abs(probabilities(net, strip_images) - shown).max() <= (
         PROBABILITY_TOLERANCE)
@@ -105,7 +106,7 @@ def test_a_network_mxnet_trained_runs_in_the_page_and_is_kept(
     page = context.new_page()
     explorer = open_explorer(page, site)
     note = import_file(explorer, path.name, path.read_bytes())
-    assert note == contract.say("network_imported", file=path.name, number=1)
+    assert note == messages.say("network_imported", file=path.name, number=1)
     assert history(page) == [[1, "done", 1]]
     shown = viewer_probabilities(page, "trained-1")
     assert np.abs(shown - expected).max() <= PROBABILITY_TOLERANCE
@@ -151,7 +152,7 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
     sent = []
     explorer.send = lambda content, buffers=None: sent.append(
         (content, buffers))
-    explorer.config = contract.config_json(MXNET_RUN)
+    explorer.config = logic.config_json(MXNET_RUN)
     explorer.train()
     ask = explorer._on_front_end_message
     ask(explorer, {"type": contract.MESSAGE_TYPES["network_file"],
@@ -169,9 +170,9 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
         ask(explorer, {"type": contract.MESSAGE_TYPES["import_network"],
                        "name": name, "text": text}, [])
     assert [content["message"] for content, _ in sent[1:]] == [
-        contract.say("network_imported", file="k.json", number=2),
-        contract.say("network_not_imported", file="坏.json",
-                     problem=contract.say("network_not_json"))]
+        messages.say("network_imported", file="k.json", number=2),
+        messages.say("network_not_imported", file="坏.json",
+                     problem=messages.say("network_not_json"))]
     assert [run["imported"] for run in explorer.history] == [None, "k.json"]
     assert json.dumps(explorer.history[1]["epochs"]) == json.dumps(
         explorer.history[0]["epochs"])

@@ -12,8 +12,9 @@ from PIL import Image
 
 from lenet import weights
 from lenet.data import read_fashion_mnist
-from lenet.network_viewer import (CHINESE_LABELS, TrainedNetworkViewer,
-                                  class_names, strip_indices, strip_png)
+from lenet.contract import SITE, WORDS
+from lenet.explorer_logic import class_names
+from lenet.network_viewer import TrainedNetworkViewer, strip_indices, strip_png
 from lenet.sweep import WEIGHTS_DIR, load_sweep
 
 pytestmark = [pytest.mark.real_data, pytest.mark.usefixtures("real_data_dir")]
@@ -23,9 +24,9 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 def test_class_names_are_the_books_with_d2lzhs_labels():
     names = class_names()
     assert names[0] == "T恤（t-shirt）" and names[9] == "短靴（ankle boot）"
-    for name, zh, en in zip(names, CHINESE_LABELS,
-                            d2l.get_fashion_mnist_labels(range(10))):
-        assert name == f"{zh}（{en}）"
+    for name, (zh, en), d2lzh in zip(names, WORDS["class_names"],
+                                     d2l.get_fashion_mnist_labels(range(10))):
+        assert en == d2lzh and name == f"{zh}（{en}）"
 
 
 def test_the_strip_is_ten_test_images_of_each_class_without_loss():
@@ -48,7 +49,8 @@ def test_the_viewer_opens_on_the_book_lenet_and_sends_weights(monkeypatch):
     assert book["label"].startswith("原书 LeNet，即 5.5.2 训练的网络")
     # The page book/exercises.html resolves the URL in the site, where the
     # build copies web/ to the root: it must land on the weights folder.
-    site_path = urllib.parse.urljoin("book/exercises.html", viewer.weights_url)
+    site_path = urllib.parse.urljoin(
+        "book/exercises.html", SITE["pages_to_root"] + SITE["weights_path"])
     assert (WEB / site_path).resolve() == WEIGHTS_DIR.resolve()
     sent = []
     monkeypatch.setattr(viewer, "send",

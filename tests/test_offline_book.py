@@ -21,7 +21,7 @@ import pytest
 
 from lenet import contract
 from tests.explorer_page import FINISHED, SHORT
-from tests.site import (HTML_DIR, PAGE_NAMES, WEB, WIDGET_VIEW, draw_widgets,
+from tests.built_site import (HTML_DIR, PAGE_NAMES, WEB, WIDGET_VIEW, draw_widgets,
                         launch_chromium, require_built_book, serve,
                         show_explorer)
 
@@ -45,7 +45,7 @@ def test_the_manifest_holds_every_page_and_what_it_loads():
     for path in precache | set(found["onDemand"]):
         assert (HTML_DIR / path).is_file(), path
     # What training in the page fetches arrives on demand, not on a visit.
-    for path in contract.browser_files():
+    for path in contract.SITE["browser_files"]:
         assert path in found["onDemand"], path
     assert "js/dist/lenet_train_worker.js" in precache
     # The viewer draws the book's LeNet as soon as it is in sight.
@@ -128,7 +128,7 @@ def test_training_works_offline_once_its_files_came(context, site):
             "() => document.querySelector('.lenet-explorer').lenetRun().state")
 
     assert train() == "done"
-    page.wait_for_function(TRAINING_FILES_CACHED, arg=list(contract.browser_files()),
+    page.wait_for_function(TRAINING_FILES_CACHED, arg=list(contract.SITE["browser_files"]),
                            timeout=30_000)
     context.set_offline(True)
     page.reload()

@@ -74,13 +74,13 @@ def test_the_sweeps_book_point_is_what_5_5_2_printed():
     committed expected notebook matches the committed sweep file, within
     the CPU bound (either file may be refreshed on another machine) plus
     the rounding of the printed digits."""
-    from lenet.sweep import BOOK_LENET, load_sweep, run_key
+    from lenet.sweep import BOOK_LENET_KEY, load_sweep, network_key
 
     expected = json.loads((TRAINING_PAGE.parent / "expected" /
                            "training.ipynb").read_text("utf-8"))
     sweep = load_sweep()
     book = next(run for run in sweep["runs"]
-                if run_key(run) == run_key(BOOK_LENET))
+                if network_key(run) == BOOK_LENET_KEY)
     differences = BOOK.differences(printed_epochs(expected), book["epochs"],
                                    rounding=0.0005)
     assert differences == [], (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site import (PAGE_NAMES, ROOT, SCREENSHOTS, axe_violations, draw_widgets,
+from tests.built_site import (PAGE_NAMES, ROOT, SCREENSHOTS, axe_violations, draw_widgets,
                         open_built_page, require_built_book)
 
 PAGES = [f"book/{name}" for name in PAGE_NAMES] + ["search", "genindex"]

@@ -20,7 +20,7 @@ from sphinx.errors import ConfigError
 
 import repository_links as links
 from tests.prerequisites import require_or_skip
-from tests.site import ROOT, binder_launch_links, pages_with_code
+from tests.built_site import ROOT, binder_launch_links, pages_with_code
 
 CODE_PAGES = [page.stem for page in pages_with_code()]
 EXECUTION_CACHE = ROOT / "_build" / ".jupyter_cache"

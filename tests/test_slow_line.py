@@ -12,7 +12,7 @@ bench.slow_line`, not asserted (CONTRIBUTING, "No duration is asserted").
 """
 import pytest
 
-from tests.site import HTML_DIR, PAGE_NAMES, require_built_book, serve
+from tests.built_site import HTML_DIR, PAGE_NAMES, require_built_book, serve
 from tests.slow_line import measure
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]

@@ -19,7 +19,7 @@ import time
 import pytest
 
 from lenet import contract
-from tests.site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
+from tests.built_site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
                         show_explorer)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]

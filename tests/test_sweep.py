@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.cpu_bounds import RERUN
-from lenet import sweep
+from lenet import files, sweep
 from lenet.explorer_logic import data_iters, train
 from lenet.runtime import onednn_isa
-from lenet.contract import WEB
+from lenet.paths import WEB
 from lenet.sweep_chart import CHART_MODULE_URL, SweepChart
 
 
@@ -36,7 +36,7 @@ def test_the_books_lenet_in_the_sweep_is_the_seeds_recipe(data):
     """The seed's network and hyperparameters.  Its numbers are 5.5.2's
     (tests/test_one_network.py), above the page's threshold of 0.70."""
     run = next(r for r in data["runs"]
-               if sweep.run_key(r) == sweep.run_key(sweep.BOOK_LENET))
+               if sweep.network_key(r) == sweep.BOOK_LENET_KEY)
     assert run["num_params"] == 44426
     assert run["lr"] == 0.9
     assert 0.70 < run["final_test_acc"] < 0.78
@@ -123,10 +123,10 @@ def test_writing_replaces_the_file_whole(tmp_path, data):
     target = tmp_path / "sweep.json"
     target.write_text("old")
     with pytest.raises(TypeError):
-        sweep.write_json_atomically(target, {"bad": object()})
+        files.write_json_atomically(target, {"bad": object()})
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
-    sweep.write_json_atomically(target, data)
+    files.write_json_atomically(target, data)
     assert json.loads(target.read_text()) == data
 
 

@@ -82,10 +82,11 @@ def _local(reference, base, root):
 def shown_first():
     """The weights file the 5.5.4 viewer draws before the reader picks one
     (the book's LeNet, lenet.network_viewer)."""
-    from lenet.contract import network_key
-    from lenet.sweep import BOOK_LENET
+    from lenet.contract import SITE
+    from lenet.sweep import weights_file_name
+    from lenet.explorer_logic import PRESETS
 
-    return f"data/lenet-weights/{network_key(**BOOK_LENET)}.bin"
+    return SITE["weights_path"] + weights_file_name(PRESETS["原书LeNet"])
 
 
 def files_pages_load(root, web):

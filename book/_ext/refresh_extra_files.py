@@ -19,7 +19,7 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-# The widgets' bundles (lenet.contract.ESM_DIR), from the book's root.
+# The widgets' bundles (lenet.paths.ESM_DIR), from the book's root.
 WIDGET_BUNDLES = "book/lenet/esm"
 
 

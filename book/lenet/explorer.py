@@ -9,7 +9,6 @@ when the page asks; on a page it is one line:
     from lenet.explorer import LeNetExplorer
     LeNetExplorer()
 """
-import math
 import threading
 import time
 import weakref
@@ -18,48 +17,21 @@ import anywidget
 import numpy as np
 import traitlets
 
-from . import contract
 from . import explorer_logic as logic
+from .contract import MESSAGE_TYPES as TYPES, MESSAGES
 from .data import read_fashion_mnist, to_unit_float32
 from .explorer_link import config_from_link, link_of
-from .network_file import (NetworkFileError, network_file_text, network_of,
-                           read_network_file, run_record)
-from .weights import network_tensors
+from .messages import outcome_message, say
+from .network_file import (NetworkFileError, network_file_text,
+                           read_network_file)
+from .paths import widget_esm
+from .runs import epoch_from_json, epoch_json, run_json
+from .weights import network_tensors, network_with_weights
 
 TRAINING_THREAD_NAME = "lenet-explorer-training"
-TYPES = contract.MESSAGE_TYPES
 # Progress is sent at most this often (seconds): one message per batch
 # would be 235 per epoch of the book's LeNet.
 PROGRESS_INTERVAL = 0.2
-
-
-def describe(config):
-    """One line for a run's configuration."""
-    words = contract.DESCRIBE_LABELS
-    return (f"窗口 {config.kernel_sizes}, 通道 {config.channels},"
-            f" {config.activation}, {words['pooling'][config.pooling]},"
-            f" 全连接 {config.dense_units}, 丢弃 {config.dropout:g},"
-            f"{' 批量归一化,' if config.batch_norm else ''}"
-            f" {words['optimizer'][config.optimizer]}, 学习率 {config.lr},"
-            f"{decay_words(config.lr_decay)}"
-            f" {words['initializer'][config.initializer]},"
-            f" 批量 {config.batch_size}, 样本 {config.train_size},"
-            f" 种子 {config.seed}")
-
-
-def decay_words(lr_decay):
-    """What describe() says of a learning-rate schedule: nothing for a
-    constant rate."""
-    return "" if lr_decay == 1 else f" 每周期乘 {lr_decay},"
-
-
-def epoch_record(epoch):
-    record = {"epoch": epoch.epoch, "train_loss": epoch.train_loss,
-              "train_acc": epoch.train_acc, "test_acc": epoch.test_acc,
-              "seconds": epoch.seconds}
-    if math.isfinite(epoch.lr):  # an imported run's epochs may lack it
-        record["lr"] = epoch.lr
-    return record
 
 
 IDLE = {"state": "idle", "done": 0, "total": 0, "epochs": [],
@@ -73,7 +45,6 @@ class LeNetExplorer(anywidget.AnyWidget):
 
     _esm = traitlets.Unicode().tag(sync=True)
     config = traitlets.Dict().tag(sync=True)
-    contract = traitlets.Dict().tag(sync=True)
     # The run in progress, or the last one (IDLE before any).
     run = traitlets.Dict().tag(sync=True)
     history = traitlets.List().tag(sync=True)
@@ -93,15 +64,13 @@ class LeNetExplorer(anywidget.AnyWidget):
         for earlier in list(LeNetExplorer._instances):
             earlier.stop()
         LeNetExplorer._instances.add(self)
-        config, notes = contract.config_json(logic.PRESETS[preset]), []
+        config, notes = logic.config_json(logic.PRESETS[preset]), []
         if link is not None:
             config, notes = config_from_link(link.partition("#")[2] or link,
                                              config)
         super().__init__(
-            _esm=contract.widget_esm("explorer"), config=config,
-            link_notes=notes,
-            contract=contract.for_browser(), run=dict(IDLE), history=[],
-            inspection={"ready": False})
+            _esm=widget_esm("explorer"), config=config, link_notes=notes,
+            run=dict(IDLE), history=[], inspection={"ready": False})
         self.run_in_thread, self.root = run_in_thread, root
         self.last_run = None
         self._runs = {}  # number in history -> its RunResult, with the net
@@ -116,7 +85,7 @@ class LeNetExplorer(anywidget.AnyWidget):
 
     @property
     def explorer_config(self):
-        return contract.config_from_json(self.config)
+        return logic.config_from_json(self.config)
 
     @property
     def link(self):
@@ -126,7 +95,7 @@ class LeNetExplorer(anywidget.AnyWidget):
 
     @property
     def preset(self):
-        return contract.preset_of(self.explorer_config)
+        return logic.preset_of(self.explorer_config)
 
     @property
     def running(self):
@@ -166,7 +135,7 @@ class LeNetExplorer(anywidget.AnyWidget):
             config = self.explorer_config
         except (TypeError, ValueError) as err:
             self.run = {**IDLE, "state": "refused",
-                        "message": contract.say("unreadable", error=err)}
+                        "message": say("unreadable", error=err)}
             return
         self._stop_requested.clear()
         self.run = {**IDLE, "state": "loading",
@@ -186,14 +155,14 @@ class LeNetExplorer(anywidget.AnyWidget):
         and its words, or why there was no step."""
         answer = {"type": TYPES["step"]}
         if self.running:
-            return {**answer, "message": contract.MESSAGES["step_busy"]}
+            return {**answer, "message": MESSAGES["step_busy"]}
         try:
-            config = contract.config_from_json(values)
+            config = logic.config_from_json(values)
             problems = logic.validate(config)
         except (TypeError, ValueError) as err:
-            return {**answer, "message": contract.say("unreadable", error=err)}
+            return {**answer, "message": say("unreadable", error=err)}
         if problems:
-            return {**answer, "message": contract.say("refused",
+            return {**answer, "message": say("refused",
                                                       problems=problems)}
         try:
             if self._stepper is None or self._stepper.config != config:
@@ -202,9 +171,9 @@ class LeNetExplorer(anywidget.AnyWidget):
             report = self._stepper.next()
         except Exception as err:  # the data cannot be read, say: in words
             self._stepper = None
-            return {**answer, "message": contract.say("failed", error=err)}
+            return {**answer, "message": say("failed", error=err)}
         return {**answer, "report": report,
-                "message": contract.say("step", **report)}
+                "message": say("step", **report)}
 
     def stop(self, timeout=60):
         """Ask a run in progress to stop, and wait until it has (it checks
@@ -228,11 +197,10 @@ class LeNetExplorer(anywidget.AnyWidget):
                 self.run = {**self.run, "done": done}
 
         def on_epoch(epoch):
-            epochs.append(epoch_record(epoch))
+            epochs.append(epoch_json(epoch))
             self.run = {**self.run, "epochs": list(epochs),
-                        "message": contract.say(
-                            "epoch", num_epochs=config.num_epochs,
-                            **epoch_record(epoch))}
+                        "message": say("epoch", num_epochs=config.num_epochs,
+                                       **epochs[-1])}
 
         try:
             result = logic.train(config, root=self.root, on_start=on_start,
@@ -240,15 +208,15 @@ class LeNetExplorer(anywidget.AnyWidget):
                                  should_stop=self._stop_requested.is_set)
         except logic.ConfigError as refused:
             self.run = {**self.run, "state": "refused",
-                        "message": contract.say(
+                        "message": say(
                             "refused", problems=refused.problems)}
             return
         except Exception as err:  # noqa: BLE001 - shown to the reader
             self.run = {**self.run, "state": "failed",
-                        "message": contract.say("failed", error=err)}
+                        "message": say("failed", error=err)}
             return
         self.run = {**self.run, "state": result.state,
-                    "message": contract.outcome_message(result)}
+                    "message": outcome_message(result)}
         if result.epochs:
             self._finished(result)
 
@@ -259,9 +227,9 @@ class LeNetExplorer(anywidget.AnyWidget):
         self._runs[number] = self.last_run = result
         self.history = [*self.history, {
             "number": number,
-            "description": describe(result.config),
-            "config": contract.config_json(result.config),
-            "epochs": [epoch_record(e) for e in result.epochs],
+            "description": logic.describe(result.config),
+            "config": logic.config_json(result.config),
+            "epochs": [epoch_json(e) for e in result.epochs],
             "num_epochs": result.config.num_epochs,
             "final_test_acc": (result.final_test_acc if result.epochs
                                else None),
@@ -277,7 +245,7 @@ class LeNetExplorer(anywidget.AnyWidget):
         result = self._runs[number]
         return (f"lenet-network-{number}.json", network_file_text(
             result.config, network_tensors(result.net, result.config),
-            run_record(result)))
+            run_json(result)))
 
     def send_network_file(self, number):
         if number in self._runs:
@@ -291,17 +259,13 @@ class LeNetExplorer(anywidget.AnyWidget):
         try:
             loaded = read_network_file(text)
         except NetworkFileError as problem:
-            return contract.say("network_not_imported", file=name,
-                                problem=problem)
-        fields = logic.EpochResult._fields[:5]  # no cpu_seconds in a file
-        epochs = [logic.EpochResult(*(e[k] for k in fields),
-                                    lr=e.get("lr", math.nan))
-                  for e in loaded.run["epochs"]]
+            return say("network_not_imported", file=name, problem=problem)
+        net = network_with_weights(loaded.config, loaded.arrays)
+        epochs = [epoch_from_json(e) for e in loaded.run["epochs"]]
         self._finished(logic.RunResult(loaded.config, epochs,
-                                       loaded.run["state"],
-                                       net=network_of(loaded)), imported=name)
-        return contract.say("network_imported", file=name,
-                            number=len(self.history))
+                                       loaded.run["state"], net=net),
+                       imported=name)
+        return say("network_imported", file=name, number=len(self.history))
 
     # -- inspection --------------------------------------------------------------
     def feature_maps(self, index):
@@ -334,8 +298,8 @@ class RunChart(anywidget.AnyWidget):
     num_epochs = traitlets.Int().tag(sync=True)
 
     def __init__(self, result):
-        super().__init__(_esm=contract.widget_esm("run_chart"),
-                         epochs=[epoch_record(e) for e in result.epochs],
+        super().__init__(_esm=widget_esm("run_chart"),
+                         epochs=[epoch_json(e) for e in result.epochs],
                          num_epochs=result.config.num_epochs)
 
     def __repr__(self):

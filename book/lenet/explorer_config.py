@@ -1,124 +1,144 @@
 """What the 5.5.4 explorer's reader can change, and what may be changed to.
 
-The configuration (the book's LeNet by default), the presets, the choices of
-activation, initializer and optimizer, and `validate`, which says in Chinese
-what to change.  Part of lenet.explorer_logic.
+The configuration's fields, their defaults (the book's LeNet), what each
+may hold and the presets are the contract's (`fields` and `presets` of
+contract.json); this module makes them Python: `ExplorerConfig`, PRESETS,
+FAILING_PRESETS, the configuration as the JavaScript holds it and back,
+`describe` (a run's one line), and `validate`, which says in Chinese what
+to change.  Part of lenet.explorer_logic; nothing here needs MXNet.
 """
 import dataclasses
 import math
-from typing import Tuple
 
 import numpy as np
-from mxnet import init
 
-from .model import POOLINGS
+from .contract import CUSTOM, FIELDS, NETWORK, WORDS
+from .contract import PRESETS as PRESET_CHANGES
 from .plan import IMAGE_SIZE, NUM_CLASSES, pool_output  # noqa: F401
 
-ACTIVATIONS = ("sigmoid", "relu", "tanh", "softrelu")
-INITIALIZERS = {
-    "Xavier": init.Xavier,
-    "Normal": init.Normal,
-    "Uniform": init.Uniform,
-    "MSRAPrelu": init.MSRAPrelu,
-}
+ACTIVATIONS = tuple(FIELDS["activation"]["choices"])
+POOLINGS = tuple(FIELDS["pooling"]["choices"])
+INITIALIZERS = tuple(FIELDS["initializer"]["choices"])
 # name -> (Gluon's optimizer, its settings beyond the learning rate).
-OPTIMIZERS = {
-    "sgd": ("sgd", {}),                     # 3.2 and 5.5: the book's LeNet
-    "momentum": ("sgd", {"momentum": 0.9}),  # 7.4 动量法
-    "adam": ("adam", {}),                   # 7.8 Adam 算法
-}
+OPTIMIZERS = {name: tuple(gluon) for name, gluon
+              in NETWORK["optimizers"].items()}
 # MXNet's defaults of Adam, given to the Trainer explicitly so that the
-# browser's engine reads the same numbers (lenet.contract); the code shown
-# to the reader leaves them out, as Gluon's defaults.
-ADAM = {"beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
-TRAIN_SET_SIZE, TEST_SET_SIZE = 60000, 10000
+# browser's engine reads the same numbers; the code shown to the reader
+# leaves them out, as Gluon's defaults.
+ADAM = NETWORK["adam"]
+TRAIN_SET_SIZE, TEST_SET_SIZE = (NETWORK["train_set_size"],
+                                 NETWORK["test_set_size"])
 # A loss above this (chance level is ln 10 ≈ 2.3) means training diverged.
-EXPLODED_LOSS = 100.0
+EXPLODED_LOSS = NETWORK["exploded_loss"]
+PYTHON_TYPES = {"int": int, "float": float, "text": str, "flag": bool}
+_ALWAYS = object()  # describe(): a field without omit_when is always shown
 
 
-@dataclasses.dataclass(frozen=True)
-class ExplorerConfig:
-    """Everything the reader can change; the defaults are the book's LeNet."""
-
-    kernel_sizes: Tuple[int, int] = (5, 5)
-    channels: Tuple[int, int] = (6, 16)
-    activation: str = "sigmoid"
-    pooling: str = "max"
-    dense_units: Tuple[int, int] = (120, 84)
-    # Not in the book's LeNet (0 = no dropout layer); 3.13 introduces it.
-    dropout: float = 0.0
-    # Not in the book's LeNet either: 5.10 adds batch normalization.
-    batch_norm: bool = False
-    optimizer: str = "sgd"
-    lr: float = 0.9
-    # Not in the book's LeNet (1 = a constant rate): after each epoch the
-    # learning rate is multiplied by this, as 9.12's `lr_decay` does.
-    lr_decay: float = 1.0
-    initializer: str = "Xavier"
-    num_epochs: int = 5
-    batch_size: int = 256
-    train_size: int = TRAIN_SET_SIZE
-    seed: int = 0
-
-    def replace(self, **changes):
-        return dataclasses.replace(self, **changes)
+def _python_value(field, value):
+    """A JSON value of `field` as the configuration holds it: a list as a
+    tuple, a number of a float field as a float (of a range's steps
+    without float noise)."""
+    spec = FIELDS[field]
+    if isinstance(value, list):
+        return tuple(_python_value(field, item) for item in value)
+    if spec["type"] == "float" and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        value = float(value)
+        return round(value, 6) if isinstance(spec["choices"], dict) else value
+    return value
 
 
-PRESETS = {
-    "原书LeNet": ExplorerConfig(),
-    # Measured with ci/record/explorer_preset_accuracy.py; see the 5.5.4 page.
-    "改进的LeNet": ExplorerConfig(
-        kernel_sizes=(5, 5), channels=(32, 64), activation="relu",
-        dense_units=(256, 128), lr=0.05, num_epochs=10, batch_size=32),
-    # Well under a minute on two CPU cores: with batch normalization (5.10)
-    # and Adam (7.8) 3 epochs of batch 128 reach 0.90; see the 5.5.4 page
-    # for the measurements.
-    "快速达到0.90": ExplorerConfig(
-        kernel_sizes=(5, 5), channels=(32, 64), activation="relu",
-        dense_units=(256, 128), batch_norm=True, optimizer="adam",
-        lr=0.001, num_epochs=3, batch_size=128),
-    # A learning rate that drops tenfold after the first of two epochs
-    # (0.005, then 0.0005) on a smaller network whose second convolution
-    # has 3x3 windows (cheaper than 5x5 on two CPU cores, and no less
-    # accurate); see the 5.5.4 page for the measurements and for what else
-    # was tried.
-    "学习率衰减达到0.90": ExplorerConfig(
-        kernel_sizes=(5, 3), channels=(16, 32), activation="relu",
-        dense_units=(256, 128), batch_norm=True, optimizer="adam",
-        lr=0.005, lr_decay=0.1, num_epochs=2, batch_size=256),
-    "快速试跑": ExplorerConfig(
-        activation="relu", lr=0.1, num_epochs=3, train_size=6000),
-    # For training in the static page, on the 5,000 training images it
-    # ships (lenet.contract.BROWSER_PRESET): two epochs, the least work
-    # that reached 0.80 on every seed in the browser among the rates and
-    # batch sizes tried (ci/record/browser_training.py, see the 5.5.4 page).
-    "网页里快速训练": ExplorerConfig(
-        activation="relu", batch_norm=True, optimizer="adam", lr=0.002,
-        num_epochs=2, batch_size=64, train_size=5000),
-}
+def _field(name, spec):
+    default = _python_value(name, spec["default"])
+    kind = tuple if isinstance(default, tuple) else PYTHON_TYPES[spec["type"]]
+    return name, kind, dataclasses.field(default=default)
 
-# Presets that fail on purpose (5.5.4, 会失败的预设): each trains on the
-# first 5,000 training images, which the static page ships too, so that
-# both engines run it on the same images.  `contrast` is the one change
-# that makes it learn; lenet.failures checks, on either engine's run, that
-# it fails as its sentence (lenet.contract.WORDS["preset_notes"]) says.
-FAILING_PRESETS = {
-    "会失败：学习率太大": dict(
-        config=ExplorerConfig(activation="softrelu", lr=5.0, num_epochs=3,
-                              batch_size=64, train_size=5000),
-        claim="diverges", contrast={"lr": 0.1}),
-    "会失败：初始值太小": dict(
-        config=ExplorerConfig(activation="relu", initializer="Normal",
-                              lr=0.1, num_epochs=3, batch_size=64,
-                              train_size=5000),
-        claim="stays_at_chance", contrast={"initializer": "Xavier"}),
-    "会失败：学习率太小": dict(
-        config=ExplorerConfig(activation="relu", lr=0.001, num_epochs=3,
-                              train_size=5000),
-        claim="stays_at_chance", contrast={"lr": 0.1}),
-}
-PRESETS.update({name: failing["config"]
-                for name, failing in FAILING_PRESETS.items()})
+
+ExplorerConfig = dataclasses.make_dataclass(
+    "ExplorerConfig", [_field(name, spec) for name, spec in FIELDS.items()],
+    frozen=True, namespace={
+        "__doc__": "Everything the reader can change; the defaults are the"
+                   " book's LeNet (the contract's fields).",
+        "replace": lambda self, **changes: dataclasses.replace(
+            self, **changes)})
+ExplorerConfig.__module__ = __name__
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be trained; `problems` says why, in
+    Chinese, each naming what to change."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+def config_from_json(values):
+    """The ExplorerConfig of the JavaScript's values (lists as tuples;
+    unknown fields left out).  It is not validated here: `train()` does
+    that, once."""
+    return ExplorerConfig(**{field: _python_value(field, value)
+                             for field, value in values.items()
+                             if field in FIELDS})
+
+
+def config_json(config):
+    """Every field of an ExplorerConfig as the JavaScript holds it."""
+    return {field: list(value) if isinstance(value, tuple) else value
+            for field, value in dataclasses.asdict(config).items()}
+
+
+def arch_of(config):
+    """The architecture fields of an ExplorerConfig, as JSON values."""
+    values = config_json(config)
+    return {field: values[field] for field in FIELDS
+            if FIELDS[field]["group"] == "architecture"}
+
+
+def training_of(config):
+    return {field: getattr(config, field) for field in FIELDS
+            if FIELDS[field]["group"] == "training"}
+
+
+PRESETS = {name: config_from_json(preset["changes"])
+           for name, preset in PRESET_CHANGES.items()}
+# The presets that fail on purpose (5.5.4, 会失败的预设): `claim` is how,
+# `contrast` the one change that makes it learn (lenet.failures checks
+# both on either engine's run), `note` the sentence the page shows.
+FAILING_PRESETS = {name: dict(config=PRESETS[name], **preset["fails"])
+                   for name, preset in PRESET_CHANGES.items()
+                   if "fails" in preset}
+
+
+def preset_of(config):
+    """The name of the preset `config` is, or CUSTOM (the JavaScript's
+    presetOf names the same)."""
+    return next((name for name, preset in PRESETS.items()
+                 if preset == config), CUSTOM)
+
+
+def class_names():
+    """“T恤（t-shirt）”, … : the book's Chinese and d2lzh's English."""
+    return [f"{zh}（{en}）" for zh, en in WORDS["class_names"]]
+
+
+def _described(spec, value):
+    if "short_labels" in spec:
+        return spec["short_labels"][value]
+    if spec.get("describe_as") == "g":
+        return format(value, "g")
+    return str(value)
+
+
+def describe(config):
+    """One line for a run's configuration, each field as its `describe`
+    says (web/js/lenet_architecture.js's describe writes the same)."""
+    parts = []
+    for field, spec in FIELDS.items():
+        value = getattr(config, field)
+        if "describe" in spec and value != spec.get("omit_when", _ALWAYS):
+            parts.append(spec["describe"].format(_described(spec, value)))
+    return ", ".join(parts)
 
 
 def epoch_learning_rate(config, epoch):
@@ -132,9 +152,35 @@ def epoch_learning_rate(config, epoch):
     return rate
 
 
+def _pairs_problems(config):
+    return [f"{what}要给两个值（每层一个），现在是 {pair!r}。"
+            for pair, what in ((config.kernel_sizes, "卷积窗口大小"),
+                               (config.channels, "卷积层输出通道数"),
+                               (config.dense_units, "全连接层输出个数"))
+            if not isinstance(pair, tuple) or len(pair) != 2]
+
+
+def _shape_problems(config):
+    """What does not fit in the image: the first layer whose window is
+    larger than its input."""
+    size = IMAGE_SIZE
+    for i, k in enumerate(config.kernel_sizes, 1):
+        if size < k:
+            return [f"第 {i} 个卷积层：输入的高和宽只有 {size}，小于 {k}×{k} 的"
+                    f"卷积窗口，输出会缩成 0。请减小窗口大小。"]
+        size = size - k + 1
+        if size < 2:
+            return [f"第 {i} 个池化层：输入的高和宽只有 {size}，放不下 2×2 的"
+                    f"池化窗口。请减小前面卷积层的窗口大小。"]
+        size = pool_output(size)
+    return []
+
+
 def validate(config):
     """Return a list of problems, in Chinese, each naming what to change."""
-    problems = []
+    problems = _pairs_problems(config)
+    if problems:
+        return problems
 
     def positive_int(value, what, upper=None):
         if not isinstance(value, (int, np.integer)) or value < 1:
@@ -142,13 +188,6 @@ def validate(config):
         elif upper is not None and value > upper:
             problems.append(f"{what}最多为 {upper}，现在是 {value}。")
 
-    for pair, what in ((config.kernel_sizes, "卷积窗口大小"),
-                       (config.channels, "卷积层输出通道数"),
-                       (config.dense_units, "全连接层输出个数")):
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            problems.append(f"{what}要给两个值（每层一个），现在是 {pair!r}。")
-    if problems:
-        return problems
     for i, (k, c) in enumerate(zip(config.kernel_sizes, config.channels), 1):
         positive_int(k, f"第 {i} 个卷积层的窗口大小")
         positive_int(c, f"第 {i} 个卷积层的输出通道数")
@@ -182,20 +221,4 @@ def validate(config):
         problems.append(
             f"学习率衰减（每个迭代周期后学习率乘以的数）必须满足 0 < γ ≤ 1"
             f"（1 表示不变），现在是 {config.lr_decay!r}。")
-    if problems:
-        return problems
-    size = IMAGE_SIZE
-    for i, k in enumerate(config.kernel_sizes, 1):
-        if size < k:
-            problems.append(
-                f"第 {i} 个卷积层：输入的高和宽只有 {size}，小于 {k}×{k} 的"
-                f"卷积窗口，输出会缩成 0。请减小窗口大小。")
-            return problems
-        size = size - k + 1
-        if size < 2:
-            problems.append(
-                f"第 {i} 个池化层：输入的高和宽只有 {size}，放不下 2×2 的"
-                f"池化窗口。请减小前面卷积层的窗口大小。")
-            return problems
-        size = pool_output(size)
-    return problems
+    return problems or _shape_problems(config)

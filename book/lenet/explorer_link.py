@@ -1,8 +1,8 @@
 """The explorer's configuration as a link, and back.
 
 A link's fragment is `lenet?v=1&kernel_sizes=5,5&channels=6,16&...`: every
-field of the configuration (contract.ARCH_FIELDS, TRAINING_FIELDS) as its
-control holds it.  Reading one keeps what the controls could have set and
+field of the configuration (the contract's fields) as its control holds
+it.  Reading one keeps what the controls could have set and
 replaces anything else (out of range, of the wrong type, unknown, from
 another version of the book) with the base configuration's value, saying
 which field and what was used in a note, in Chinese.  The same rule is
@@ -12,9 +12,9 @@ tests/test_browser_logic.py holds the two to the same results.
 import math
 from urllib.parse import unquote
 
-from . import contract
+from .contract import FIELD_NAMES, FIELDS, LINK_PREFIX, LINK_VERSION
+from .messages import say
 
-FIELDS = contract.ARCH_FIELDS + contract.TRAINING_FIELDS
 # A value shown in a note is cut to this many characters.
 SHOWN_CHARACTERS = 30
 NUMBER_CHARACTERS = set("0123456789.-+eE")
@@ -33,10 +33,10 @@ def text_of(value):
 
 def link_of(values):
     """The fragment (without #) of a configuration given as JSON values
-    (contract.config_json)."""
-    parts = [f"v={contract.LINK_VERSION}"]
+    (explorer_config.config_json)."""
+    parts = [f"v={LINK_VERSION}"]
     parts += [f"{field}={text_of(values[field])}" for field in FIELDS]
-    return contract.LINK_PREFIX + "&".join(parts)
+    return LINK_PREFIX + "&".join(parts)
 
 
 def _number(text):
@@ -64,7 +64,8 @@ def _allowed(number, option):
 
 
 def _one_value(text, option, base):
-    """What a single control would hold for `text`, or None."""
+    """What a single control would hold for `text` (`option`: the field's
+    choices), or None."""
     if option is None:  # a checkbox
         return {"1": True, "0": False}.get(text)
     if isinstance(base, str):
@@ -73,8 +74,10 @@ def _one_value(text, option, base):
     return None if number is None else _allowed(number, option)
 
 
-def value_of(text, field, base, options):
-    option = options.get(contract.LINK_OPTIONS[field])
+def value_of(text, field, base):
+    """The value of `field` that `text` writes, if its control could hold
+    it (a pair's two values each), else None; `base` is its value now."""
+    option = FIELDS[field]["choices"]
     if isinstance(base, list):
         parts = text.split(",")
         if len(parts) != len(base):
@@ -104,23 +107,20 @@ def config_from_link(fragment, base):
     """(values, notes): the configuration `fragment` (with or without # and
     the prefix) gives, over `base` (JSON values), and a note for each field
     it could not use."""
-    fragment = fragment.removeprefix("#").removeprefix(contract.LINK_PREFIX)
+    fragment = fragment.removeprefix("#").removeprefix(LINK_PREFIX)
     values, notes = dict(base), []
-    options = contract.control_options()
     for field, text in _pairs(fragment).items():
         if field == "v":
-            if text != str(contract.LINK_VERSION):
-                notes.append(contract.say("link_version",
-                                          version=shown(text)))
+            if text != str(LINK_VERSION):
+                notes.append(say("link_version", version=shown(text)))
         elif field not in FIELDS:
-            notes.append(contract.say("link_unknown", field=shown(field)))
+            notes.append(say("link_unknown", field=shown(field)))
         else:
-            value = value_of(text, field, base[field], options)
+            value = value_of(text, field, base[field])
             if value is None:
-                notes.append(contract.say(
-                    "link_invalid", name=contract.FIELD_NAMES[field],
-                    field=field, value=shown(text),
-                    used=text_of(base[field])))
+                notes.append(say(
+                    "link_invalid", name=FIELD_NAMES[field], field=field,
+                    value=shown(text), used=text_of(base[field])))
             else:
                 values[field] = value
     return values, notes

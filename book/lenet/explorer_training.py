@@ -4,74 +4,27 @@ web/js/lenet_train.js takes the same steps in the browser
 (tests/test_browser_training.py compares one of each kind).
 
 `train` returns how the run ended as data (a RunResult's `state` and
-`details`); the words for it are the contract's (lenet.contract.say).
+`details`, lenet.runs); the words for it are lenet.messages.say's.
 """
-import dataclasses
 import math
 import time
-from typing import NamedTuple, Optional
 
 import d2lzh as d2l
 import mxnet as mx
-from mxnet import autograd, gluon
-from mxnet.gluon import loss as gloss, nn
+from mxnet import autograd, gluon, init
+from mxnet.gluon import loss as gloss
 
 from .data import FashionMNISTBatches, read_fashion_mnist
-from .explorer_config import (ADAM, EXPLODED_LOSS, INITIALIZERS, OPTIMIZERS,
-                              ExplorerConfig, epoch_learning_rate, validate)
-from .explorer_shapes import build_network
+from .explorer_config import (ADAM, EXPLODED_LOSS, OPTIMIZERS, ConfigError,
+                              epoch_learning_rate, validate)
+from .model import build_network
 from .reproducibility import set_seed
+from .runs import EpochResult, RunResult
+from .weights import named_parameters
 
-
-class EpochResult(NamedTuple):
-    epoch: int
-    train_loss: float
-    train_acc: float
-    test_acc: float
-    seconds: float
-    # CPU time of the process (all threads), which a busy neighbour on the
-    # machine moves less than the wall time (bench/train_speed.py).
-    cpu_seconds: float = float("nan")
-    # The epoch's learning rate (lenet.explorer_config.epoch_learning_rate).
-    lr: float = float("nan")
-
-
-class ConfigError(ValueError):
-    """A configuration that cannot be trained; `problems` says why, in
-    Chinese, each naming what to change."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
-
-
-@dataclasses.dataclass
-class RunResult:
-    """A run: its epochs and how it ended.  `state` is "done", "stopped"
-    or "diverged" (lenet.contract.RUN_STATES); `details` holds what the
-    message of that state names (the epoch; for a divergence the loss and
-    the learning rate)."""
-    config: ExplorerConfig
-    epochs: list
-    state: str = "done"
-    details: dict = dataclasses.field(default_factory=dict)
-    net: Optional[nn.Sequential] = None
-
-    @property
-    def stopped(self):
-        return self.state == "stopped"
-
-    @property
-    def diverged(self):
-        return self.state == "diverged"
-
-    @property
-    def final_test_acc(self):
-        return self.epochs[-1].test_acc if self.epochs else float("nan")
-
-    @property
-    def seconds(self):
-        return sum(e.seconds for e in self.epochs)
+# MXNet's initializers with their default settings, by the contract's names.
+MXNET_INITIALIZERS = {"Xavier": init.Xavier, "Normal": init.Normal,
+                      "Uniform": init.Uniform, "MSRAPrelu": init.MSRAPrelu}
 
 
 def prepare_training(config, ctx=None, dtype="float32", hybridize=True):
@@ -79,8 +32,9 @@ def prepare_training(config, ctx=None, dtype="float32", hybridize=True):
     loss, as `train` starts (`dtype` float64: a reference for the tests;
     `hybridize=False`: operator by operator, for the benchmarks)."""
     set_seed(config.seed)
-    net = build_network(config)
-    net.initialize(INITIALIZERS[config.initializer](), ctx=ctx or mx.cpu())
+    net = build_network(config, hybrid=True)
+    net.initialize(MXNET_INITIALIZERS[config.initializer](),
+                   ctx=ctx or mx.cpu())
     if dtype != "float32":
         net.cast(dtype)
     if hybridize:
@@ -123,8 +77,6 @@ def step_report(net, config, trainer, loss, X, y):
     mean loss, which is what the update uses), of its update and of its
     parameters after it.  web/js/lenet_train.js's stepReport computes the
     same (tests/test_browser_training.py compares them)."""
-    from .weights import named_parameters
-
     # First the forward pass: it gives a new network its deferred shapes.
     loss_before = batch_loss_in_prediction(net, loss, X, y)
     params = [(name, p) for name, p in named_parameters(net, config)

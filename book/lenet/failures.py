@@ -7,6 +7,7 @@ A run here is what both engines report: {"state", "details", "epochs":
 RunResult; web/js/lenet_train.js's trainRun returns it).
 """
 from . import explorer_logic as logic
+from .runs import run_json
 
 # Ten classes: a network that guesses is right one time in ten.
 CHANCE_AT_MOST = 0.2
@@ -16,9 +17,7 @@ LEARNS_AT_LEAST = 0.5
 
 def run_of(result):
     """A RunResult as a run record (the engines' common form)."""
-    return {"state": result.state, "details": dict(result.details),
-            "epochs": [{"epoch": e.epoch, "train_loss": e.train_loss,
-                        "test_acc": e.test_acc} for e in result.epochs]}
+    return {**run_json(result), "details": dict(result.details)}
 
 
 def contrast_config(name):

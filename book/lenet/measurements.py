@@ -13,10 +13,14 @@ import platform
 import re
 from pathlib import Path
 
-from .contract import REPOSITORY, config_json
-from .sweep import write_json_atomically
+from .contract import BROWSER_GRAY_LEVELS, BROWSER_TRAIN_SIZE, FIELD_NAMES
+from .explorer_config import FAILING_PRESETS, PRESETS, config_json
+from .explorer_training import train
+from .paths import BOOK_DATA
+from .runtime import onednn_isa
+from .files import write_json_atomically
 
-PRESET_RUNS = REPOSITORY / "book" / "data" / "preset_runs.json"
+PRESET_RUNS = BOOK_DATA / "preset_runs.json"
 
 
 class MeasurementFileError(ValueError):
@@ -35,8 +39,6 @@ def cpu_model():
 
 def provenance(started, command):
     """Where and when: the machine, oneDNN's instruction set, versions."""
-    from .runtime import onednn_isa
-
     return {
         "command": command,
         "date": started.isoformat(timespec="seconds"),
@@ -64,7 +66,7 @@ def config_change(text):
     import argparse
     import dataclasses
 
-    from .explorer_logic import ExplorerConfig
+    from .explorer_config import ExplorerConfig
 
     kinds = {f.name: type(getattr(ExplorerConfig(), f.name))
              for f in dataclasses.fields(ExplorerConfig)}
@@ -89,15 +91,14 @@ def config_change(text):
 def book_lenet_seconds():
     """Seconds of training of the book's LeNet (5 epochs, seed 0), as
     `train()` counts them: the baseline the scripts' times are put over."""
-    from .explorer_logic import PRESETS, train
-
     result = train(PRESETS["原书LeNet"])
     print(f"book's LeNet: final test acc {result.final_test_acc:.4f},"
           f" {result.seconds:.1f} s", flush=True)
     return result.seconds
 
 
-def run_record(seed, result):
+def seed_run_record(seed, result):
+    """What the presets' file keeps of one seed's run."""
     return {"seed": seed, "final_test_acc": result.final_test_acc,
             "seconds": round(result.seconds, 2),
             "epochs": [round(e.test_acc, 6) for e in result.epochs]}
@@ -146,8 +147,8 @@ def summary(entry):
             "isa": entry["provenance"]["onednn_isa"]}
 
 
-BROWSER_TRAINING = REPOSITORY / "book" / "data" / "browser_training.json"
-BROWSER_SUBSET = REPOSITORY / "book" / "data" / "browser_subset.json"
+BROWSER_TRAINING = BOOK_DATA / "browser_training.json"
+BROWSER_SUBSET = BOOK_DATA / "browser_subset.json"
 
 
 def _load(path, keys, how):
@@ -193,8 +194,6 @@ def subset_facts(tables, data):
     """What the 5.5.4 page says of the shipped images' gray levels: the
     shipped size's download and mean accuracy with them and with all 256
     levels, from browser_subset_table()."""
-    from .contract import BROWSER_GRAY_LEVELS, BROWSER_TRAIN_SIZE
-
     def shipped(levels):
         return next(row for row in tables[levels]
                     if row[0] == BROWSER_TRAIN_SIZE)
@@ -226,7 +225,7 @@ def browser_subset_table(path=BROWSER_SUBSET):
     return tables, data
 
 
-FAILING_PRESETS_RECORD = REPOSITORY / "book" / "data" / "failing_presets.json"
+FAILING_PRESETS_RECORD = BOOK_DATA / "failing_presets.json"
 
 
 def load_failing_presets(path=FAILING_PRESETS_RECORD):
@@ -245,18 +244,15 @@ def _run_words(run):
 
 def failing_presets_markdown(path=FAILING_PRESETS_RECORD):
     """5.5.4's list of the presets that fail on purpose: each one's reason
-    (lenet.contract) and its recorded runs in both engines, with the one
-    change that makes it learn."""
-    from .contract import FIELD_NAMES, WORDS
-    from .explorer_logic import FAILING_PRESETS
-
+    (the contract's presets) and its recorded runs in both engines, with
+    the one change that makes it learn."""
     data = load_failing_presets(path)
     items = []
     for name, entry in data["presets"].items():
         change = "，".join(f"{FIELD_NAMES[field]}改成 {value}" for field, value
                           in FAILING_PRESETS[name]["contrast"].items())
         items.append(
-            f"- **{name}**：{WORDS['preset_notes'][name]}\n"
+            f"- **{name}**：{FAILING_PRESETS[name]['note']}\n"
             f"  MXNet：{_run_words(entry['mxnet']['failing'])}；"
             f"浏览器：{_run_words(entry['browser']['failing'])}。"
             f"只把{change}：MXNet：{_run_words(entry['mxnet']['contrast'])}；"

@@ -3,9 +3,13 @@ layer table of any network, measured from its real parameters."""
 from mxnet import nd
 from mxnet.gluon import nn
 
-from .plan import BATCH_NORM, Architecture, LayerRow, plan
+from .contract import NETWORK
+from .explorer_config import ExplorerConfig
+from .plan import BATCH_NORM, LayerRow, plan
 
-POOLINGS = {"max": nn.MaxPool2D, "avg": nn.AvgPool2D}
+# Gluon's pooling layer of each pooling the plan names (MaxPool2D, ...).
+POOLING_LAYERS = {name: getattr(nn, layer)
+                  for name, layer in NETWORK["gluon_poolings"].items()}
 # One Gluon layer per kind of the plan, from the layer's settings.
 GLUON_LAYERS = {
     "conv": lambda s: nn.Conv2D(channels=s["channels"],
@@ -13,7 +17,7 @@ GLUON_LAYERS = {
                                 activation=s.get("activation")),
     "batchnorm": lambda s: nn.BatchNorm(**BATCH_NORM),
     "activation": lambda s: nn.Activation(s["activation"]),
-    "pool": lambda s: POOLINGS[s["pooling"]](pool_size=2, strides=2),
+    "pool": lambda s: POOLING_LAYERS[s["pooling"]](pool_size=2, strides=2),
     "dense": lambda s: nn.Dense(s["units"], activation=s.get("activation")),
     "dropout": lambda s: nn.Dropout(s["rate"]),
 }
@@ -33,16 +37,22 @@ def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
     it a HybridSequential, which `hybridize()` runs as one compiled graph
     (section 8.1, 命令式和符号式混合编程).
     """
-    arch = Architecture(kernel_sizes, channels, activation, pooling,
-                        dense_units, dropout, batch_norm)
-    return network_of(plan(arch, num_classes), hybrid)
+    arch = ExplorerConfig(
+        kernel_sizes=tuple(kernel_sizes), channels=tuple(channels),
+        activation=activation, pooling=pooling,
+        dense_units=tuple(dense_units), dropout=dropout,
+        batch_norm=batch_norm)
+    return build_network(arch, hybrid, num_classes)
 
 
-def network_of(layers, hybrid=False):
-    """The Gluon network of a plan, not initialised.  (Gluon numbers
-    layers as they are made: one is made per layer of the plan, in order.)"""
+def build_network(arch, hybrid=False, num_classes=NETWORK["num_classes"]):
+    """The Gluon network of `arch` (an ExplorerConfig), not initialised:
+    one layer per layer of its plan, in order (Gluon numbers them as they
+    are made, as the plan names them).  `hybrid`: a HybridSequential,
+    which the explorer's training runs as one graph."""
     net = nn.HybridSequential() if hybrid else nn.Sequential()
-    net.add(*(GLUON_LAYERS[layer.kind](layer.settings) for layer in layers))
+    net.add(*(GLUON_LAYERS[layer.kind](layer.settings)
+              for layer in plan(arch, num_classes)))
     return net
 
 

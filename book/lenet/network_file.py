@@ -1,7 +1,7 @@
 """A trained network as one file, which moves between the page and MXNet.
 
 The file is JSON: the format and its version, the explorer's configuration
-(contract.config_json), the run that trained it (engine, how it ended, the
+(explorer_config.config_json), the run that trained it (engine, how it ended, the
 per-epoch history), the tensors' names and shapes in the order of the
 network's plan (`lenet.plan.named_tensors`), and their numbers as float32,
 little-endian, in base64 — exact, so a network gives the same
@@ -23,10 +23,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import contract
+from .contract import (ARCH_FIELDS, ENGINES, FIELD_NAMES, FIELDS,
+                       NETWORK_FILE, NETWORK_FORMAT, NETWORK_VERSION, WORDS)
+from .explorer_config import ExplorerConfig, config_from_json, config_json
 from .explorer_link import shown, text_of, value_of
+from .messages import say
 from .plan import named_tensors, plan
-from .weights import network_tensors, network_with, split
+from .runs import run_json
+from .weights import network_tensors, network_with_weights, split
 
 _FLOAT32 = np.dtype("<f4")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
@@ -41,6 +45,10 @@ class NetworkFile(NamedTuple):
     config: object  # an ExplorerConfig
     tensors: list   # [(name, float32 array)] in file order
     run: dict       # {"engine", "state", "epochs": [...]}
+
+    @property
+    def arrays(self):
+        return [array for _, array in self.tensors]
 
 
 def _shape_text(shape):
@@ -67,19 +75,18 @@ def _checked_config(values):
     setting that is not (it only describes the run) is the book's."""
     if not isinstance(values, dict):
         values = {}
-    base = contract.config_json(contract.config_from_json({}))
-    options = contract.control_options()
+    base = config_json(ExplorerConfig())
     checked = {}
-    for field in contract.ARCH_FIELDS + contract.TRAINING_FIELDS:
+    for field in FIELDS:
         given = values.get(field)
         value = (None if given is None
-                 else value_of(text_of(given), field, base[field], options))
-        if value is None and field in contract.ARCH_FIELDS:
-            raise NetworkFileError(contract.say(
-                "network_bad_config", name=contract.FIELD_NAMES[field],
+                 else value_of(text_of(given), field, base[field]))
+        if value is None and field in ARCH_FIELDS:
+            raise NetworkFileError(say(
+                "network_bad_config", name=FIELD_NAMES[field],
                 field=field, value=_shown_value(given)))
         checked[field] = base[field] if value is None else value
-    return contract.config_from_json(checked)
+    return config_from_json(checked)
 
 
 def _checked_tensors(listed, config):
@@ -90,16 +97,16 @@ def _checked_tensors(listed, config):
     for index, (name, shape) in enumerate(wanted):
         found = listed[index] if index < len(listed) else None
         if not isinstance(found, dict) or found.get("name") != name:
-            raise NetworkFileError(contract.say(
+            raise NetworkFileError(say(
                 "network_mismatch", detail=f"配置要第 {index + 1} 个张量是 "
                 f"{name}，文件里是 {_listed_name(found)}"))
         if not _same_shape(found.get("shape"), shape):
-            raise NetworkFileError(contract.say(
+            raise NetworkFileError(say(
                 "network_mismatch", detail=f"配置要 {name} 的形状是 "
                 f"{_shape_text(shape)}，文件里是 "
                 f"{_listed_shape(found.get('shape'))}"))
     if len(listed) > len(wanted):
-        raise NetworkFileError(contract.say(
+        raise NetworkFileError(say(
             "network_mismatch", detail=f"文件里多了 {len(listed) - len(wanted)}"
             " 个配置里没有的张量"))
     return wanted
@@ -125,16 +132,16 @@ def _numbers(text, expected):
     """float32 numbers from the file's base64 text."""
     if not (isinstance(text, str) and len(text) % 4 == 0
             and _BASE64.fullmatch(text)):
-        raise NetworkFileError(contract.say("network_weights_unreadable"))
+        raise NetworkFileError(say("network_weights_unreadable"))
     data = base64.b64decode(text)
     if len(data) % 4 or len(data) // 4 != expected:
-        raise NetworkFileError(contract.say(
+        raise NetworkFileError(say(
             "network_weights_length", found=len(data) // 4,
             expected=expected))
     numbers = np.frombuffer(data, dtype=_FLOAT32)
     bad = int(np.count_nonzero(~np.isfinite(numbers)))
     if bad:
-        raise NetworkFileError(contract.say("network_not_finite", count=bad))
+        raise NetworkFileError(say("network_not_finite", count=bad))
     return numbers
 
 
@@ -153,9 +160,9 @@ def _checked_run(run):
               if isinstance(e, dict) and all(_is_number(e.get(k)) for k in (
                   "epoch", "train_loss", "train_acc", "test_acc", "seconds"))]
     engine, state = run.get("engine"), run.get("state")
-    known = contract.WORDS["run_results"]
+    known = WORDS["run_results"]
     return {"engine": engine if isinstance(engine, str)
-            and engine in contract.ENGINES else "kernel",
+            and engine in ENGINES else "kernel",
             "state": state if isinstance(state, str) and state in known
             else "done", "epochs": epochs}
 
@@ -165,15 +172,15 @@ def read_network_file(text):
     try:
         document = json.loads(text, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError):
-        raise NetworkFileError(contract.say("network_not_json"))
+        raise NetworkFileError(say("network_not_json"))
     if not isinstance(document, dict):
-        raise NetworkFileError(contract.say("network_not_json"))
-    if document.get("format") != contract.NETWORK_FORMAT:
-        raise NetworkFileError(contract.say(
-            "network_wrong_format", format=contract.NETWORK_FORMAT))
+        raise NetworkFileError(say("network_not_json"))
+    if document.get("format") != NETWORK_FORMAT:
+        raise NetworkFileError(say(
+            "network_wrong_format", format=NETWORK_FORMAT))
     version = document.get("version")
-    if isinstance(version, bool) or version != contract.NETWORK_VERSION:
-        raise NetworkFileError(contract.say(
+    if isinstance(version, bool) or version != NETWORK_VERSION:
+        raise NetworkFileError(say(
             "network_version", version=_shown_value(document.get("version"))))
     config = _checked_config(document.get("config"))
     wanted = _checked_tensors(document.get("tensors"), config)
@@ -190,22 +197,13 @@ def network_file_text(config, tensors, run):
     numbers = b"".join(np.asarray(a, dtype=_FLOAT32).tobytes()
                        for _, a in tensors)
     return json.dumps({
-        "format": contract.NETWORK_FORMAT,
-        "version": contract.NETWORK_VERSION,
-        "about": "《动手学深度学习》5.5 节 LeNet 的交互版：一个训练好的网络",
-        "config": contract.config_json(config), "run": run,
+        "format": NETWORK_FORMAT, "version": NETWORK_VERSION,
+        "about": NETWORK_FILE["about"],
+        "config": config_json(config), "run": run,
         "tensors": [{"name": name, "shape": list(np.shape(a))}
                     for name, a in tensors],
         "weights": base64.b64encode(numbers).decode("ascii"),
     }, ensure_ascii=False, indent=1)
-
-
-def run_record(result, engine="kernel"):
-    """What the file keeps of a RunResult's run."""
-    from .explorer import epoch_record
-
-    return {"engine": engine, "state": result.state,
-            "epochs": [epoch_record(e) for e in result.epochs]}
 
 
 def save_network(path, run_or_net, config=None):
@@ -215,7 +213,7 @@ def save_network(path, run_or_net, config=None):
     there: it is written beside `path` and then renamed."""
     if config is None:
         result = run_or_net
-        net, config, run = result.net, result.config, run_record(result)
+        net, config, run = result.net, result.config, run_json(result)
     else:
         net, run = run_or_net, {"engine": "kernel", "state": "done",
                                 "epochs": []}
@@ -230,15 +228,9 @@ def save_network(path, run_or_net, config=None):
     return path
 
 
-def network_of(loaded):
-    """The Gluon network of a NetworkFile, with its weights."""
-    return network_with(loaded.config,
-                        [array for _, array in loaded.tensors])
-
-
 def load_network(path):
     """(net, config): the Gluon network of a network file, with its
     weights, and its ExplorerConfig.  A file that is not such a network
     raises NetworkFileError, which says why in Chinese."""
     loaded = read_network_file(Path(path).read_bytes())
-    return network_of(loaded), loaded.config
+    return network_with_weights(loaded.config, loaded.arrays), loaded.config

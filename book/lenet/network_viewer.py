@@ -16,11 +16,11 @@ import numpy as np
 import traitlets
 from PIL import Image
 
-from .contract import (CHINESE_LABELS, MESSAGE_TYPES,  # noqa: F401
-                       WEIGHTS_DIR, WEIGHTS_URL, arch_of, class_names,
-                       network_key, widget_esm)
+from .contract import MESSAGE_TYPES
 from .data import read_fashion_mnist
-from .sweep import BOOK_LENET, config_of, load_sweep, run_key
+from .explorer_config import arch_of
+from .paths import WEIGHTS_DIR, widget_esm
+from .sweep import BOOK_LENET_KEY, config_of, load_sweep, network_key
 
 IMAGES_PER_CLASS = 10
 
@@ -45,7 +45,7 @@ def network_records(sweep):
     """What the page needs to know of each trained network."""
     records = []
     for run in sweep["runs"]:
-        is_book = run_key(run) == run_key(BOOK_LENET)
+        is_book = network_key(run) == BOOK_LENET_KEY
         channels = "/".join(map(str, run["channels"]))
         label = (f"窗口 {run['kernel_size']}，通道 {channels}，"
                  f"{run['activation']}（测试准确率 {run['final_test_acc']:.4f}）")
@@ -53,8 +53,7 @@ def network_records(sweep):
             label = f"原书 LeNet，即 5.5.2 训练的网络：{label}"
         weights = run["weights"]
         records.append({
-            "key": network_key(run["kernel_size"], run["channels"],
-                               run["activation"]),
+            "key": network_key(run),
             "label": label, "test_acc": run["final_test_acc"],
             "arch": arch_of(config_of(run)),
             # Where the 5.5.4 sweep chart shows it: its controls' values.
@@ -69,24 +68,20 @@ class TrainedNetworkViewer(anywidget.AnyWidget):
     _esm = traitlets.Unicode(widget_esm("network_viewer")).tag(sync=True)
     networks = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected = traitlets.Unicode().tag(sync=True)
-    weights_url = traitlets.Unicode(WEIGHTS_URL).tag(sync=True)
     strip_png = traitlets.Bytes().tag(sync=True)
     strip_labels = traitlets.List(traitlets.Int()).tag(sync=True)
-    class_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(self, sweep=None, root=None, book_only=False):
         """`book_only`: only the book's LeNet (5.5.1's convolution view)."""
         networks = network_records(sweep or load_sweep())
         if book_only:
-            networks = [n for n in networks
-                        if n["key"] == network_key(**BOOK_LENET)]
+            networks = [n for n in networks if n["key"] == BOOK_LENET_KEY]
         images, labels = read_fashion_mnist("test", root)
         picked = strip_indices(labels)
         super().__init__(networks=networks,
-                         selected=network_key(**BOOK_LENET),
+                         selected=BOOK_LENET_KEY,
                          strip_png=strip_png(images[picked]),
-                         strip_labels=[int(labels[i]) for i in picked],
-                         class_names=class_names())
+                         strip_labels=[int(labels[i]) for i in picked])
         self.on_msg(self._send_weights)
 
     def __repr__(self):

@@ -19,28 +19,15 @@ import dataclasses
 import math
 from typing import NamedTuple, Tuple
 
-IMAGE_SIZE, NUM_CLASSES = 28, 10
+from .contract import NETWORK
+
+IMAGE_SIZE, NUM_CLASSES = NETWORK["image_size"], NETWORK["num_classes"]
 # A layer's tensors in the order of MXNet's collect_params(); the running
 # statistics of batch normalization are not trained.
-TENSORS = {"conv": ("weight", "bias"), "dense": ("weight", "bias"),
-           "batchnorm": ("gamma", "beta", "running_mean", "running_var")}
+TENSORS = NETWORK["tensors"]
 # Gluon's BatchNorm defaults, given to it explicitly (lenet.model) so that
-# the browser's engine reads the same numbers (lenet.contract).
-BATCH_NORM = {"momentum": 0.9, "epsilon": 1e-5}
-
-
-class Architecture(NamedTuple):
-    """The fields of a network, the book's LeNet by default (an
-    ExplorerConfig has them too, with its training settings)."""
-    kernel_sizes: tuple = (5, 5)
-    channels: tuple = (6, 16)
-    activation: str = "sigmoid"
-    pooling: str = "max"
-    dense_units: tuple = (120, 84)
-    # Not in the book's LeNet: 3.13 adds dropout (0 = none), 5.10 batch
-    # normalization.
-    dropout: float = 0.0
-    batch_norm: bool = False
+# the browser's engine reads the same numbers.
+BATCH_NORM = NETWORK["batch_norm"]
 
 
 class LayerRow(NamedTuple):
@@ -85,7 +72,7 @@ def pool_output(size):
 def plan(arch, num_classes=NUM_CLASSES):
     """The layers of `arch` (anything with the architecture's fields:
     kernel_sizes, channels, activation, pooling, dense_units, dropout,
-    batch_norm, such as an ExplorerConfig), for one image.  `arch` must
+    batch_norm: an ExplorerConfig), for one image.  `arch` must
     be valid (lenet.explorer_config.validate)."""
     layers, counts = [], {}
 

@@ -9,16 +9,16 @@ import hashlib
 import itertools
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
-from .contract import REPOSITORY, WEIGHTS_DIR, network_key
-from .explorer_logic import ExplorerConfig, layer_rows
+from .explorer_config import PRESETS, ExplorerConfig
 from .model import format_table
-from .plan import named_tensors, plan
+from .paths import BOOK_DATA, WEIGHTS_DIR
+from .plan import layer_rows, named_tensors, plan
+from .runs import EPOCH_FIELDS, epoch_json
+from .weights import WEIGHTS_FORMAT
 
-DATA_PATH = REPOSITORY / "book" / "data" / "lenet_sweep.json"
+DATA_PATH = BOOK_DATA / "lenet_sweep.json"
 PARTIAL_PATH = DATA_PATH.with_name("lenet_sweep.partial.json")
 SEED = 0
 GRID = {
@@ -35,8 +35,6 @@ SETTINGS = {
     "test_size": 10000,
     "learning_rate": {"sigmoid": 0.9, "relu": 0.1, "tanh": 0.1},
 }
-BOOK_LENET = {"kernel_size": 5, "channels": [6, 16], "activation": "sigmoid"}
-EPOCH_FIELDS = ("epoch", "train_loss", "train_acc", "test_acc", "seconds")
 
 
 class SweepFileError(ValueError):
@@ -58,22 +56,35 @@ def grid_configs():
         for k, channels, activation in itertools.product(*GRID.values())]
 
 
-def config_key(config):
-    return (config.kernel_sizes[0], tuple(config.channels), config.activation)
+def grid_point(config):
+    """Where `config` is in the grid: as a run record of the sweep file
+    names it."""
+    return {"kernel_size": config.kernel_sizes[0],
+            "channels": list(config.channels),
+            "activation": config.activation}
 
 
-def run_key(run):
-    return (run["kernel_size"], tuple(run["channels"]), run["activation"])
+def network_key(point):
+    """A trained network's one name, of its grid point (a run record, or
+    `grid_point` of a configuration): k5-c6x16-sigmoid, as its weights
+    file, the viewer's choices and every lookup know it."""
+    return (f"k{point['kernel_size']}-c{'x'.join(map(str, point['channels']))}"
+            f"-{point['activation']}")
+
+
+# The book's LeNet in the grid (the preset, trained as 5.5.2 does).
+BOOK_LENET = grid_point(PRESETS["原书LeNet"])
+BOOK_LENET_KEY = network_key(BOOK_LENET)
 
 
 def weights_file_name(config):
-    return network_key(config.kernel_sizes[0], config.channels,
-                       config.activation) + ".bin"
+    return network_key(grid_point(config)) + ".bin"
 
 
 def config_of(run):
     """The grid's ExplorerConfig of one run record."""
-    return {config_key(c): c for c in grid_configs()}[run_key(run)]
+    return {network_key(grid_point(c)): c
+            for c in grid_configs()}[network_key(run)]
 
 
 # The run that tests/test_sweep.py trains again, and for how many epochs:
@@ -95,20 +106,16 @@ def layer_records(config):
              "num_params": layer.num_params} for layer in layer_rows(config)]
 
 
-def run_record(config, epochs, wall_seconds, weights):
+def sweep_run_record(config, epochs, wall_seconds, weights):
     """What the sweep file keeps of one run (`epochs`: EpochResults,
     `weights`: `lenet.weights.weights_record` plus its float16 agreement)."""
     layers = layer_records(config)
     return {
-        "kernel_size": config.kernel_sizes[0],
-        "channels": list(config.channels),
-        "activation": config.activation,
+        **grid_point(config),
         "lr": config.lr,
         "num_params": sum(layer["num_params"] for layer in layers),
         "layers": layers,
-        "epochs": [{field: round(float(getattr(e, field)), 6)
-                    if field != "epoch" else e.epoch
-                    for field in EPOCH_FIELDS} for e in epochs],
+        "epochs": [epoch_json(e, digits=6) for e in epochs],
         "final_test_acc": float(epochs[-1].test_acc),
         "seconds": round(wall_seconds, 2),
         "weights": weights,
@@ -140,8 +147,8 @@ def check(data, weights_dir=WEIGHTS_DIR):
         missing = [f for f in run_fields if f not in run]
         if missing:
             fail(f"第 {number} 个运行记录缺少 {', '.join(missing)}")
-    configs = {config_key(c): c for c in grid_configs()}
-    keys = [run_key(run) for run in data["runs"]]
+    configs = {network_key(grid_point(c)): c for c in grid_configs()}
+    keys = [network_key(run) for run in data["runs"]]
     if sorted(keys) != sorted(configs) or len(set(keys)) != len(keys):
         fail(f"runs 应当恰好覆盖网格的 {len(configs)} 个配置，"
              f"实际有 {len(keys)} 个")
@@ -174,9 +181,7 @@ def check(data, weights_dir=WEIGHTS_DIR):
 
 
 def _check_weights(weights, config, weights_dir, fail):
-    from .weights import WEIGHTS_FORMAT
-
-    key = config_key(config)
+    key = network_key(grid_point(config))
     if weights.get("file") != weights_file_name(config) or weights.get(
             "format") != WEIGHTS_FORMAT:
         fail(f"{key} 的权重应为 {weights_file_name(config)}（{WEIGHTS_FORMAT}）")
@@ -217,23 +222,6 @@ def load_sweep(path=DATA_PATH):
         raise SweepFileError(f"{path} 不是一个 JSON 对象 / not a JSON object")
     check(data)
     return data
-
-
-def write_json_atomically(path, data):
-    """Write `data` as JSON next to `path`, then rename it into place, so a
-    reader never sees half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-            out.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 is for half-written files
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def format_summary_by_activation(data):

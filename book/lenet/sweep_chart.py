@@ -14,7 +14,8 @@ import json
 
 import altair as alt
 
-from .sweep import BOOK_LENET, DATA_PATH, GRID, load_sweep, run_key
+from .sweep import (BOOK_LENET, BOOK_LENET_KEY, DATA_PATH, GRID,
+                    load_sweep, network_key)
 
 ACCURACY_NAMES = {"train_acc": "训练准确率", "test_acc": "测试准确率"}
 LOSS_NAME = "训练损失"
@@ -39,7 +40,7 @@ def _tables(data):
         key = {"kernel": run["kernel_size"],
                "channels": _channels_label(run["channels"]),
                "activation": run["activation"]}
-        is_book = run_key(run) == run_key(BOOK_LENET)
+        is_book = network_key(run) == BOOK_LENET_KEY
         summary.append({**key, "lr": run["lr"],
                         "final_test_acc": run["final_test_acc"],
                         "seconds": run["seconds"],

@@ -15,7 +15,8 @@ import hashlib
 import mxnet as mx
 import numpy as np
 
-from .plan import plan
+from .model import build_network
+from .plan import IMAGE_SIZE, plan
 
 WEIGHTS_FORMAT = "float16-le"
 _DTYPE = np.dtype("<f2")
@@ -102,14 +103,13 @@ def float16_agreement(net, arch, images, labels):
     }
 
 
-def network_with(config, arrays):
+def network_with_weights(config, arrays):
     """`config`'s network (an ExplorerConfig), ready, with `arrays` as its
     parameters (file order)."""
-    from .explorer_logic import build_network
-
-    net = build_network(config)
+    net = build_network(config, hybrid=True)
     net.initialize()
-    net(mx.nd.zeros((1, 1, 28, 28)))  # give the deferred shapes
+    # The first forward pass gives the deferred shapes.
+    net(mx.nd.zeros((1, 1, IMAGE_SIZE, IMAGE_SIZE)))
     load_into(net, config, arrays)
     return net
 
@@ -117,5 +117,5 @@ def network_with(config, arrays):
 def network_from_file(config, record, data):
     """`config`'s network with the weights of one file; `record` is the
     file's entry in the sweep file."""
-    return network_with(
+    return network_with_weights(
         config, decode(data, [t["shape"] for t in record["tensors"]]))

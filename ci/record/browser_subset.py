@@ -26,10 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from lenet import explorer_logic as logic
+from lenet import paths
 from lenet import contract, measurements
 from lenet.data import FashionMNISTBatches, read_fashion_mnist
 from lenet.explorer_logic import PRESETS, train
-from lenet.sweep import write_json_atomically
+from lenet.files import write_json_atomically
 
 SIZES = (2000, 5000, 10000)
 SEEDS = (0, 1, 2, 3, 4)
@@ -116,7 +118,7 @@ def measure(path, command):
                       flush=True)
     write_json_atomically(path, {
         "preset": contract.BROWSER_PRESET,
-        "config": contract.config_json(preset), "test_size": m,
+        "config": logic.config_json(preset), "test_size": m,
         "test_gzip_bytes": len(packed(gray_levels(
             test_x[:m], contract.BROWSER_GRAY_LEVELS))), "runs": rows,
         "provenance": measurements.provenance(started, command)})
@@ -132,7 +134,7 @@ def main(argv=None):
         measure(args.measure, " ".join(["python -m ci.record.browser_subset",
                                         *(argv or sys.argv[1:])]))
     else:
-        write(contract.BROWSER_DATA_DIR)
+        write(paths.BROWSER_DATA_DIR)
 
 
 if __name__ == "__main__":

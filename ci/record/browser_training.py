@@ -24,11 +24,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from lenet import paths
 from lenet import contract, measurements
 from lenet import explorer_logic as logic
 from lenet.measurements import spread
-from lenet.sweep import write_json_atomically
-from tests.site import WEB, launch_chromium, only_this_host, serve
+from lenet.files import write_json_atomically
+from tests.built_site import launch_chromium, only_this_host, serve_sources
 
 BATCHES = 12
 CONFIGS = {"原书LeNet": logic.PRESETS["原书LeNet"],
@@ -79,15 +80,15 @@ RUN = """async (config) => {
 
 @contextmanager
 def training_page():
-    """Chromium on web/ with every other host blocked, TF.js, lenet_train.js
+    """Chromium on web/js/ (served as it is) with every other host blocked, TF.js, lenet_train.js
     and the shipped images loaded (LOAD): (the page, what LOAD says of the
     browser)."""
-    with serve(WEB) as site, tempfile.TemporaryDirectory() as profile, \
+    with serve_sources() as site, tempfile.TemporaryDirectory() as profile, \
             launch_chromium(profile) as context:
         blocked = only_this_host(context)
         page = context.new_page()
         page.goto(f"{site}/js/")
-        yield page, page.evaluate(LOAD, contract.BROWSER_DATA_URL)
+        yield page, page.evaluate(LOAD, paths.BROWSER_DATA_URL)
         assert blocked == [], blocked
 
 
@@ -124,7 +125,7 @@ def main():
         print(f"[browser] {browser}")
         for repeat in range(args.repeats):
             for name, config in CONFIGS.items():
-                ours = page.evaluate(STEPS, [contract.config_json(config),
+                ours = page.evaluate(STEPS, [logic.config_json(config),
                                              BATCHES])
                 theirs = mxnet_images_per_second(config, images, labels)
                 for key, value in (("browser", ours), ("mxnet", theirs),
@@ -134,7 +135,7 @@ def main():
                       f" images/s, MXNet {theirs:,.0f}, browser / MXNet"
                       f" {ours / theirs:.3f}", flush=True)
         preset = logic.PRESETS[contract.BROWSER_PRESET]
-        runs = [{"seed": seed, **page.evaluate(RUN, contract.config_json(
+        runs = [{"seed": seed, **page.evaluate(RUN, logic.config_json(
             preset.replace(seed=seed)))} for seed in args.seeds]
     for name, measured in speeds.items():
         print(f"{name}: browser {spread(measured['browser'], '{:,.0f}')}"
@@ -151,7 +152,7 @@ def main():
                    + " ".join(sys.argv[1:]))
         write_json_atomically(args.record, {
             "preset": contract.BROWSER_PRESET,
-            "config": contract.config_json(
+            "config": logic.config_json(
                 logic.PRESETS[contract.BROWSER_PRESET]),
             "runs": runs, "speeds": speeds, "batches": BATCHES,
             "browser": browser,

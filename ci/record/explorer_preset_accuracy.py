@@ -79,7 +79,7 @@ def main():
         result = train(config, train_iter, test_iter, on_epoch=report(seed))
         finals.append(result.final_test_acc)
         seconds.append(result.seconds)
-        runs.append(measurements.run_record(seed, result))
+        runs.append(measurements.seed_run_record(seed, result))
         print(f"seed {seed}: final test acc {result.final_test_acc:.4f},"
               f" {result.seconds:.0f} s for {len(result.epochs)} epochs",
               flush=True)

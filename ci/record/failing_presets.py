@@ -19,9 +19,9 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from lenet import contract, failures, measurements
+from lenet import failures, measurements
 from lenet import explorer_logic as logic
-from lenet.sweep import write_json_atomically
+from lenet.files import write_json_atomically
 from ci.record.browser_training import training_page
 
 RUN = """async (config) => {
@@ -38,7 +38,7 @@ def browser_trainer():
     """A function that trains a configuration in Chromium, as the page's
     worker does, and returns its run record."""
     with training_page() as (page, _):
-        yield lambda config: page.evaluate(RUN, contract.config_json(config))
+        yield lambda config: page.evaluate(RUN, logic.config_json(config))
 
 
 def all_runs():
@@ -82,7 +82,7 @@ def main():
                    + " ".join(sys.argv[1:]))
         write_json_atomically(args.record, {
             "presets": {name: {
-                "config": contract.config_json(
+                "config": logic.config_json(
                     logic.FAILING_PRESETS[name]["config"]),
                 **engines} for name, engines in runs.items()},
             "provenance": measurements.provenance(started, command)})

@@ -26,7 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-from lenet import sweep, weights
+from lenet import explorer_logic as logic
+from lenet import files, sweep, weights
 from lenet.measurements import cpu_model
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.explorer_logic import data_iters, train
@@ -77,7 +78,7 @@ def run_one(config, weights_dir):
             config.num_epochs:
         sys.exit(f"run did not finish: {config} {result.state}"
                  f" {result.details}")
-    return sweep.run_record(config, result.epochs, wall,
+    return sweep.sweep_run_record(config, result.epochs, wall,
                             save_weights(config, result.net, weights_dir))
 
 
@@ -94,24 +95,25 @@ def main():
             "grid": sweep.GRID, "runs": []}
     if args.resume and partial.exists():
         data["runs"] = json.loads(partial.read_text())["runs"]
-    done = {sweep.run_key(run) for run in data["runs"]}
+    done = {sweep.network_key(run) for run in data["runs"]}
     configs = sweep.grid_configs()
     for number, config in enumerate(configs, 1):
-        key = sweep.config_key(config)
+        key = sweep.network_key(sweep.grid_point(config))
         if key in done:
             continue
         record = run_one(config, args.weights_dir)
         data["runs"].append(record)
-        sweep.write_json_atomically(partial, data)
+        files.write_json_atomically(partial, data)
         print(f"[{number}/{len(configs)}] {key}: test acc"
               f" {record['final_test_acc']:.4f} in {record['seconds']:.0f} s",
               flush=True)
-    grid_order = {sweep.config_key(c): i for i, c in enumerate(configs)}
-    data["runs"].sort(key=lambda run: grid_order[sweep.run_key(run)])
+    grid_order = {sweep.network_key(sweep.grid_point(c)): i
+                  for i, c in enumerate(configs)}
+    data["runs"].sort(key=lambda run: grid_order[sweep.network_key(run)])
     data["provenance"]["total_seconds"] = round(
         sum(run["seconds"] for run in data["runs"]), 1)
     sweep.check(data, args.weights_dir)
-    sweep.write_json_atomically(args.output, data)
+    files.write_json_atomically(args.output, data)
     partial.unlink(missing_ok=True)
     print(f"wrote {args.output}")
 

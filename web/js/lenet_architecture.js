@@ -15,7 +15,7 @@
 // configuration the controls offer.
 
 import {
-  DESCRIBE_LABELS, GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS,
+  FIELDS, GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS,
 } from "./lenet_contract.js";
 import { pythonFloat, pythonG, pythonTuple } from "./lenet_format.js";
 
@@ -148,22 +148,23 @@ function scheduleCode(lrDecay) {
   return [`# 每个迭代周期结束后：trainer.set_learning_rate(trainer.learning_rate * ${pythonFloat(lrDecay)})`];
 }
 
-/** What describe() says of the schedule, as decay_words(). */
-function decayWords(lrDecay) {
-  return lrDecay === 1 ? "" : ` 每周期乘 ${pythonFloat(lrDecay)},`;
+/** A field's value as describe() shows it, as Python's _described. */
+function described(field, value) {
+  if (field.short_labels) return field.short_labels[value];
+  if (Array.isArray(value)) return pythonTuple(value);
+  if (field.describe_as === "g") return pythonG(value);
+  if (field.type === "float") return pythonFloat(value);
+  return String(value);
 }
 
-/** One line for a run's configuration, as lenet.explorer.describe
- * writes it (for the history of runs). */
-export function describe(c) {
-  const words = DESCRIBE_LABELS;
-  return `窗口 ${pythonTuple(c.kernel_sizes)}, 通道 ${pythonTuple(c.channels)},` +
-    ` ${c.activation}, ${words.pooling[c.pooling]},` +
-    ` 全连接 ${pythonTuple(c.dense_units)}, 丢弃 ${pythonG(c.dropout)},` +
-    `${c.batch_norm ? " 批量归一化," : ""}` +
-    ` ${words.optimizer[c.optimizer]}, 学习率 ${pythonFloat(c.lr)},` +
-    decayWords(c.lr_decay ?? 1) +
-    ` ${words.initializer[c.initializer]},` +
-    ` 批量 ${c.batch_size}, 样本 ${c.train_size},` +
-    ` 种子 ${c.seed}`;
+/** One line for a run's configuration, each field as its `describe`
+ * says, as lenet.explorer_config.describe writes it (for the history of
+ * runs).  A field without a value (a run kept before the field existed)
+ * counts as its default. */
+export function describe(config) {
+  return Object.entries(FIELDS).flatMap(([name, field]) => {
+    const value = config[name] ?? field.default;
+    if (!field.describe || ("omit_when" in field && value === field.omit_when)) return [];
+    return [field.describe.replace("{}", described(field, value))];
+  }).join(", ");
 }

@@ -9,9 +9,12 @@
 // the network's shapes and code in the browser and trains there too
 // (explorer/engines.js).  Both engines write the same `run`, `history` and
 // `inspection` the panels draw.  What the controls may hold, the presets
-// and the words come from Python (the `contract` trait, lenet.contract).
+// and the words are the contract's (book/lenet/contract.json, which the
+// panels import through lenet_contract.js, as Python reads it).
 
-import { MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
+import {
+  ARCH_FIELDS, MESSAGE_TYPES as TYPES, TRAINING_FIELDS, WORDS,
+} from "./lenet_contract.js";
 import { element, hasKernel, keepKeys } from "./lenet_dom.js";
 // Style sheets as text (esbuild's text loader, ci/build_js.sh).
 import SHARED_STYLE from "./lenet_widgets.css";
@@ -42,7 +45,6 @@ function exposeForTests(root, model, setConfig, config, timings, engine) {
 }
 
 function render({ model, el }) {
-  const contract = model.get("contract");
   const kernel = hasKernel(model);
   const root = element("div", { class: "lenet-explorer" },
                        element("style", { text: SHARED_STYLE + EXPLORER_STYLE }));
@@ -54,12 +56,11 @@ function render({ model, el }) {
     model.save_changes();
   };
   const deliverMaps = (content, arrays) => maps.deliver(content, arrays);
-  const engine = kernel ? kernelEngine(model, contract)
-    : browserEngine(model, contract, deliverMaps);
+  const engine = kernel ? kernelEngine(model) : browserEngine(model, deliverMaps);
 
-  const controls = controlsPanel(contract, config, setConfig, newId, engine?.trainSize);
+  const controls = controlsPanel(config, setConfig, newId, engine?.trainSize);
   const network = networkPanel();
-  const link = linkPanel(model, contract, config, setConfig, kernel);
+  const link = linkPanel(model, config, setConfig, kernel);
   const timings = [];
   let problems = [];
   const results = tabs(["训练", "历次运行", "特征图与混淆矩阵"], "训练结果", newId);
@@ -71,24 +72,23 @@ function render({ model, el }) {
     }
     return config();
   };
-  const run = runPanel(model, engine, contract, {
+  const run = runPanel(model, engine, {
     wanted, problems: () => problems, lock: controls.lock, newId });
   results.panel("训练").append(...run.progress);
-  const step = stepPanel(model, engine, contract, { wanted, problems: () => problems });
+  const step = stepPanel(model, engine, { wanted, problems: () => problems });
   run.buttons.querySelector(".lenet-stop").after(step.button);
-  const maps = mapsPanel(results.panel("特征图与混淆矩阵"), engine, contract, newId);
+  const maps = mapsPanel(results.panel("特征图与混淆矩阵"), engine, newId);
 
   const refresh = () => {
     controls.refresh();
     const started = performance.now();
-    problems = network.update(pick(config(), contract.arch_fields),
-                              pick(config(), contract.training_fields));
+    problems = network.update(pick(config(), ARCH_FIELDS), pick(config(), TRAINING_FIELDS));
     timings.push(performance.now() - started);
     root.dataset.updates = String(timings.length);
     run.updateControls();
     step.update();
   };
-  const history = historyPanel(results.panel("历次运行"), contract.words,
+  const history = historyPanel(results.panel("历次运行"), WORDS,
                                { keeper: engine?.keeper, networks: engine?.networks });
   const drawHistory = () => history(model.get("history"));
   const drawInspection = () => maps.update(model.get("inspection"));
@@ -108,12 +108,12 @@ function render({ model, el }) {
     element("h3", { class: "lenet-section", text: "网络结构" }), controls.preset,
     ...link.elements,
     controls.architecture,
-    element("div", { class: "lenet-pointer", text: contract.words.arch_pointer }),
+    element("div", { class: "lenet-pointer", text: WORDS.arch_pointer }),
     ...network.elements,
     element("h3", { class: "lenet-section", text: "训练设置" }), controls.training,
-    element("div", { class: "lenet-pointer", text: contract.words.training_pointer }),
+    element("div", { class: "lenet-pointer", text: WORDS.training_pointer }),
     run.buttons, step.box);
-  if (!kernel) root.append(staticNotice(contract, Boolean(engine)));
+  if (!kernel) root.append(staticNotice(Boolean(engine)));
   root.append(results.list, results.panels);
   link.start();
   refresh();

@@ -1,5 +1,5 @@
 // Numbers written as Python writes them, and the run's messages filled in
-// as lenet.contract.say fills them, so that both engines read the same
+// as lenet.messages.say fills them, so that both engines read the same
 // (tests/test_browser_logic.py compares them with Python).
 
 import { DECIMALS, MESSAGES } from "./lenet_contract.js";
@@ -32,7 +32,7 @@ export function formatG(x, digits) {
 export const fill = (template, values) =>
   template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
-/** A run message of the contract (lenet.contract.MESSAGES), its numbers
+/** A run message of the contract (the contract's protocol.messages), its numbers
  * written as Python's `say` writes them: DECIMALS rounded, a loss and a
  * rate to three significant digits, a learning rate as Python's float, a list of
  * problems joined by spaces. */

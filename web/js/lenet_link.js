@@ -5,7 +5,7 @@
 // keeps the base configuration's value and gets a note in Chinese.  The
 // notes are text: nothing of a link ever becomes HTML.
 
-import { FIELD_NAMES, LINK_OPTIONS, LINK_PREFIX, LINK_VERSION } from "./lenet_contract.js";
+import { FIELD_NAMES, FIELDS, LINK_PREFIX, LINK_VERSION } from "./lenet_contract.js";
 import { pythonG, say } from "./lenet_format.js";
 
 const SHOWN_CHARACTERS = 30;
@@ -19,10 +19,10 @@ export function textOf(value) {
   return String(value);
 }
 
-/** The fragment (without #) of `config`, its fields in `fields`' order. */
-export function linkOf(config, fields) {
-  return LINK_PREFIX + [`v=${LINK_VERSION}`,
-                        ...fields.map((field) => `${field}=${textOf(config[field])}`)].join("&");
+/** The fragment (without #) of `config`, its fields in the contract's order. */
+export function linkOf(config) {
+  return LINK_PREFIX + [`v=${LINK_VERSION}`, ...Object.keys(FIELDS).map(
+    (field) => `${field}=${textOf(config[field])}`)].join("&");
 }
 
 function number(text) {
@@ -42,7 +42,8 @@ function allowed(value, option) {
   return option.find((item) => Math.abs(item - value) <= 1e-9 * Math.abs(item)) ?? null;
 }
 
-/** What a single control would hold for `text`, or null. */
+/** What a single control would hold for `text` (`option`: the field's
+ * choices), or null. */
 function oneValue(text, option, base) {
   if (option === null) return text === "1" ? true : text === "0" ? false : null;
   if (typeof base === "string") return option.includes(text) ? text : null;
@@ -50,9 +51,10 @@ function oneValue(text, option, base) {
   return value === null ? null : allowed(value, option);
 }
 
-export function valueOf(text, field, base, options) {
-  const name = LINK_OPTIONS[field];
-  const option = name === null ? null : options[name];
+/** The value of `field` that `text` writes, if its control could hold it
+ * (a pair's two values each), else null; `base` is its value now. */
+export function valueOf(text, field, base) {
+  const option = FIELDS[field].choices;
   if (Array.isArray(base)) {
     const parts = text.split(",");
     if (parts.length !== base.length) return null;
@@ -87,9 +89,9 @@ export const shown = (text) => ([...text].length <= SHOWN_CHARACTERS ? text
 export const isLink = (fragment) => fragment.replace(/^#/, "").startsWith(LINK_PREFIX);
 
 /** {values, notes}: the configuration `fragment` gives over `base`, each
- * field checked against `options` (the contract's control_options), and
- * a note for each field it could not use. */
-export function configFromLink(fragment, base, fields, options) {
+ * field checked against its choices, and a note for each field it could
+ * not use. */
+export function configFromLink(fragment, base) {
   let rest = fragment.replace(/^#/, "");
   if (rest.startsWith(LINK_PREFIX)) rest = rest.slice(LINK_PREFIX.length);
   const values = { ...base };
@@ -97,10 +99,10 @@ export function configFromLink(fragment, base, fields, options) {
   for (const [field, text] of pairs(rest)) {
     if (field === "v") {
       if (text !== String(LINK_VERSION)) notes.push(say("link_version", { version: shown(text) }));
-    } else if (!fields.includes(field)) {
+    } else if (!Object.hasOwn(FIELDS, field)) {
       notes.push(say("link_unknown", { field: shown(field) }));
     } else {
-      const value = valueOf(text, field, base[field], options);
+      const value = valueOf(text, field, base[field]);
       if (value === null) {
         notes.push(say("link_invalid", { name: FIELD_NAMES[field], field,
                                          value: shown(text), used: textOf(base[field]) }));

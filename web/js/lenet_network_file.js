@@ -8,7 +8,9 @@
 // has passed.
 
 import { namedTensors, plan } from "./lenet_architecture.js";
-import { NETWORK_FORMAT, NETWORK_VERSION, FIELD_NAMES } from "./lenet_contract.js";
+import {
+  ARCH_FIELDS, BASE_CONFIG, ENGINES, FIELD_NAMES, FIELDS, NETWORK_FILE, WORDS,
+} from "./lenet_contract.js";
 import { unpackTensors } from "./lenet_forward.js";
 import { say } from "./lenet_format.js";
 import { shown, textOf, valueOf } from "./lenet_link.js";
@@ -32,17 +34,17 @@ function shownValue(value) {
 
 /** The configuration of a file: every architecture field one the controls
  * can hold; a training setting that is not is the book's. */
-function checkedConfig(values, { arch_fields, training_fields, options, base_config }) {
+function checkedConfig(values) {
   const given = isObject(values) ? values : {};
   const config = {};
-  for (const field of [...arch_fields, ...training_fields]) {
+  for (const field of Object.keys(FIELDS)) {
     const value = given[field] === undefined || given[field] === null ? null
-      : valueOf(textOf(given[field]), field, base_config[field], options);
-    if (value === null && arch_fields.includes(field)) {
+      : valueOf(textOf(given[field]), field, BASE_CONFIG[field]);
+    if (value === null && ARCH_FIELDS.includes(field)) {
       refuse("network_bad_config", { name: FIELD_NAMES[field], field,
                                      value: shownValue(given[field]) });
     }
-    config[field] = value === null ? base_config[field] : value;
+    config[field] = value === null ? BASE_CONFIG[field] : value;
   }
   return config;
 }
@@ -93,21 +95,21 @@ function numbersOf(text, expected) {
   return numbers;
 }
 
-function checkedRun(run, { engines, words }) {
+function checkedRun(run) {
   const given = isObject(run) ? run : {};
   const keys = ["epoch", "train_loss", "train_acc", "test_acc", "seconds"];
   // An epoch's learning rate is optional, and kept only if it is a number.
   const epochs = (Array.isArray(given.epochs) ? given.epochs : [])
     .filter((e) => isObject(e) && keys.every((k) => isNumber(e[k])))
     .map(({ lr, ...e }) => (isNumber(lr) ? { ...e, lr } : e));
-  return { engine: Object.hasOwn(engines, given.engine) ? given.engine : "kernel",
-           state: Object.hasOwn(words.run_results, given.state) ? given.state : "done",
+  return { engine: Object.hasOwn(ENGINES, given.engine) ? given.engine : "kernel",
+           state: Object.hasOwn(WORDS.run_results, given.state) ? given.state : "done",
            epochs };
 }
 
 /** {config, tensors: {name: Float32Array}, run} of a file's text, or a
- * NetworkFileError.  `contract`: the widget's (lenet.contract.for_browser). */
-export function readNetworkFile(text, contract) {
+ * NetworkFileError. */
+export function readNetworkFile(text) {
   let file;
   try {
     file = JSON.parse(text);
@@ -115,18 +117,20 @@ export function readNetworkFile(text, contract) {
     refuse("network_not_json");
   }
   if (!isObject(file)) refuse("network_not_json");
-  if (file.format !== NETWORK_FORMAT) refuse("network_wrong_format", { format: NETWORK_FORMAT });
-  if (file.version !== NETWORK_VERSION) {
+  if (file.format !== NETWORK_FILE.format) {
+    refuse("network_wrong_format", { format: NETWORK_FILE.format });
+  }
+  if (file.version !== NETWORK_FILE.version) {
     refuse("network_version", { version: shownValue(file.version) });
   }
-  const config = checkedConfig(file.config, contract);
+  const config = checkedConfig(file.config);
   const wanted = checkedTensors(file.tensors, config);
   const sizes = wanted.map(({ shape }) => shape.reduce((a, b) => a * b, 1));
   const numbers = numbersOf(file.weights, sizes.reduce((a, b) => a + b, 0));
   // Each tensor a buffer of its own: IndexedDB stores each alone.
   const tensors = Object.fromEntries(Object.entries(unpackTensors(numbers, wanted))
     .map(([name, values]) => [name, values.slice()]));
-  return { config, tensors, run: checkedRun(file.run, contract) };
+  return { config, tensors, run: checkedRun(file.run) };
 }
 
 function base64Of(bytes) {
@@ -148,8 +152,7 @@ export function networkFileText(config, tensors, run) {
     for (const x of tensors[name]) view.setFloat32(4 * at++, x, true);
   }
   return JSON.stringify({
-    format: NETWORK_FORMAT, version: NETWORK_VERSION,
-    about: "《动手学深度学习》5.5 节 LeNet 的交互版：一个训练好的网络",
+    format: NETWORK_FILE.format, version: NETWORK_FILE.version, about: NETWORK_FILE.about,
     config, run, tensors: listed, weights: base64Of(new Uint8Array(view.buffer)),
   }, null, 1);
 }

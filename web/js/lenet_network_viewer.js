@@ -8,6 +8,7 @@
 // a forward pass of our own (lenet_forward.js) over the weights that
 // training produced.  The panels are in web/js/viewer/.
 
+import { CLASS_NAMES } from "./lenet_contract.js";
 import { element, keepKeys } from "./lenet_dom.js";
 import { forward } from "./lenet_forward.js";
 import { cellView } from "./viewer/cells.js";
@@ -22,7 +23,7 @@ import SHARED_STYLE from "./lenet_widgets.css";
 import VIEWER_STYLE from "./viewer/viewer.css";
 
 function render({ model, el }) {
-  const classNames = model.get("class_names");
+  const classNames = CLASS_NAMES;
   const labels = model.get("strip_labels");
   const timings = [];
   let image = null;  // Float32Array(784) shown now

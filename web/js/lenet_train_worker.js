@@ -7,7 +7,8 @@
 //
 // Messages (their types: MESSAGE_TYPES of lenet_contract.js)
 //   in:  prefetch {browser}, train {config, browser}, stop,
-//        feature_maps {image}, step {config, browser}  (browser: the contract's)
+//        feature_maps {image}, step {config, browser}
+//        (browser: where the site is and its files' bytes, engines.js workerSite)
 //   out: download {loaded, total}, state {state}, progress {done, total},
 //        epoch {record, tensors} (the weights after that epoch),
 //        finished {state, details, message?, epochs, tensors, confusion}

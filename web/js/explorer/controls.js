@@ -1,13 +1,17 @@
 // The explorer's controls: the preset, the network's fields and the
 // training settings, each a slider, a select, a checkbox or a number box
-// over what the contract allows.  A control writes one field of the
-// widget's `config`; `refresh()` shows the config again, `lock(true)`
-// disables every control while a run is in progress.
+// over what the contract allows, in the order of the contract's
+// `controls`.  A control writes one field of the widget's `config`;
+// `refresh()` shows the config again, `lock(true)` disables every control
+// while a run is in progress.
 
+import {
+  CONTROLS, CUSTOM, FIELDS, PRESET_NOTES, PRESETS, WORDS,
+} from "../lenet_contract.js";
 import { element } from "../lenet_dom.js";
 import { fill } from "../lenet_format.js";
 
-/** The name of the preset `config` is, or `custom` (as lenet.contract.
+/** The name of the preset `config` is, or `custom` (as lenet.explorer_config.
  * preset_of names it). */
 export function presetOf(config, presets, custom) {
   const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -112,62 +116,66 @@ function controlKit(config, setConfig, newId) {
   return { slider, select, checkbox, number, kept, refreshers, locked };
 }
 
-const plain = (list) => list.map((v) => [v, v]);
-const int = (x) => String(x);
+// How a slider shows its value (the control's `readout` in the contract).
+const READOUTS = {
+  int: (x) => String(x),
+  tenths: (x) => Number(x).toFixed(1),
+  rate: (x) => `${Number(x.toPrecision(3))}`,
+};
 
-/** The preset select, the network's controls and the training settings.
- * `trainSize`: the most training images the engine has, if fewer than the
- * full set. */
-export function controlsPanel(contract, config, setConfig, newId, trainSize) {
-  const { options, presets } = contract;
-  const kit = controlKit(config, setConfig, newId);
-  const { slider, select, checkbox, number } = kit;
-  // Why a preset that fails on purpose fails, under the select.
+/** What a field may hold, as a list of values. */
+const choicesOf = ({ choices }) => (Array.isArray(choices) ? choices : rangeValues(choices));
+
+/** The control `spec` of the contract's `controls` draws (a slider, a
+ * select, a checkbox or a number box over its field's choices).
+ * `trainSize`: the most training images the engine has, if fewer than
+ * the full set; the 训练样本数 slider stops there. */
+function controlOf(kit, spec, trainSize) {
+  const field = FIELDS[spec.field];
+  const index = spec.index ?? null;
+  if (spec.control === "checkbox") return kit.checkbox(spec.field, spec.label);
+  if (spec.control === "number") return kit.number(spec.field, field.choices, spec.label);
+  if (spec.control === "select") {
+    return kit.select(spec.field, index, choicesOf(field).map((value) =>
+      [value, field.labels?.[String(value)] ?? value]), spec.label);
+  }
+  if (spec.readout === "train_size" && trainSize) {
+    const capped = (v) => (v > trainSize
+      ? fill(WORDS.train_size_capped, { wanted: v, train: trainSize }) : String(v));
+    return kit.slider(spec.field, index, rangeValues({ ...field.choices, max: trainSize }),
+                      spec.label, capped);
+  }
+  return kit.slider(spec.field, index, choicesOf(field), spec.label,
+                    READOUTS[spec.readout] ?? READOUTS.int);
+}
+
+/** The preset select, with why a preset that fails on purpose fails
+ * under it. */
+function presetControl(kit, config, setConfig, newId) {
   const presetNote = element("p", { class: "lenet-preset-note", id: newId("preset-note") });
   const preset = kit.kept(element("select", { "aria-describedby": presetNote.id },
-                                  ...[...Object.keys(presets), contract.custom]
+                                  ...[...Object.keys(PRESETS), CUSTOM]
     .map((name) => element("option", { value: name, text: name }))), () => {
-    preset.value = presetOf(config(), presets, contract.custom);
-    presetNote.textContent = contract.words.preset_notes[preset.value] ?? "";
+    preset.value = presetOf(config(), PRESETS, CUSTOM);
+    presetNote.textContent = PRESET_NOTES[preset.value] ?? "";
     presetNote.hidden = !presetNote.textContent;
   });
   preset.addEventListener("change", () => {
-    if (presets[preset.value]) setConfig({ ...config(), ...presets[preset.value] });
+    if (PRESETS[preset.value]) setConfig({ ...config(), ...PRESETS[preset.value] });
   });
-  const kernels = rangeValues(options.kernel_range);
-  const dense = rangeValues(options.dense_range);
-  const architecture = element(
-    "div", { class: "lenet-controls" },
-    slider("kernel_sizes", 0, kernels, "卷积层1 窗口", int),
-    select("activation", null, plain(options.activations), "激活函数"),
-    slider("kernel_sizes", 1, kernels, "卷积层2 窗口", int),
-    select("pooling", null, options.poolings.map((p) => [p, options.pooling_labels[p]]), "池化"),
-    select("channels", 0, plain(options.channel_options), "卷积层1 通道数"),
-    slider("dense_units", 0, dense, "全连接层1 输出", int),
-    select("channels", 1, plain(options.channel_options), "卷积层2 通道数"),
-    slider("dense_units", 1, dense, "全连接层2 输出", int),
-    slider("dropout", null, rangeValues(options.dropout_range), "丢弃概率",
-           (x) => Number(x).toFixed(1)),
-    checkbox("batch_norm", "批量归一化"));
-  const training = element(
-    "div", { class: "lenet-controls" },
-    select("optimizer", null, options.optimizers.map((name) =>
-      [name, options.optimizer_labels[name]]), "优化算法"),
-    slider("lr", null, options.learning_rates, "学习率", (x) => `${Number(x.toPrecision(3))}`),
-    select("lr_decay", null, options.lr_decays.map((g) =>
-      [g, g === 1 ? "1（不衰减）" : `${g}`]), "每周期后学习率乘以"),
-    select("initializer", null, options.initializers.map((name) =>
-      [name, options.initializer_labels[name]]), "初始化"),
-    slider("num_epochs", null, rangeValues(options.epochs_range), "迭代周期", int),
-    select("batch_size", null, plain(options.batch_sizes), "批量大小"),
-    slider("train_size", null, rangeValues(trainSize
-      ? { ...options.train_size_range, max: trainSize } : options.train_size_range),
-           "训练样本数", trainSize ? (v) => (v > trainSize ? fill(
-             contract.words.train_size_capped, { wanted: v, train: trainSize }) : int(v)) : int),
-    number("seed", options.seed_range, "随机种子"));
+  return element("div", {}, labelled("预设", preset, newId), presetNote);
+}
+
+/** The preset select, the network's controls and the training settings,
+ * as the contract's `controls` lists them. */
+export function controlsPanel(config, setConfig, newId, trainSize) {
+  const kit = controlKit(config, setConfig, newId);
+  const group = (specs) => element("div", { class: "lenet-controls" },
+                                   ...specs.map((spec) => controlOf(kit, spec, trainSize)));
   return {
-    preset: element("div", {}, labelled("预设", preset, newId), presetNote),
-    architecture, training,
+    preset: presetControl(kit, config, setConfig, newId),
+    architecture: group(CONTROLS.architecture),
+    training: group(CONTROLS.training),
     refresh: () => kit.refreshers.forEach((show) => show()),
     lock: (locked) => kit.locked.forEach((control) => { control.disabled = locked; }),
   };

@@ -3,8 +3,12 @@
 // Both write the widget's `run`, `history` and `inspection` alike and hand
 // feature maps to `deliver(content, arrays)`; the panels draw from those.
 
-import { MESSAGE_TYPES as TYPES, TEST_SET_SIZE } from "../lenet_contract.js";
+import {
+  BROWSER, ENGINES, MESSAGE_TYPES as TYPES, SITE, TEST_SET_SIZE,
+} from "../lenet_contract.js";
 import { saveFile } from "../lenet_dom.js";
+// Made by ci/build_js.sh after it bundles the worker.
+import * as SIZES from "../dist/download_sizes.json";
 import { say } from "../lenet_format.js";
 import { runKeeper } from "./kept_runs.js";
 
@@ -49,7 +53,7 @@ function stepAnswers() {
 
 /** The kernel as an engine: MXNet trains there (lenet.explorer), which
  * words its own messages. */
-export function kernelEngine(model, contract) {
+export function kernelEngine(model) {
   const steps = stepAnswers();
   model.on("msg:custom", (content) => {
     if (content.type === TYPES.step) steps.answer(content);
@@ -59,7 +63,7 @@ export function kernelEngine(model, contract) {
       model.send({ type: TYPES.step, config });
       return steps.ask();
     },
-    name: contract.engines.kernel,
+    name: ENGINES.kernel,
     trainSize: null,
     testSize: TEST_SET_SIZE,
     train(config) { model.send({ type: TYPES.train, config }); },
@@ -70,17 +74,23 @@ export function kernelEngine(model, contract) {
   };
 }
 
+/** What the worker is told of the site: where it is and what it fetches,
+ * with each file's bytes. */
+export const workerSite = () => ({
+  site_root: "../".repeat(SITE.train_worker.split("/").length - 1),
+  tfjs_path: SITE.tfjs_path, data_path: SITE.browser_data_path, files: SIZES.files });
+
 /** Training in the static page, in a worker: null where the browser lacks
  * what it needs. */
-export function browserEngine(model, contract, deliver) {
+export function browserEngine(model, deliver) {
   if (typeof Worker === "undefined" || typeof WebAssembly === "undefined" ||
       typeof DecompressionStream === "undefined") return null;
-  const browser = contract.browser;
+  const browser = workerSite();
   let worker = null;
   let running = null;  // {config, epochs}
   const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
   // 历次运行, kept in the browser; the viewer runs each network.
-  const keeper = runKeeper(model, contract);
+  const keeper = runKeeper(model);
 
   function finished({ state, details, message, epochs, tensors, confusion }) {
     const seconds = epochs.reduce((sum, e) => sum + e.seconds, 0);
@@ -118,7 +128,7 @@ export function browserEngine(model, contract, deliver) {
     },
     [TYPES.state]: ({ state }) => {
       setRun({ state, message: state === "loading"
-        ? say("loading_browser", { megabytes: browser.megabytes }) : "" });
+        ? say("loading_browser", { megabytes: SIZES.megabytes }) : "" });
       showDownload();
     },
     [TYPES.progress]: ({ done, total }) => setRun({ done, total }),
@@ -139,7 +149,8 @@ export function browserEngine(model, contract, deliver) {
 
   function start() {
     if (!worker) {
-      worker = new Worker(new URL(browser.worker_url, document.baseURI), { type: "module" });
+      worker = new Worker(new URL(SITE.pages_to_root + SITE.train_worker, document.baseURI),
+                          { type: "module" });
       worker.onmessage = ({ data }) => handlers[data.type]?.(data);
       worker.onerror = (event) => {
         event.preventDefault?.();
@@ -167,18 +178,18 @@ export function browserEngine(model, contract, deliver) {
   };
 
   return {
-    name: contract.engines.browser,
+    name: ENGINES.browser,
     keeper,
     networks,
-    trainSize: browser.train_size,
-    testSize: browser.test_size,
+    trainSize: BROWSER.train_size,
+    testSize: BROWSER.test_size,
     train(config) {
       running = { config, epochs: [] };
       model.set("run", { state: "loading", done: 0, total: 0, epochs: [],
                          num_epochs: config.num_epochs, message: "" });
       // Until the worker's first count: what is here already (nothing,
       // unless a prefetch began), of all there is to fetch.
-      downloaded ??= { loaded: 0, total: browser.download_bytes };
+      downloaded ??= { loaded: 0, total: SIZES.download_bytes };
       showDownload();
       start().postMessage({ type: TYPES.train, config, browser });
     },

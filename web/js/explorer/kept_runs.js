@@ -7,12 +7,12 @@
 
 import { describe } from "../lenet_architecture.js";
 import { publish, TOPICS } from "../lenet_channel.js";
+import { ARCH_FIELDS, ENGINES, WORDS } from "../lenet_contract.js";
 import { fill } from "../lenet_format.js";
 import { networkFileText, readNetworkFile } from "../lenet_network_file.js";
 import { openRuns, runBytes } from "../lenet_store.js";
 
-const archOf = (config, contract) =>
-  Object.fromEntries(contract.arch_fields.map((field) => [field, config[field]]));
+const archOf = (config) => Object.fromEntries(ARCH_FIELDS.map((field) => [field, config[field]]));
 
 const sizeText = (bytes) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} KB`
   : `${(bytes / 1e6).toFixed(1)} MB`);
@@ -29,7 +29,7 @@ function historyEntry(run) {
   };
 }
 
-export function runKeeper(model, contract) {
+export function runKeeper(model) {
   let kept = null;  // the store, once open; null where refused
   let problem = null;  // why runs are not kept
   let current = null;  // the run in progress, from its first epoch
@@ -47,11 +47,11 @@ export function runKeeper(model, contract) {
   const networkOf = (run, fresh) => {
     const testAcc = run.epochs.at(-1)?.test_acc ?? null;
     return {
-      fresh, key: `trained-${run.number}`, arch: archOf(run.config, contract),
+      fresh, key: `trained-${run.number}`, arch: archOf(run.config),
       tensors: run.tensors, test_acc: testAcc,
-      label: fill(contract.words[run.imported ? "imported_network" : "trained_network"], {
-        number: run.number, engine: contract.engines[run.engine ?? "browser"],
-        file: run.imported, test_acc: testAcc === null ? contract.words.unknown_accuracy
+      label: fill(WORDS[run.imported ? "imported_network" : "trained_network"], {
+        number: run.number, engine: ENGINES[run.engine ?? "browser"],
+        file: run.imported, test_acc: testAcc === null ? WORDS.unknown_accuracy
           : testAcc.toFixed(4) }) };
   };
   const show = () => model.set("history", [...records.values()]
@@ -125,7 +125,7 @@ export function runKeeper(model, contract) {
      * that is not a network throws (lenet_network_file.js) and changes
      * nothing. */
     async importFile(name, text) {
-      const { config, tensors, run: trained } = readNetworkFile(text, contract);
+      const { config, tensors, run: trained } = readNetworkFile(text);
       const run = { number: nextNumber(), config, tensors, imported: name, saved: Date.now(),
                     ...trained };
       records.set(run.number, run);
@@ -139,11 +139,11 @@ export function runKeeper(model, contract) {
     /** What the page keeps, in a line. */
     line() {
       if (problem) {
-        return fill(contract.words.runs_not_kept, { error: problem.message || problem.name });
+        return fill(WORDS.runs_not_kept, { error: problem.message || problem.name });
       }
       if (!kept) return "";
       const finished = [...records.values()].filter((run) => run.state !== "running");
-      return fill(contract.words.runs_kept, {
+      return fill(WORDS.runs_kept, {
         count: finished.length, size: sizeText(finished.reduce((s, r) => s + runBytes(r), 0)) });
     },
     /** Wait until what was asked is written (the tests read the store). */

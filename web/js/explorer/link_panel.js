@@ -9,8 +9,7 @@ import { MESSAGES } from "../lenet_contract.js";
 import { element } from "../lenet_dom.js";
 import { configFromLink, isLink, linkOf } from "../lenet_link.js";
 
-export function linkPanel(model, contract, config, setConfig, kernel) {
-  const fields = [...contract.arch_fields, ...contract.training_fields];
+export function linkPanel(model, config, setConfig, kernel) {
   const status = element("div", { class: "lenet-link-status", role: "status" });
   const notes = element("ul", { class: "lenet-link-notes" });
   const shown = element("input", { type: "text", readonly: true, hidden: true,
@@ -19,11 +18,10 @@ export function linkPanel(model, contract, config, setConfig, kernel) {
     status.textContent = text;
     notes.replaceChildren(...lines.map((line) => element("li", { text: line })));
   };
-  const write = () => history.replaceState(history.state, "", `#${linkOf(config(), fields)}`);
+  const write = () => history.replaceState(history.state, "", `#${linkOf(config())}`);
   const read = () => {
     if (!isLink(location.hash)) return;
-    const { values, notes: lines } = configFromLink(location.hash, config(), fields,
-                                                    contract.options);
+    const { values, notes: lines } = configFromLink(location.hash, config());
     setConfig(values);
     tell(MESSAGES.link_applied, lines);
   };

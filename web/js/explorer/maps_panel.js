@@ -3,7 +3,7 @@
 // matrix over the test set.  The maps come from the engine, as the
 // kernel's messages or the worker's arrive.
 
-import { IMAGE_SIZE, TEST_SET_SIZE } from "../lenet_contract.js";
+import { CLASS_NAMES, IMAGE_SIZE, TEST_SET_SIZE, WORDS } from "../lenet_contract.js";
 import { drawMap, element, scrollBox } from "../lenet_dom.js";
 import { labelled } from "./controls.js";
 
@@ -27,8 +27,8 @@ function confusionTable(counts, classNames) {
 }
 
 /** One test image and its maps, drawn into `maps`. */
-function drawMaps(maps, content, arrays, contract) {
-  const classOf = contract.class_names[content.label];
+function drawMaps(maps, content, arrays) {
+  const classOf = CLASS_NAMES[content.label];
   const image = element("canvas", { "aria-label": `测试图像 ${content.image}：${classOf}` });
   drawMap(image, arrays[0], IMAGE_SIZE, false);
   image.style.width = image.style.height = `${3 * IMAGE_SIZE}px`;
@@ -36,7 +36,7 @@ function drawMaps(maps, content, arrays, contract) {
   content.layers.forEach((layer, i) => {
     const area = layer.size * layer.size;
     const group = element("div", {}, element("h4", {
-      text: `${contract.words.map_titles[layer.name] ?? layer.name}：${layer.channels} 个通道，` +
+      text: `${WORDS.map_titles[layer.name] ?? layer.name}：${layer.channels} 个通道，` +
         `各 ${layer.size}×${layer.size}` }));
     for (let c = 0; c < layer.channels; c++) {
       const canvas = element("canvas", { title: `${layer.name} 通道 ${c}` });
@@ -50,7 +50,7 @@ function drawMaps(maps, content, arrays, contract) {
 
 /** The panel's `update(inspection)`, and `deliver(content, buffers)` for
  * the engine's feature maps (no engine: nothing is ever trained). */
-export function mapsPanel(panel, engine, contract, newId) {
+export function mapsPanel(panel, engine, newId) {
   const lastImage = (engine?.testSize ?? TEST_SET_SIZE) - 1;
   const imageIndex = element("input", { type: "number", min: 0, max: lastImage, step: 1,
                                         value: 0, inputmode: "numeric" });
@@ -65,17 +65,17 @@ export function mapsPanel(panel, engine, contract, newId) {
   function update(inspection) {
     panel.replaceChildren();
     if (!inspection.ready) {
-      panel.append(element("p", { class: "lenet-empty", text: contract.words.maps_empty }));
+      panel.append(element("p", { class: "lenet-empty", text: WORDS.maps_empty }));
       return;
     }
     panel.append(labelled("测试图像编号", imageIndex, newId), maps, confusion);
-    confusion.replaceChildren(confusionTable(inspection.confusion, contract.class_names));
+    confusion.replaceChildren(confusionTable(inspection.confusion, CLASS_NAMES));
     requestMaps();
   }
   function deliver(content, buffers) {
     const arrays = buffers.map((view) => new Float32Array(
       view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength)));
-    drawMaps(maps, content, arrays, contract);
+    drawMaps(maps, content, arrays);
   }
   return { update, deliver };
 }

@@ -2,13 +2,13 @@
 // progress, status and curves, from the widget's `run`.
 
 import { runChart } from "../lenet_charts.js";
-import { MESSAGES, PROBLEM_STATES, RUNNING_STATES } from "../lenet_contract.js";
+import { MESSAGES, PROBLEM_STATES, RUNNING_STATES, WORDS } from "../lenet_contract.js";
 import { element } from "../lenet_dom.js";
 
 /** The buttons (for the controls' row) and the progress (for the 训练
  * tab).  `wanted()` is the configuration 训练 trains; `problems()` the
  * network's, if it cannot be built. */
-export function runPanel(model, engine, contract, { wanted, problems, lock, newId }) {
+export function runPanel(model, engine, { wanted, problems, lock, newId }) {
   const trainButton = element("button", { type: "button", class: "lenet-train", text: "训练" });
   const stopButton = element("button", { type: "button", class: "lenet-stop", text: "停止",
                                          disabled: true });
@@ -37,7 +37,7 @@ export function runPanel(model, engine, contract, { wanted, problems, lock, newI
     locked = running;
     stopButton.disabled = !running;
     trainButton.disabled = running || !engine || problems().length > 0;
-    if (!engine) why.textContent = contract.words.no_browser_engine;
+    if (!engine) why.textContent = WORDS.no_browser_engine;
     else if (problems().length) why.textContent = "这个配置无法构造，见上面的说明。";
     else if (state === "loading") why.textContent = "正在准备训练。";
     else if (running) why.textContent = "正在训练。";

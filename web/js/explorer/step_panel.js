@@ -3,15 +3,14 @@
 // the batch's loss before and after, and each layer's gradient, update and
 // parameter sizes (explorer_logic.step_report, lenet_train.stepReport).
 
-import { RUNNING_STATES } from "../lenet_contract.js";
+import { RUNNING_STATES, WORDS as words } from "../lenet_contract.js";
 import { element, scrollBox } from "../lenet_dom.js";
 import { formatG } from "../lenet_format.js";
 
 /** The button (for the row of 训练 and 停止) and what it shows.
  * `wanted()` is the configuration 训练 would train; `problems()` the
  * network's, if it cannot be built. */
-export function stepPanel(model, engine, contract, { wanted, problems }) {
-  const { words } = contract;
+export function stepPanel(model, engine, { wanted, problems }) {
   const button = element("button", { type: "button", class: "lenet-step-button",
                                      text: words.step_button });
   const line = element("p", { class: "lenet-step-line", role: "status", "aria-live": "polite" });

@@ -4,7 +4,7 @@
 // sweep chart, whose controls pick the network and follow the picker.
 
 import { subscribe, TOPICS } from "../lenet_channel.js";
-import { MESSAGE_TYPES as TYPES } from "../lenet_contract.js";
+import { MESSAGE_TYPES as TYPES, SITE } from "../lenet_contract.js";
 import { element, hasKernel } from "../lenet_dom.js";
 import { decodeFloat16, unpackTensors } from "../lenet_forward.js";
 
@@ -26,7 +26,8 @@ function weightsFetcher(model) {
         model.send({ type: TYPES.weights, key: network.key });
       });
     }
-    const url = new URL(model.get("weights_url") + network.file, document.baseURI);
+    const url = new URL(SITE.pages_to_root + SITE.weights_path + network.file,
+                      document.baseURI);
     return fetch(url).then((response) => {
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return response.arrayBuffer();

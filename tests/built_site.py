@@ -15,6 +15,8 @@ from the repository's root).
 import contextlib
 import functools
 import http.server
+import io
+import json
 import mimetypes
 import os
 import re
@@ -111,12 +113,16 @@ class StaticServer(http.server.SimpleHTTPRequestHandler):
     and the browser accepts it."""
 
     precompressed = False
+    json_modules = False
 
     def log_message(self, *args):
         pass
 
     def send_head(self):
         path = Path(self.translate_path(self.path))
+        if (self.json_modules and path.suffix == ".json" and path.is_file()
+                and self.headers.get("Sec-Fetch-Dest") == "script"):
+            return self._send_module(json_module(path))
         accepted = self.headers.get("Accept-Encoding", "")
         if self.precompressed and path.is_file():
             for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
@@ -124,6 +130,14 @@ class StaticServer(http.server.SimpleHTTPRequestHandler):
                 if encoding in accepted and packed.is_file():
                     return self._send_packed(path, packed, encoding)
         return super().send_head()
+
+    def _send_module(self, text):
+        data = text.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
 
     def _send_packed(self, path, packed, encoding):
         handle = packed.open("rb")
@@ -137,11 +151,24 @@ class StaticServer(http.server.SimpleHTTPRequestHandler):
         return handle
 
 
+def json_module(path):
+    """A JSON file as esbuild's JSON loader makes it a module: the whole
+    as its default export, each top-level key as a named one."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    lines = [f"const data = {json.dumps(data, ensure_ascii=False)};",
+             "export default data;"]
+    lines += [f"export const {key} = data[{json.dumps(key)}];"
+              for key in data if key.isidentifier()]
+    return "\n".join(lines) + "\n"
+
+
 @contextlib.contextmanager
-def serve(directory, precompressed=False):
-    """`directory` served on 127.0.0.1 as a static site; yields its URL."""
+def serve(directory, precompressed=False, json_modules=False):
+    """`directory` served on 127.0.0.1 as a static site; yields its URL.
+    `json_modules`: a .json file imported by a module is that module."""
     handler = functools.partial(
-        type("Handler", (StaticServer,), {"precompressed": precompressed}),
+        type("Handler", (StaticServer,), {"precompressed": precompressed,
+                                          "json_modules": json_modules}),
         directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -153,13 +180,23 @@ def serve(directory, precompressed=False):
 
 
 @contextlib.contextmanager
+def serve_sources():
+    """This checkout served on 127.0.0.1, so that the modules of web/js/
+    run as they are, unbundled: they import book/lenet/contract/'s JSON
+    files as esbuild bundles them (`json_module`).  Yields the URL of
+    web/, which stands for the site's root (web/data/, web/vendor/)."""
+    with serve(ROOT, json_modules=True) as url:
+        yield f"{url}/web"
+
+
+@contextlib.contextmanager
 def page_on_web_modules(profile_dir):
-    """A Chromium page at web/js/ of this checkout, served from web/, from
-    which the browser modules import; nothing else may be fetched."""
-    with serve(WEB) as site_url, launch_chromium(profile_dir) as context:
+    """A Chromium page at web/js/ of this checkout, from which the browser
+    modules import (serve_sources); nothing else may be fetched."""
+    with serve_sources() as web_url, launch_chromium(profile_dir) as context:
         blocked = only_this_host(context)
         page = context.new_page()
-        page.goto(f"{site_url}/js/")
+        page.goto(f"{web_url}/js/")
         yield page
         assert blocked == []
 

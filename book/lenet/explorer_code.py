@@ -1,17 +1,11 @@
-"""The explorer's network from its configuration alone: the layer table,
-the Gluon network and readable Gluon code, each from the plan
-(`lenet.plan`).  Part of lenet.explorer_logic; web/js/lenet_architecture.js
-computes the same in the browser (tests/test_browser_logic.py compares them).
+"""The Gluon code the explorer shows for a configuration, from its plan
+(`lenet.plan`), without MXNet.  Part of lenet.explorer_logic;
+web/js/lenet_architecture.js writes the same in the browser
+(tests/test_browser_logic.py compares them).
 """
+from .contract import NETWORK
 from .explorer_config import OPTIMIZERS
-from .model import POOLINGS, network_of
 from .plan import plan
-
-
-def build_network(config):
-    """The Gluon network that `config` describes (not initialised), as a
-    HybridSequential: `train` runs it as one graph."""
-    return network_of(plan(config), hybrid=True)
 
 
 def optimizer_code(config):
@@ -33,7 +27,7 @@ def layer_code(layer):
     if layer.kind == "dense":
         return f"nn.Dense({settings['units']}{activation})"
     if layer.kind == "pool":
-        return (f"nn.{POOLINGS[settings['pooling']].__name__}"
+        return (f"nn.{NETWORK['gluon_poolings'][settings['pooling']]}"
                 "(pool_size=2, strides=2)")
     if layer.kind == "activation":
         return f"nn.Activation('{settings['activation']}')"

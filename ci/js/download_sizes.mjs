@@ -1,0 +1,20 @@
+// What the first 训练 of the static page downloads, for its progress and
+// its "约 N MB" (web/js/explorer/engines.js) and for the page's prose
+// (lenet.paths.download_sizes): the bytes of each file the training worker
+// fetches, of what it fetches with the SIMD WebAssembly (the other .wasm is
+// smaller), and, in megabytes, of that and the worker's own bundle.
+// Usage: node ci/js/download_sizes.mjs WEB_DIR WORKER_BUNDLE  (prints JSON)
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const [web, workerBundle] = process.argv.slice(2);
+const site = JSON.parse(readFileSync("book/lenet/contract/site.json", "utf8"));
+const files = Object.fromEntries(site.browser_files.map(
+  (path) => [path, statSync(join(web, path)).size]));
+const downloadBytes = Object.entries(files)
+  .filter(([path]) => !path.endsWith("tfjs-backend-wasm.wasm"))
+  .reduce((sum, [, size]) => sum + size, 0);
+const megabytes = Math.round((downloadBytes + statSync(workerBundle).size) / 1e5) / 10;
+process.stdout.write(JSON.stringify({
+  generated: "by ci/build_js.sh (ci/js/download_sizes.mjs) from the files of web/: do not edit",
+  files, download_bytes: downloadBytes, megabytes }, null, 1) + "\n");
