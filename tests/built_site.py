@@ -114,6 +114,14 @@ class StaticServer(http.server.SimpleHTTPRequestHandler):
 
     precompressed = False
     json_modules = False
+    served = None  # a list: (path, bytes of the body) of each response
+
+    def copyfile(self, source, outputfile):
+        if self.served is None:
+            return super().copyfile(source, outputfile)
+        data = source.read()
+        self.served.append((self.path, len(data)))
+        outputfile.write(data)
 
     def log_message(self, *args):
         pass
@@ -163,12 +171,14 @@ def json_module(path):
 
 
 @contextlib.contextmanager
-def serve(directory, precompressed=False, json_modules=False):
+def serve(directory, precompressed=False, json_modules=False, served=None):
     """`directory` served on 127.0.0.1 as a static site; yields its URL.
-    `json_modules`: a .json file imported by a module is that module."""
+    `json_modules`: a .json file imported by a module is that module;
+    `served`, a list, gets (path, bytes) of every response's body."""
     handler = functools.partial(
         type("Handler", (StaticServer,), {"precompressed": precompressed,
-                                          "json_modules": json_modules}),
+                                          "json_modules": json_modules,
+                                          "served": served}),
         directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -267,6 +277,16 @@ def show_explorer(page, timeout=30000):
                            timeout=timeout)
 
 
+def page_errors(page):
+    """A list that collects `page`'s console errors and uncaught
+    exceptions from now on."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
 def open_built_page(browser, url, viewport=None, seen=None):
     """Load `url` (at `viewport`) until its widgets and chart are drawn;
     `seen`, a dict, collects the console's errors and every request."""
@@ -274,10 +294,7 @@ def open_built_page(browser, url, viewport=None, seen=None):
     if viewport:
         page.set_viewport_size(viewport)
     if seen is not None:
-        seen.update(errors=[], requests=[])
-        page.on("console", lambda message: seen["errors"].append(
-            message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+        seen.update(errors=page_errors(page), requests=[])
         page.on("request", lambda request: seen["requests"].append(
             request.url))
     response = page.goto(url, wait_until="networkidle")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.built_site import (SCREENSHOTS, cut_off, draw_stroke, draw_widgets,
-                        fault_once, require_built_book)
+                        fault_once, page_errors, require_built_book)
 from lenet import contract
 from lenet import explorer_logic as logic
 
@@ -21,10 +21,7 @@ require_built_book()
 def open_page(browser, url):
     """Load `url`; return the page, its console errors and every request."""
     page = browser.new_page()
-    errors, requests = [], []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors, requests = page_errors(page), []
     page.on("request", lambda request: requests.append(request.url))
     response = page.goto(url, wait_until="networkidle")
     draw_widgets(page)

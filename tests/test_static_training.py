@@ -20,7 +20,7 @@ import pytest
 
 from lenet import contract
 from tests.built_site import (SCREENSHOTS, cut_off, draw_widgets, fault_once,
-                        show_explorer)
+                        page_errors, show_explorer)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser, pytest.mark.training]
 
@@ -49,10 +49,7 @@ def uncached(page):
 @pytest.fixture
 def explorer_page(browser, site):
     page = browser.new_page()
-    errors, fetched = [], []
-    page.on("console", lambda m: errors.append(m.text)
-            if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    errors, fetched = page_errors(page), []
     page.on("requestfinished", lambda request: fetched.append(request))
     page.on("worker", lambda worker: errors.extend(
         [] if worker.url.startswith(site) else [f"worker from {worker.url}"]))

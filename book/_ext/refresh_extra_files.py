@@ -15,12 +15,13 @@ Two things would otherwise keep the old JavaScript:
 import hashlib
 from pathlib import Path
 
+from lenet.paths import ESM_DIR
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-# The widgets' bundles (lenet.paths.ESM_DIR), from the book's root.
-WIDGET_BUNDLES = "book/lenet/esm"
+# The widgets' bundles.
+WIDGET_BUNDLES = ESM_DIR
 
 
 def _fingerprint(app):

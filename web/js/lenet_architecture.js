@@ -86,6 +86,25 @@ export const layerRows = (arch) => plan(arch).map((layer) => ({
   num_params: layer.tensors.reduce((sum, [, shape]) => sum + product(shape), 0),
   formula: layer.formula, multiply_adds: layer.multiply_adds }));
 
+/** A layer's activation when the layer applies it itself (no batch norm:
+ * Gluon's `activation=`), else undefined. */
+export const ownActivation = (layer) =>
+  (layer.kind === "activation" ? undefined : layer.settings.activation);
+
+/** Where a plan's feature maps are read: {index of a pooling layer: the
+ * name of its block's convolution}.  A block's maps are its pooling's
+ * input (after the activation, named as the convolution) and its output
+ * (named as the pooling), as explorer_inspection.feature_maps reads them. */
+export function blockMaps(layers) {
+  const maps = new Map();
+  let conv = null;
+  layers.forEach((layer, index) => {
+    if (layer.kind === "conv") conv = layer.name;
+    if (layer.kind === "pool") maps.set(index, conv);
+  });
+  return maps;
+}
+
 /** Every parameter of a plan as the weights files name it, in file order:
  * [{name: "conv0.weight", shape, trainable}]. */
 export const namedTensors = (layers) => layers.flatMap((layer) =>

@@ -5,7 +5,7 @@
 // tests/test_browser_logic.py compares it with MXNet on every shipped
 // network and test image, and on a network with batch norm.
 
-import { plan, poolOutput } from "./lenet_architecture.js";
+import { blockMaps, ownActivation, plan, poolOutput } from "./lenet_architecture.js";
 import { BATCH_NORM, IMAGE_SIZE } from "./lenet_contract.js";
 
 /** float16 (little-endian) bytes -> Float32Array. */
@@ -147,20 +147,18 @@ function softmax(logits) {
 export function forward(network, image, trace = null) {
   const maps = [];
   let x = { data: image, channels: 1, size: IMAGE_SIZE };
-  let block = null;
-  for (const layer of plan(network.arch)) {
+  const layers = plan(network.arch);
+  const blocks = blockMaps(layers);
+  for (const [index, layer] of layers.entries()) {
     const t = (what) => network.tensors[`${layer.name}.${what}`];
-    if (layer.kind === "pool") maps.push({ name: block, ...x });
+    if (blocks.has(index)) maps.push({ name: blocks.get(index), ...x });
     const input = x;
     x = APPLY[layer.kind](x, t, layer);
     // What a layer computes before the activation it holds, for `trace`.
     const computed = x;
-    if (layer.kind !== "activation" && layer.settings.activation) {
-      x = mapped(x, ACTIVATIONS[layer.settings.activation]);
-    }
+    if (ownActivation(layer)) x = mapped(x, ACTIVATIONS[ownActivation(layer)]);
     trace?.push({ layer, input, computed, output: x });
-    if (layer.kind === "conv") block = layer.name;
-    if (layer.kind === "pool") maps.push({ name: layer.name, ...x });
+    if (blocks.has(index)) maps.push({ name: layer.name, ...x });
   }
   return { probabilities: softmax(Array.from(x.data)), maps };
 }

@@ -20,7 +20,7 @@
 // ci/vendor_web_assets.sh), so that this module runs in a worker
 // (lenet_train_worker.js) and in a test page alike.
 
-import { namedTensors, plan } from "./lenet_architecture.js";
+import { blockMaps, namedTensors, ownActivation, plan } from "./lenet_architecture.js";
 import {
   ADAM, BATCH_NORM, EXPLODED_LOSS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS,
 } from "./lenet_contract.js";
@@ -167,7 +167,7 @@ export function createNetwork(tf, config, values) {
   function applyLayer(layer, x, training, updates) {
     const v = (what) => variables[`${layer.name}.${what}`];
     const y = APPLY[layer.kind](tf, x, v, layer, training, updates, random);
-    const own = layer.kind !== "activation" && layer.settings.activation;
+    const own = ownActivation(layer);
     return own ? ACTIVATIONS[own](tf, y) : y;
   }
 
@@ -503,14 +503,13 @@ export function featureMaps(tf, network, imageBytes) {
   return tf.tidy(() => {
     const maps = [];
     let x = imageTensor(tf, imageBytes, 1);
-    let block = null;
-    for (const layer of network.layers) {
+    const blocks = blockMaps(network.layers);
+    for (const [index, layer] of network.layers.entries()) {
       if (layer.kind === "dense") break;
-      if (layer.kind === "conv") block = layer.name;
-      if (layer.kind === "pool") {
+      if (blocks.has(index)) {
         const [, size, , channels] = x.shape;
         const data = tf.transpose(x, [0, 3, 1, 2]).dataSync().slice();
-        maps.push({ name: block, channels, size, data });
+        maps.push({ name: blocks.get(index), channels, size, data });
       }
       x = network.applyLayer(layer, x, false, []);
     }
