@@ -1,17 +1,18 @@
 """The book reads offline after a first visit: its service worker, sw.js.
 
 After the build, this writes ``sw.js`` at the site's root: a first line
-with this build's manifest, then web/js/lenet_sw.js.  The manifest lists
+with this build's manifest, then web/js/lenet_sw.js.  The manifest lists,
+each file with its SHA-256 (its revision: a file a reader's older copy of
+the book holds with the same content is not fetched again),
 
 * ``precache``: every page and every file the pages load (found by reading
   the HTML for src, href and data-src and the style sheets for url() and
   @import),
   and every file of the book's own web/ folder (its scripts load each
-  other and Vega), fetched whole on the first visit;
+  other and Vega), all of them cached on the first visit;
 * ``onDemand``: the files fetched only when the reader asks (TF.js and its
   WASM, the training data, the trained networks' weights but the book's
-  LeNet's, which the viewer shows first), cached once they have arrived,
-  each with its SHA-256 so that an unchanged file survives an update;
+  LeNet's, which the viewer shows first), cached once they have arrived;
 * ``build``: a hash of all of it, so that any change of any file is a new
   service worker, which the browser installs whole (lenet_sw.js).
 
@@ -24,13 +25,14 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from lenet.contract import SITE
 from sphinx.util import logging
 
 SERVICE_WORKER = "sw.js"
 WEB = "web"  # html_extra_path: copied to the site's root
 SOURCE = Path(__file__).resolve().parents[2] / WEB / "js" / "lenet_sw.js"
-# Fetched only when a reader asks for them (lenet.contract's paths).
-ON_DEMAND = ("vendor/tfjs/", "data/fashion-mnist-subset/", "data/lenet-weights/")
+# Fetched only when a reader asks for them (the contract's site.json).
+ON_DEMAND = tuple(SITE["on_demand"])
 # Files of the site no page loads: downloads, the build's own, the
 # benchmarks' modules, source maps; TrueType fonts beside the WOFF2 ones
 # browsers take.  (Compressed twins are left out by `_twin`.)
@@ -82,7 +84,6 @@ def _local(reference, base, root):
 def shown_first():
     """The weights file the 5.5.4 viewer draws before the reader picks one
     (the book's LeNet, lenet.network_viewer)."""
-    from lenet.contract import SITE
     from lenet.sweep import weights_file_name
     from lenet.explorer_logic import PRESETS
 
@@ -124,16 +125,16 @@ def _sha256(path):
 
 
 def manifest(root, web):
-    """{build, precache, onDemand} of the site in `root`."""
-    precache = files_pages_load(root, web)
+    """{build, precache, onDemand} of the site in `root`: each file's
+    site path with its SHA-256."""
+    precache = {path: _sha256(root / path)
+                for path in files_pages_load(root, web)}
     on_demand = {path: _sha256(root / path) for folder in ON_DEMAND
                  for path in sorted(p.relative_to(root).as_posix()
                                     for p in (root / folder).rglob("*") if p.is_file())
                  if _kept(root, path) and path not in precache}
     build = hashlib.sha256()
-    for path in precache:
-        build.update(f"{path}\0{_sha256(root / path)}\n".encode())
-    for path, digest in on_demand.items():
+    for path, digest in {**precache, **on_demand}.items():
         build.update(f"{path}\0{digest}\n".encode())
     return {"build": build.hexdigest()[:16], "precache": precache,
             "onDemand": on_demand}

@@ -5,12 +5,15 @@
 // a reader asks for them (`onDemand`: TF.js, the training data, the
 // trained networks' weights), each with its SHA-256.
 //
-// One cache per build.  Installing fetches every precached file (all or
-// nothing); the new build waits until no page of the old one is open, or
-// until the reader chooses 更新 (lenet_offline.js), so a page never mixes
-// two builds.  An on-demand file is cached the first time it arrives whole,
-// and carried into the next build's cache when its SHA-256 is unchanged.
-// No COOP/COEP headers are added: the training runs on one thread.
+// One cache per build.  Installing fills it with every precached file,
+// all or nothing: a file an older build's cache holds with the same
+// SHA-256 is carried over, only the others are fetched, so a rebuild
+// costs a returning reader what changed.  The new build waits until no
+// page of the old one is open, or until the reader chooses 更新
+// (lenet_offline.js), so a page never mixes two builds.  An on-demand
+// file is cached the first time it arrives whole, and carried into the
+// next build's cache the same way.  No COOP/COEP headers are added: the
+// training runs on one thread.
 
 const { build, precache, onDemand } = self.LENET_BUILD;
 const PREFIX = "lenet-book-";
@@ -30,26 +33,41 @@ async function sha256(response) {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** On-demand files an older build's cache holds with the same content. */
-async function carryOver(cache) {
-  const older = (await caches.keys()).filter((name) => name.startsWith(PREFIX) && name !== CACHE);
-  for (const name of older) {
-    const old = await caches.open(name);
-    for (const [path, hash] of Object.entries(onDemand)) {
-      const kept = await old.match(urlOf(path));
-      if (kept && !(await cache.match(urlOf(path))) && (await sha256(kept.clone())) === hash) {
-        await cache.put(urlOf(path), kept);
-      }
+/** Put into `cache` the copy of `path` with SHA-256 `hash` that one of
+ * `older` (an older build's caches) holds; whether there was one. */
+async function carried(cache, older, path, hash) {
+  for (const old of older) {
+    const kept = await old.match(urlOf(path));
+    if (kept && (await sha256(kept.clone())) === hash) {
+      await cache.put(urlOf(path), kept);
+      return true;
     }
   }
+  return false;
+}
+
+/** The files of `files` ({path: hash}) that `cache` lacks and no older
+ * build holds as they are now (those it carries over). */
+async function missing(cache, older, files) {
+  const paths = [];
+  for (const [path, hash] of Object.entries(files)) {
+    if (!(await cache.match(urlOf(path))) && !(await carried(cache, older, path, hash))) {
+      paths.push(path);
+    }
+  }
+  return paths;
 }
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // From the server, not the HTTP cache: every file of this build.
-    await cache.addAll(precache.map((path) => new Request(urlOf(path), { cache: "reload" })));
-    await carryOver(cache);
+    const older = await Promise.all((await caches.keys())
+      .filter((name) => name.startsWith(PREFIX) && name !== CACHE)
+      .map((name) => caches.open(name)));
+    const fetched = await missing(cache, older, precache);
+    // From the server, not the HTTP cache: what this build changed.
+    await cache.addAll(fetched.map((path) => new Request(urlOf(path), { cache: "reload" })));
+    await missing(cache, older, onDemand);  // fetched when asked for
   })());
 });
 
