@@ -4,14 +4,18 @@ wherever it is shown, from 641 px wide up), and web/figures/lenet-narrow.svg,
 top to bottom, which web/css/book.css shows instead on a phone (its labels
 stay at least 10 CSS px tall down to a 320 px screen).
 
-Run `python ci/draw_lenet_figure.py` after changing a coordinate or label;
-the SVGs are committed, so the book build does not need this script.
+Run `python ci/draw_lenet_figure.py` after changing a coordinate or label
+(`bash ci/regenerate.sh` runs it); the SVGs are committed, so the book
+build does not need this script.  `--into DIR` writes both into DIR
+instead (how `ci/regenerate.sh --check` compares).
 Map sizes are drawn at 3 px per pixel (28 -> 84 px); stacks of 16 channels
 show 8 maps so that they stay legible.
 """
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+BANNER = "<!-- Made by ci/draw_lenet_figure.py: do not edit. -->\n"
 OUTPUT = ROOT / "book" / "figures" / "lenet.svg"
 NARROW_OUTPUT = ROOT / "web" / "figures" / "lenet-narrow.svg"
 
@@ -103,9 +107,7 @@ def head(width, height, op, shape, block):
     </style>
   </defs>
 '''
-OUTPUT.write_text(head(700, 460, 12, 13, 14) + "\n".join(parts)
-                  + "\n</svg>\n", encoding="utf-8")
-print(f"wrote {OUTPUT}")
+WIDE = head(700, 460, 12, 13, 14) + "\n".join(parts) + "\n</svg>\n"
 
 
 def narrow_figure():
@@ -165,6 +167,15 @@ def narrow_figure():
     return head(320, height, 12, 13, 14) + "\n".join(out) + "\n</svg>\n"
 
 
-NARROW_OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-NARROW_OUTPUT.write_text(narrow_figure(), encoding="utf-8")
-print(f"wrote {NARROW_OUTPUT}")
+def write(outputs):
+    for path, text in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(BANNER + text, encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    into = sys.argv[2] if sys.argv[1:2] == ["--into"] else None
+    figures = {OUTPUT: WIDE, NARROW_OUTPUT: narrow_figure()}
+    write({Path(into, path.name) if into else path: text
+           for path, text in figures.items()})

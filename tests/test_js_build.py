@@ -1,11 +1,14 @@
-"""The JavaScript that is made, not written, is what its sources give: each
+"""What is made, not written, is what its sources give, and says so: each
 widget's bundle in book/lenet/esm/ and the worker, the static pages'
 script and the download sizes in web/js/dist/ are what ci/build_js.sh
 makes of web/js/ and book/lenet/contract/ (`bash ci/build_js.sh
---check`), with node and esbuild alone: no Python."""
+--check`), with node and esbuild alone: no Python; the LeNet figures are
+what ci/draw_lenet_figure.py draws (`bash ci/regenerate.sh` makes them
+all)."""
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -64,6 +67,10 @@ def test_the_build_needs_no_python(tmp_path):
     assert done.returncode == 127 and "python3" in done.stderr
 
 
+FIGURES = (ROOT / "book" / "figures" / "lenet.svg",
+           ROOT / "web" / "figures" / "lenet-narrow.svg")
+
+
 def test_every_made_file_says_so_on_its_first_line():
     made = [*paths.ESM_DIR.glob("*.js"), *(paths.WEB / "js" / "dist").glob("*.js")]
     assert len(made) == 5
@@ -72,3 +79,15 @@ def test_every_made_file_says_so_on_its_first_line():
         assert first.startswith("// Made by ci/build_js.sh from web/js/"), path
     assert paths.download_sizes()["generated"].startswith("by ci/build_js.sh")
     assert os.path.getsize(paths.DOWNLOAD_SIZES) < 2000
+    for figure in FIGURES:
+        assert figure.read_text("utf-8").startswith(
+            "<!-- Made by ci/draw_lenet_figure.py"), figure
+
+
+def test_the_figures_are_what_their_script_draws(tmp_path):
+    subprocess.run([sys.executable, "ci/draw_lenet_figure.py", "--into",
+                    str(tmp_path)], cwd=ROOT, check=True, capture_output=True,
+                   timeout=60)
+    for figure in FIGURES:
+        assert (tmp_path / figure.name).read_bytes() == figure.read_bytes(), (
+            f"{figure} is stale: run `bash ci/regenerate.sh`")
