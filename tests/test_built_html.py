@@ -77,10 +77,11 @@ def widget_state(page_text):
     import json
 
     block = re.search(
-        r'<script type="application/vnd.jupyter.widget-state\+json"'
-        r'(?: data-src="([^"]+)")?>(.*?)</script>', page_text, re.S)
-    text = ((HTML_DIR / "book" / block.group(1)).read_text("utf-8")
-            if block.group(1) else block.group(2))
+        r'<script ([^>]*type="application/vnd.jupyter.widget-state\+json"'
+        r'[^>]*)>(.*?)</script>', page_text, re.S)
+    source = re.search(r'data-src="([^"]+)"', block.group(1))
+    text = ((HTML_DIR / "book" / source.group(1)).read_text("utf-8")
+            if source else block.group(2))
     return json.loads(text)["state"]
 
 

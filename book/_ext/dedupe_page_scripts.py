@@ -8,7 +8,7 @@ nothing else.
 """
 
 
-def _dedupe(app, pagename, templatename, context, doctree):
+def dedupe_scripts(context):
     seen, unique = set(), []
     for script in context.get("script_files", []):
         # Inline scripts come as filename None or "" depending on the path
@@ -19,9 +19,3 @@ def _dedupe(app, pagename, templatename, context, doctree):
             seen.add(key)
             unique.append(script)
     context["script_files"] = unique
-
-
-def setup(app):
-    # Late, after the handlers that add page scripts.
-    app.connect("html-page-context", _dedupe, priority=900)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,9 +54,8 @@ def book_source(repository, folder):
             f"{repository.url}，{where}")
 
 
-def _add_setup_cells(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
+def add_setup_cells(app):
+    """The setup cell first in each downloadable notebook with code."""
     source, origin = book_source(repository_of(app.config), app.srcdir)
     written = []
     for path in sorted(Path(app.outdir, "_sources").rglob("*.ipynb")):
@@ -68,9 +67,3 @@ def _add_setup_cells(app, exception):
             written.append(path.stem)
     logger.info(f"[notebook_setup] a setup cell first in {', '.join(written)}"
                 f" ({origin})")
-
-
-def setup(app):
-    # Before page_weight.py compresses the site (priority 990).
-    app.connect("build-finished", _add_setup_cells, priority=400)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

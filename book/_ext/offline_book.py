@@ -17,6 +17,7 @@ the book holds with the same content is not fetched again),
   service worker, which the browser installs whole (lenet_sw.js).
 
 Every page loads web/js/lenet_offline.js, which registers sw.js.
+book/_ext/post_build.py runs it in its place.
 """
 import hashlib
 import html.parser
@@ -149,17 +150,9 @@ def write_service_worker(root, web):
     return found
 
 
-def _finished(app, exception):
-    if exception is None and app.builder.format == "html":
-        found = write_service_worker(app.outdir, Path(app.confdir, WEB))
-        logger.info(f"[offline_book] {SERVICE_WORKER}: build {found['build']}, "
-                    f"{len(found['precache'])} files cached on the first visit, "
-                    f"{len(found['onDemand'])} when asked for")
-
-
-def setup(app):
-    # After the pages are final (notebook_setup.py at 400; page_weight.py
-    # lightens them at 900: widget state moved beside a page, icon fonts
-    # cut) and before page_weight.py compresses the site (990).
-    app.connect("build-finished", _finished, priority=950)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+def write_book_worker(app):
+    """sw.js of the site this build made, once its files are final."""
+    found = write_service_worker(app.outdir, Path(app.confdir, WEB))
+    logger.info(f"[offline_book] {SERVICE_WORKER}: build {found['build']}, "
+                f"{len(found['precache'])} files cached on the first visit, "
+                f"{len(found['onDemand'])} when asked for")

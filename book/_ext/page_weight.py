@@ -1,49 +1,44 @@
-"""What a reader on a slow line downloads, made smaller after the build.
+"""What a reader on a slow line downloads, made smaller.
 
-* The theme's icon script (`fontawesome.js`, 1.49 MB, 0.54 MB compressed,
-  loaded by every page) is dropped from the pages: the theme's stylesheet
-  draws the same icons from Font Awesome's web fonts, which are cut down
-  to the icons the site uses (fontTools): 275 KB of fonts become a few.
-* The theme's early downloads that no text needs are put after the text:
-  its preloads of bootstrap.js and its own script (both also loaded,
-  deferred, at the end of the body) are dropped, and the scripts in the
-  head (Sphinx's, the extensions', the search's) are deferred, in their
-  order, but documentation_options.js, which the page's inline scripts
-  use as they run: each of them held the first paint back by a round trip
-  on a slow line.
+* The theme's icon script (`fontawesome.js`, 1.49 MB) and its preloads are
+  left out of the theme's template (theme_words.py); the theme's
+  stylesheet draws the same icons from Font Awesome's web fonts, which
+  are cut down to the icons the site uses (fontTools): 275 KB of fonts
+  become a few (`subset_icon_fonts`, after the build).
+* The scripts in the head (Sphinx's, the extensions', the search's) are
+  deferred, in their order, but documentation_options.js, which the
+  page's inline scripts use as they run: each of them held the first
+  paint back by a round trip on a slow line (`defer_head_scripts`).
 * Large blocks of JSON data in a page (on 5.5.4 the saved widget state,
   0.16 MB with the widgets' modules, and the sweep chart's 0.08 MB) become
   files beside the page, named in the block's `data-src`: on a line that
   does not compress they would share the bandwidth with the text's
   stylesheets and delay the first paint.  web/js/static_widgets.js and the
-  chart fetch them when they draw.
+  chart fetch them when they draw (`external_widget_state`,
+  `external_json_blocks`).
 * Every text file of the site larger than MIN_BYTES, and the WebAssembly
   of TF.js (its .br is a quarter of it), gets precompressed copies beside
   it, `NAME.gz` and `NAME.br`, for servers that send them when the browser
   accepts them (nginx `gzip_static on;` and `brotli_static on;`,
   see "给教师" in book/about.md).  A server that does not compress serves the
-  files as before.
+  files as before (`precompress_site`, last).
+
+book/_ext/post_build.py runs each in its place.
 """
 import gzip
 import re
 from pathlib import Path
 
-from sphinx.util import logging
+from sphinx.builders.html._assets import _JavaScript
 
-logger = logging.getLogger(__name__)
-ICON_SCRIPT = re.compile(
-    r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*">'
-    r'</script>\n?')
-PRELOAD = re.compile(r'[ \t]*<link rel="preload" as="script" href="[^"]*"'
-                     r' />\n?')
-# A classic script of the head, loaded as it is met; DOCUMENTATION_OPTIONS
-# must be there when the inline scripts after it run.
-BLOCKING_SCRIPT = re.compile(r'<script ((?:(?!async|defer|type=)[^>])*'
-                             r'src="(?![^"]*documentation_options\.js)'
-                             r'[^"]*\.js(?:\?[^"]*)?"[^>]*)>')
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# What the inline scripts after it read as they run.
+KEPT_BLOCKING = "documentation_options.js"
+# The sweep chart's data, in the HTML of a cell's output (lenet.sweep_chart),
+# which Sphinx hands over as the page's body text: no hook reaches inside
+# it, so a regular expression finds the block.
 JSON_BLOCK = re.compile(
-    r'<script type="(application/(?:vnd\.jupyter\.widget-state\+)?json)"'
-    r'(?: id="([\w-]+)")?>(.*?)</script>', re.S)
+    r'<script type="application/json" id="([\w-]+)">(.*?)</script>', re.S)
 # A JSON block at least this large moves to a file of its own.
 EXTERNAL_JSON_BYTES = 16 * 1024
 THEME_CSS = Path("_static", "styles", "pydata-sphinx-theme.css")
@@ -56,32 +51,57 @@ COMPRESSED_SUFFIXES = {".html", ".js", ".css", ".json", ".svg", ".txt",
 MIN_BYTES = 1024
 
 
-def lighten(path):
-    """Drop the icon script and the preloads from one page, defer the
-    scripts of its head, move its large JSON blocks to files; whether
-    anything changed."""
-    text = path.read_text(encoding="utf-8")
-    lighter = ICON_SCRIPT.sub("", text)
-    head, _, rest = lighter.partition("</head>")
-    head = BLOCKING_SCRIPT.sub(r"<script defer \1>", PRELOAD.sub("", head))
-    lighter = JSON_BLOCK.sub(
-        lambda block: external_json(path, block), head + "</head>" + rest)
-    if lighter != text:
-        path.write_text(lighter, encoding="utf-8")
-    return lighter != text
+def defer_head_scripts(context):
+    """Every script of the page's head that would block it, deferred."""
+    def deferred(script):
+        attributes = dict(getattr(script, "attributes", {}))
+        name = str(getattr(script, "filename", "") or "")
+        if (not name or name.endswith(KEPT_BLOCKING)
+                or {"async", "defer", "type"} & set(attributes)):
+            return script
+        return _JavaScript(name, priority=script.priority, defer="defer",
+                           **attributes)
+
+    context["script_files"] = [deferred(script)
+                               for script in context.get("script_files", [])]
 
 
-def external_json(page, block):
-    """A JSON block as a file beside `page`, or the block as it was."""
-    kind, name, data = block.groups()
-    if len(data.encode()) < EXTERNAL_JSON_BYTES:
-        return block.group(0)
-    name = name or ("widgets" if "widget-state" in kind else "data")
-    target = page.with_name(f"{page.stem}.{name}.json")
+def _beside(outdir, pagename, name, data):
+    """`data` as the file `name` beside the page; its name."""
+    target = Path(outdir, pagename).with_name(f"{Path(pagename).name}.{name}.json")
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(data, encoding="utf-8")
-    identity = f' id="{block.group(2)}"' if block.group(2) else ""
-    return (f'<script type="{kind}"{identity}'
-            f' data-src="{target.name}"></script>')
+    return target.name
+
+
+def external_widget_state(outdir, pagename, context):
+    """The page's saved widget state (myst-nb's script block) as a file
+    beside the page, when it is large."""
+    def moved(script):
+        attributes = dict(getattr(script, "attributes", {}))
+        body = attributes.get("body", "")
+        if (attributes.get("type") != WIDGET_STATE
+                or len(body.encode()) < EXTERNAL_JSON_BYTES):
+            return script
+        name = _beside(outdir, pagename, "widgets", body)
+        return _JavaScript(None, priority=script.priority, type=WIDGET_STATE,
+                           **{"data-src": name})
+
+    context["script_files"] = [moved(script)
+                               for script in context.get("script_files", [])]
+
+
+def external_json_blocks(outdir, pagename, body):
+    """The page's body with its large JSON blocks as files beside it."""
+    def moved(block):
+        identity, data = block.groups()
+        if len(data.encode()) < EXTERNAL_JSON_BYTES:
+            return block.group(0)
+        name = _beside(outdir, pagename, identity, data)
+        return (f'<script type="application/json" id="{identity}"'
+                f' data-src="{name}"></script>')
+
+    return JSON_BLOCK.sub(moved, body)
 
 
 def icon_codepoints(outdir):
@@ -133,33 +153,11 @@ def precompress(path):
         target.write_bytes(compress(data))
 
 
-def _lighten(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    pages = sum(lighten(page) for page in outdir.rglob("*.html"))
-    icons, font_bytes = subset_icon_fonts(outdir)
-    logger.info(f"[page-weight] {pages} pages lightened; icon fonts cut to"
-                f" {icons} icons ({font_bytes:,} bytes)")
-
-
-def _precompress(app, exception):
-    if exception is not None or app.builder.format != "html":
-        return
-    files = [path for path in Path(app.outdir).rglob("*")
+def precompress_site(outdir):
+    """NAME.gz and NAME.br of every file worth it; how many."""
+    files = [path for path in Path(outdir).rglob("*")
              if path.is_file() and path.suffix in COMPRESSED_SUFFIXES
              and path.stat().st_size > MIN_BYTES]
     for path in files:
         precompress(path)
-    logger.info(f"[page-weight] {len(files)} files precompressed (.gz, .br)")
-
-
-def setup(app):
-    # After every handler that writes files (the theme overwrites
-    # _static/pygments.css when the build finishes): a copy made before
-    # would be of the file it replaced.  The pages are lightened first;
-    # offline_book.py lists the final files (950); then everything is
-    # compressed, last.
-    app.connect("build-finished", _lighten, priority=900)
-    app.connect("build-finished", _precompress, priority=990)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return len(files)

@@ -40,7 +40,8 @@ def typeset(confdir, formulas):
     return json.loads(done.stdout)
 
 
-def _page(app, pagename, templatename, context, doctree):
+def typeset_page(app, context):
+    """The page's formulas as SVG, and no MathJax script."""
     body = context.get("body") or ""
     found = [(match, False) for match in INLINE.finditer(body)]
     found += [(match, True) for match in DISPLAY.finditer(body)]
@@ -61,10 +62,3 @@ def _page(app, pagename, templatename, context, doctree):
     context["body"] = body
     context["metatags"] = (context.get("metatags", "")
                            + f"\n<style>{typeset_['css']}</style>")
-
-
-def setup(app):
-    # After sphinx.ext.mathjax has added its scripts, before the scripts
-    # are deduplicated (dedupe_page_scripts, 900).
-    app.connect("html-page-context", _page, priority=800)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
