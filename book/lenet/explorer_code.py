@@ -4,15 +4,15 @@ web/js/lenet_architecture.js writes the same in the browser
 (tests/test_browser_logic.py compares them).
 """
 from .contract import NETWORK
-from .explorer_config import OPTIMIZERS
+from .explorer_config import OPTIMIZERS, trainer_settings
 from .plan import plan
 
 
 def optimizer_code(config):
     """The Trainer's optimizer and settings, as Gluon code."""
     name, settings = OPTIMIZERS[config.optimizer]
-    items = ", ".join([f"'learning_rate': {config.lr}",
-                       *(f"'{k}': {v}" for k, v in settings.items())])
+    items = ", ".join(f"'{k}': {v}" for k, v in
+                      {**trainer_settings(config), **settings}.items())
     return f"'{name}',", f"{{{items}}}"
 
 

@@ -141,6 +141,28 @@ def describe(config):
     return ", ".join(parts)
 
 
+def trainer_settings(config):
+    """{Gluon Trainer's setting: value} of the fields that are one (the
+    contract's `trainer`), in the fields' order, but those at their
+    `omit_when` (Gluon's default)."""
+    return {spec["trainer"]: getattr(config, field)
+            for field, spec in FIELDS.items() if "trainer" in spec
+            and getattr(config, field) != spec.get("omit_when", _ALWAYS)}
+
+
+def _choice_problems(config):
+    """The fields checked against their choices alone (the contract's
+    `validate: "choices"`)."""
+    problems = []
+    for field, spec in FIELDS.items():
+        value = getattr(config, field)
+        if spec.get("validate") == "choices" and value not in spec["choices"]:
+            problems.append(
+                f"{spec['name']}只能是 {'、'.join(map(str, spec['choices']))}"
+                f" 之一，现在是 {value!r}。")
+    return problems
+
+
 def epoch_learning_rate(config, epoch):
     """The learning rate of epoch `epoch` (1, 2, ...): `lr`, then multiplied
     by `lr_decay` once per epoch.  One multiplication at a time, as
@@ -221,4 +243,5 @@ def validate(config):
         problems.append(
             f"学习率衰减（每个迭代周期后学习率乘以的数）必须满足 0 < γ ≤ 1"
             f"（1 表示不变），现在是 {config.lr_decay!r}。")
+    problems += _choice_problems(config)
     return problems or _shape_problems(config)

@@ -16,7 +16,7 @@ from mxnet.gluon import loss as gloss
 
 from .data import FashionMNISTBatches, read_fashion_mnist
 from .explorer_config import (ADAM, EXPLODED_LOSS, OPTIMIZERS, ConfigError,
-                              epoch_learning_rate, validate)
+                              epoch_learning_rate, trainer_settings, validate)
 from .model import build_network
 from .reproducibility import set_seed
 from .runs import EpochResult, RunResult
@@ -47,7 +47,7 @@ def prepare_training(config, ctx=None, dtype="float32", hybridize=True):
     if name == "adam":
         settings = {**ADAM, **settings}
     trainer = gluon.Trainer(net.collect_params(), name,
-                            {"learning_rate": config.lr, **settings})
+                            {**trainer_settings(config), **settings})
     return net, trainer, gloss.SoftmaxCrossEntropyLoss()
 
 

@@ -144,11 +144,19 @@ function layerCode({ kind, settings }) {
   return "nn.BatchNorm()";
 }
 
+/** The Trainer's settings of the fields that are one (the contract's
+ * `trainer`), as Gluon code, as explorer_config.trainer_settings. */
+const trainerSettings = (training) => Object.entries(FIELDS)
+  .filter(([name, field]) => field.trainer && name in training
+          && !("omit_when" in field && training[name] === field.omit_when))
+  .map(([name, field]) => `'${field.trainer}': ${
+    field.type === "float" ? pythonFloat(training[name]) : training[name]}`);
+
 /** The Gluon code that builds and trains the network, as gluon_code(). */
 export function gluonCode(arch, training) {
   const calls = plan(arch).map(layerCode);
   const [name, settings] = OPTIMIZERS[training.optimizer];
-  const items = [`'learning_rate': ${pythonFloat(training.lr)}`,
+  const items = [...trainerSettings(training),
                  ...Object.entries(settings).map(([k, v]) => `'${k}': ${v}`)];
   return ["from mxnet import gluon, init", "from mxnet.gluon import nn", "",
           "net = nn.Sequential()", "net.add(",
