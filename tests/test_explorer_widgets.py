@@ -277,3 +277,31 @@ def test_单步_says_why_it_did_not_step(fake_data_dir, explorer):
     explorer._thread.join()
     assert [("report" in m, m["message"][:4]) for m in sent] == [
         (False, "不能训练"), (False, "不能训练"), (False, "正在训练")]
+
+
+def test_every_import_is_answered_with_its_id(explorer, monkeypatch):
+    """The page pairs answers with imports by id; a file that breaks the
+    reader in a way nobody foresaw is answered too, in words, and a name
+    is shown without the marks that would reverse the message."""
+    import lenet.explorer as explorer_module
+    sent = []
+    explorer.send = lambda content, buffers=None: sent.append(content)
+    kind = contract.MESSAGE_TYPES["import_network"]
+    deep = "[" * 5000 + "]" * 5000
+    page_says(explorer, {"type": kind, "id": 7, "name": "深.json", "text": deep})
+
+    def broken(_text):
+        raise RuntimeError("意外")
+    monkeypatch.setattr(explorer_module, "read_network_file", broken)
+    name = "\u202eabc.json" + "x" * 60
+    page_says(explorer, {"type": kind, "id": 8, "name": name, "text": "{}"})
+    assert [m["id"] for m in sent] == [7, 8]
+    limits = contract.LIMITS
+    assert sent[0]["message"] == messages.say(
+        "network_not_imported", file="深.json",
+        problem=messages.say("network_too_deep", depth=limits["depth"]))
+    shown = "abc.json" + "x" * (limits["name_characters"] - 8) + "…"
+    assert sent[1]["message"] == messages.say(
+        "network_not_imported", file=shown, problem=messages.say(
+            "network_unexpected", error="RuntimeError: 意外"))
+    assert explorer.history == []

@@ -37,6 +37,8 @@ TAMPERED = [
     "lenet?initializer=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
     "lenet?v=1&v=2", "lenet?v=2&activation=tanh", "lenet?v=", "lenet?activation=" + "x" * 100,
     "lenet?kernel_sizes=3,3&kernel_sizes=7,7", "kernel_sizes=3,3",
+    "#v=1&seed=5", "lenet?%E2%80%AEabc=1&name=%E2%81%A6x",
+    "lenet?" + "&".join(f"x{i}=1" for i in range(40)),
 ]
 
 
@@ -112,3 +114,38 @@ def test_the_page_reads_every_link_as_python_does(tmp_path):
     assert js["written"] == [link_of(base) for base in bases]
     assert js["isLink"] == [link.lstrip("#").startswith(contract.LINK_PREFIX)
                             for link in links]
+
+
+@pytest.mark.quick
+def test_a_link_says_what_it_repeats_and_counts_what_it_cannot_use():
+    values, notes = config_from_link("lenet?seed=3&seed=4", BOOK)
+    assert values["seed"] == 3
+    assert notes == [messages.say("link_repeated", field="seed", count=2)]
+    many = "lenet?" + "&".join(f"x{i}=1" for i in range(12_000))
+    values, notes = config_from_link(many, BOOK)
+    limit = contract.LIMITS["link_notes"]
+    assert values == BOOK and len(notes) == limit + 1
+    assert notes[-1] == messages.say("link_more_notes", count=12_000 - limit)
+    # Not the explorer's: nothing changes, in either language (the page
+    # does not read an ordinary anchor at all, lenet_link.isLink).
+    assert config_from_link("#v=1&seed=5", BOOK) == (
+        BOOK, [messages.say("link_not_explorer", prefix=contract.LINK_PREFIX)])
+    # A mark that reverses text is never shown.
+    _, notes = config_from_link("lenet?%E2%80%AEabc=1", BOOK)
+    assert notes == [messages.say("link_unknown", field="abc")]
+
+
+NAMES = ["网络.json", "\u202eabc.json", "a\u2066b\u2069c\u200f.json", "x" * 100,
+         "名" * 41, "tab\there\n.json", "😀" * 45, ""]
+
+
+@pytest.mark.browser
+def test_the_page_shows_a_files_name_as_python_does(tmp_path):
+    from lenet.explorer_link import shown_name
+    with page_on_web_modules(tmp_path) as page:
+        js = page.evaluate("""async (names) => {
+          const m = await import('./lenet_link.js');
+          return names.map(m.shownName);
+        }""", NAMES)
+    assert js == [shown_name(name) for name in NAMES]
+    assert js[1] == "abc.json" and len(js[4]) == contract.LIMITS["name_characters"] + 1

@@ -11,6 +11,7 @@ import mxnet as mx
 import numpy as np
 import pytest
 
+from lenet import contract
 from lenet import explorer_logic as logic
 from lenet.network_file import (NetworkFileError, load_network,
                                 network_file_text, read_network_file,
@@ -84,6 +85,64 @@ def faulty_files(good):
         ("NaN weights",
          changed(good, weights=base64.b64encode(nan.tobytes()).decode()),
          "有 2 个权重不是有限的数"),
+        *hostile_files(good),
+    ]
+
+
+EPOCH = {"epoch": 1, "train_loss": 2.0, "train_acc": 0.3, "test_acc": 0.4,
+         "seconds": 1.5}
+LIMITS = contract.LIMITS
+
+
+def with_key(good, raw):
+    """`good` with one more key, "x", whose value is the JSON text `raw`."""
+    return good.rstrip().removesuffix("}") + f', "x": {raw}}}'
+
+
+def with_epochs(good, *epochs):
+    return changed(good, run={"engine": "browser", "state": "done",
+                              "epochs": list(epochs)})
+
+
+def hostile_files(good):
+    """Files made to hurt (issue 37): too deep for Python's parser, too
+    large, numbers out of any range, more epochs than a run has."""
+    document = json.loads(good)
+    deep = "[" * 5000 + "]" * 5000
+    shape = [1] * 100_000
+    return [
+        ("nested deeper than Python's parser goes",
+         with_key(good, deep),
+         f"嵌套超过了 {LIMITS['depth']} 层"),
+        ("an epoch with a key of nested arrays",
+         with_epochs(good, {**EPOCH, "extra": json.loads("[" * 12 + "]" * 12)}),
+         f"嵌套超过了 {LIMITS['depth']} 层"),
+        ("a 5,001-digit version",
+         good.replace('"version": 1', '"version": ' + "1" * 5001),
+         "超出浮点数范围"),
+        ("a number past a double",
+         with_key(good, "1e999"),
+         "超出浮点数范围"),
+        ("a test accuracy of -3", with_epochs(good, {**EPOCH, "test_acc": -3}),
+         "第 1 个迭代周期的 test_acc 是 -3，应是0 到 1 之间的数"),
+        ("an epoch of 1e308", with_epochs(good, {**EPOCH, "epoch": 1e308}),
+         "epoch 是 1e+308"),
+        ("an epoch of 1.5", with_epochs(good, {**EPOCH, "epoch": 1.5}),
+         "应是1 到 1000 的整数"),
+        ("an epoch without its loss",
+         with_epochs(good, EPOCH, {k: v for k, v in EPOCH.items()
+                                   if k != "train_loss"}),
+         "第 2 个迭代周期的 train_loss 是 （缺少）"),
+        ("more epochs than a run has",
+         with_epochs(good, *[EPOCH] * (LIMITS["epochs"] + 1)),
+         f"有 {LIMITS['epochs'] + 1} 个迭代周期，最多只能有 {LIMITS['epochs']} 个"),
+        ("a shape of a hundred thousand entries",
+         changed(good, tensors=[{**document["tensors"][0], "shape": shape},
+                                *document["tensors"][1:]]),
+         "文件里是 " + "1×" * 15 + "…"),
+        ("larger than any network file",
+         with_key(good, '"' + "x" * LIMITS["file_bytes"] + '"'),
+         f"最多 {LIMITS['file_bytes']} 字节"),
     ]
 
 
@@ -141,9 +200,6 @@ READ_IN_JS = """async (texts) => {
 }"""
 
 
-EPOCH = {"epoch": 1, "train_loss": 2.0, "train_acc": 0.3, "test_acc": 0.4,
-         "seconds": 1.5}
-
 
 @pytest.mark.browser
 def test_both_languages_read_every_file_to_the_same_verdict(page):
@@ -158,6 +214,9 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
                                 "epochs": [{**EPOCH, "lr": 0.005},
                                            {**EPOCH, "epoch": 2,
                                             "lr": "fast"}]}),
+             # what the format does not name is dropped, not kept
+             changed(with_epochs(good, {**EPOCH, "note": "x" * 1000}),
+                     extra={"a": 1}),
              *[text for _, text, _ in faulty_files(good)]]
     js = page.evaluate(READ_IN_JS, texts)
     for text, theirs in zip(texts, js):
@@ -171,9 +230,10 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
         assert np.allclose(theirs["sums"],
                            [float(a.sum(dtype=np.float64))
                             for _, a in loaded.tensors], rtol=1e-6)
-    assert sum("error" not in theirs for theirs in js) == 3
+    assert sum("error" not in theirs for theirs in js) == 4
     assert js[2]["run"]["epochs"] == [{**EPOCH, "lr": 0.005},
                                       {**EPOCH, "epoch": 2}]
+    assert js[3]["run"]["epochs"] == [EPOCH]
 
 
 @pytest.mark.browser
@@ -195,3 +255,54 @@ def test_a_file_the_browser_writes_is_the_network_mxnet_loads(page, tmp_path):
     images = random_images()
     assert np.array_equal(probabilities(loaded, images),
                           probabilities(net, images))
+
+
+@pytest.mark.quick
+def test_a_saved_file_gets_the_mode_open_gives_and_follows_a_link(tmp_path):
+    import os
+    config = CONFIGS[0]
+    net = initialised(config)
+    old = os.umask(0o022)
+    try:
+        path = save_network(tmp_path / "mine.json", net, config)
+        assert path.stat().st_mode & 0o777 == 0o644
+        # Through a symbolic link, as open() writes: the link stays one.
+        (tmp_path / "real").mkdir()
+        target = tmp_path / "real" / "net.json"
+        target.write_text("old")
+        link = tmp_path / "link.json"
+        link.symlink_to(target)
+        save_network(link, net, config)
+        assert link.is_symlink() and load_network(target)[1] == config
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "link.json", "mine.json", "net.json", "real"]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("where, phrase", [
+    ("folder", "是一个文件夹"), ("", "是一个文件夹"),
+    ("missing/net.json", "不存在"), ("locked/net.json", "没有写入这里的权限"),
+])
+def test_a_file_that_cannot_be_written_says_where_and_leaves_nothing(
+        tmp_path, monkeypatch, where, phrase):
+    import os
+    from lenet import SaveError
+    if os.geteuid() == 0 and where.startswith("locked"):
+        # root writes anywhere: a read-only place is a read-only mount's
+        # error, which rename gives the same way.
+        def refused(*_):
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr(os, "replace", refused)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked").chmod(0o555)
+    config = CONFIGS[0]
+    with pytest.raises(SaveError) as refused:
+        save_network(where, initialised(config), config)
+    message = str(refused.value)
+    assert phrase in message and message.startswith("没有保存")
+    assert (where or ".") in message
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["folder", "locked"]

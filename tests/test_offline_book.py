@@ -111,31 +111,48 @@ TRAINING_FILES_CACHED = """async (paths) => {
 }"""
 
 
-@pytest.mark.browser
-@pytest.mark.training
-def test_training_works_offline_once_its_files_came(context, site):
+def opened_controlled(context, site):
+    """The explorer's page, once the book's service worker controls it."""
     page = context.new_page()
     page.goto(f"{site}/book/exercises.html")
     controlled(page)
     show_explorer(page)
+    return page
 
-    def train():
-        explorer = page.locator(".lenet-explorer")
-        explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
-        page.evaluate("(c) => document.querySelector('.lenet-explorer').lenetSetConfig(c)",
-                      SHORT)
-        explorer.locator("button.lenet-train").click()
-        page.wait_for_function(FINISHED, timeout=120_000)
-        return page.evaluate(
-            "() => document.querySelector('.lenet-explorer').lenetRun().state")
 
-    assert train() == "done"
+def train_to_the_end(page, **changes):
+    """A short run of the browser preset; the run as it ended."""
+    explorer = page.locator(".lenet-explorer")
+    explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
+    page.evaluate("(c) => document.querySelector('.lenet-explorer').lenetSetConfig(c)",
+                  {**SHORT, **changes})
+    explorer.locator("button.lenet-train").click()
+    page.wait_for_function(FINISHED, timeout=120_000)
+    return page.evaluate("() => document.querySelector('.lenet-explorer').lenetRun()")
+
+
+@pytest.mark.browser
+@pytest.mark.training
+def test_training_works_offline_once_its_files_came(context, site):
+    page = opened_controlled(context, site)
+    assert train_to_the_end(page)["state"] == "done"
     page.wait_for_function(TRAINING_FILES_CACHED, arg=list(contract.SITE["browser_files"]),
                            timeout=30_000)
     context.set_offline(True)
     page.reload()
     show_explorer(page)
-    assert train() == "done"
+    assert train_to_the_end(page)["state"] == "done"
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.training
+def test_training_offline_before_its_files_ever_came_says_so(context, site):
+    """Not "the download was interrupted": nothing was ever fetched."""
+    page = opened_controlled(context, site)
+    context.set_offline(True)
+    assert train_to_the_end(page)["message"] == contract.MESSAGES["download_offline"]
+    context.set_offline(False)
     page.close()
 
 
@@ -175,8 +192,11 @@ def test_a_new_build_arrives_whole_when_the_reader_chooses(context, tmp_path):
         with page.expect_navigation():
             offer.get_by_role("button", name="更新").click()
         assert build_shown() == (True, True)
-        assert page.evaluate("() => caches.keys()") == [
-            "lenet-book-" + built_manifest(site_copy)["build"]]
+        # The old build's copy goes once no page of it is open.
+        page.wait_for_function(
+            "(only) => caches.keys().then((names) => JSON.stringify(names.filter("
+            "(n) => n.startsWith('lenet-book-'))) === JSON.stringify([only]))",
+            arg="lenet-book-" + built_manifest(site_copy)["build"], timeout=30_000)
         page.close()
 
 
@@ -210,3 +230,73 @@ def test_a_page_opened_from_a_file_says_where_its_widgets_went(context):
     assert "python3 -m http.server" in notices.first.inner_text()
     assert page.locator(".lenet-explorer, .lenet-viewer").count() == 0
     page.close()
+
+
+UPDATE_WAITS = "这一页正在训练：训练结束后才能更新，训练不会被打断。"
+BUILD_MARK = "\nbody { --lenet-build: 2; }\n"
+FILE_TEXT = """async (path) => (await fetch(new URL('../' + path, location.href))).text()"""
+
+
+@pytest.mark.browser
+@pytest.mark.training
+def test_a_new_build_never_cuts_or_switches_a_training(context, tmp_path):
+    """更新 waits in the tab that trains; 更新 in another tab leaves the
+    training tab on its own build's files until it is reloaded."""
+    import offline_book
+
+    require_built_book()
+    site_copy = tmp_path / "site"
+    shutil.copytree(HTML_DIR, site_copy)  # the training data are .gz files
+    worker_script = "js/dist/lenet_train_worker.js"
+    with serve(site_copy) as site:
+        training, reading = context.new_page(), context.new_page()
+        training.goto(f"{site}/book/exercises.html")
+        controlled(training)
+        reading.goto(f"{site}/book/index.html")
+        controlled(reading)
+        old_sheet = training.evaluate(FILE_TEXT, "css/book.css")
+        old_worker = training.evaluate(FILE_TEXT, worker_script)
+        show_explorer(training)
+        explorer = training.locator(".lenet-explorer")
+        explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
+        training.evaluate("(c) => document.querySelector('.lenet-explorer')"
+                          ".lenetSetConfig(c)", {**SHORT, "num_epochs": 4})
+        explorer.locator("button.lenet-train").click()
+        training.wait_for_function("() => document.querySelector('.lenet-explorer')"
+                                   ".lenetRun().state !== 'loading'", timeout=120_000)
+        assert training.evaluate("() => document.querySelector('.lenet-explorer')"
+                                 ".lenetRun()")["state"] == "training"
+        # The site is rebuilt while it trains.
+        with (site_copy / "css" / "book.css").open("a", encoding="utf-8") as sheet:
+            sheet.write(BUILD_MARK)
+        with (site_copy / worker_script).open("a", encoding="utf-8") as worker:
+            worker.write("\n// the second build\n")
+        offline_book.write_service_worker(site_copy, WEB)
+        reading.evaluate("() => navigator.serviceWorker.getRegistration()"
+                         ".then((r) => r.update())")
+        # The training tab is offered the update, but waits.
+        offer = training.locator(".lenet-update")
+        offer.wait_for(timeout=60_000)
+        assert UPDATE_WAITS in offer.inner_text()
+        assert offer.get_by_role("button", name="更新").is_disabled()
+        # The other tab updates.
+        reading.locator(".lenet-update").wait_for(timeout=60_000)
+        with reading.expect_navigation():
+            reading.locator(".lenet-update").get_by_role("button", name="更新").click()
+        reading.wait_for_load_state("load")
+        assert BUILD_MARK in reading.evaluate(FILE_TEXT, "css/book.css")
+        # The training tab goes on with its own build, to the end.
+        assert training.evaluate(FILE_TEXT, "css/book.css") == old_sheet
+        assert training.evaluate(FILE_TEXT, worker_script) == old_worker
+        training.wait_for_function(FINISHED, timeout=180_000)
+        assert training.evaluate("() => document.querySelector('.lenet-explorer')"
+                                 ".lenetRun().state") == "done"
+        assert training.evaluate(FILE_TEXT, "css/book.css") == old_sheet
+        # Once it has finished, 更新 is the reader's to press.
+        assert offer.get_by_role("button", name="更新").is_enabled()
+        with training.expect_navigation():
+            offer.get_by_role("button", name="更新").click()
+        training.wait_for_load_state("load")
+        assert BUILD_MARK in training.evaluate(FILE_TEXT, "css/book.css")
+        training.close()
+        reading.close()

@@ -34,6 +34,7 @@ __all__ = [
     "FashionMNISTNotFoundError",
     "LayerRow",
     "NetworkFileError",
+    "SaveError",
     "MIRRORS_ENV_VAR",
     "build_lenet",
     "download_fashion_mnist",
@@ -49,7 +50,7 @@ __all__ = [
 # A trained network as a file (lenet.network_file), imported when first
 # asked for: it needs the explorer's configuration, which `import lenet`
 # does not.
-_NETWORK_FILE = ("NetworkFileError", "load_network", "save_network")
+_NETWORK_FILE = ("NetworkFileError", "SaveError", "load_network", "save_network")
 
 
 def __getattr__(name):

@@ -9,6 +9,7 @@ when the page asks; on a page it is one line:
     from lenet.explorer import LeNetExplorer
     LeNetExplorer()
 """
+import logging
 import threading
 import time
 import weakref
@@ -20,7 +21,7 @@ import traitlets
 from . import explorer_logic as logic
 from .contract import MESSAGE_TYPES as TYPES, MESSAGES
 from .data import read_fashion_mnist, to_unit_float32
-from .explorer_link import config_from_link, link_of
+from .explorer_link import config_from_link, link_of, shown_name
 from .messages import outcome_message, say
 from .network_file import (NetworkFileError, network_file_text,
                            read_network_file)
@@ -119,9 +120,9 @@ class LeNetExplorer(anywidget.AnyWidget):
         elif kind == TYPES["step"]:
             self.send(self.step(content.get("config", self.config)))
         elif kind == TYPES["import_network"]:
-            message = self.import_network(str(content.get("text", "")),
-                                          str(content.get("name", "")))
-            self.send({"type": TYPES["import_network"], "message": message})
+            self.send({"type": TYPES["import_network"],
+                       "id": content.get("id"),
+                       "message": self.answer_import(content)})
 
     # -- a run -------------------------------------------------------------------
     def train(self):
@@ -253,9 +254,21 @@ class LeNetExplorer(anywidget.AnyWidget):
             self.send({"type": TYPES["network_file"], "number": number,
                        "name": name}, [text.encode("utf-8")])
 
+    def answer_import(self, content):
+        """What to tell the page of its import message: every import is
+        answered, a failure nobody foresaw too (logged for a maintainer)."""
+        name = shown_name(str(content.get("name", "")))
+        try:
+            return self.import_network(str(content.get("text", "")), name)
+        except Exception as error:  # the page must not wait for ever
+            logging.getLogger(__name__).exception("import of %s", name)
+            return say("network_not_imported", file=name, problem=say(
+                "network_unexpected", error=f"{type(error).__name__}: {error}"))
+
     def import_network(self, text, name="网络文件"):
         """Add the network of a file's `text` to 历次运行 as a run; what to
         tell the reader.  A file that is not a network changes nothing."""
+        name = shown_name(name)
         try:
             loaded = read_network_file(text)
         except NetworkFileError as problem:

@@ -10,14 +10,20 @@ written once in JavaScript (web/js/lenet_link.js);
 tests/test_browser_logic.py holds the two to the same results.
 """
 import math
+import re
 from urllib.parse import unquote
 
-from .contract import FIELD_NAMES, FIELDS, LINK_PREFIX, LINK_VERSION
+from .contract import FIELD_NAMES, FIELDS, LIMITS, LINK_PREFIX, LINK_VERSION
 from .messages import say
 
 # A value shown in a note is cut to this many characters.
 SHOWN_CHARACTERS = 30
 NUMBER_CHARACTERS = set("0123456789.-+eE")
+# Control characters and the marks that reorder text (a file name with a
+# right-to-left override would show the note's words reversed).
+HIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
+    "\u2066-\u2069\ufeff]")
 
 
 def text_of(value):
@@ -88,28 +94,56 @@ def value_of(text, field, base):
 
 
 def _pairs(fragment):
-    """The link's field=value pairs, each field's first; the values
-    percent-decoded."""
-    pairs = {}
+    """The link's field=value pairs, each field's first, the values
+    percent-decoded; and how many times each field came."""
+    pairs, counts = {}, {}
     for part in fragment.split("&"):
         if part:
             field, _, text = part.partition("=")
-            pairs.setdefault(unquote(field), unquote(text))
-    return pairs
+            field = unquote(field)
+            pairs.setdefault(field, unquote(text))
+            counts[field] = counts.get(field, 0) + 1
+    return pairs, counts
 
 
-def shown(text):
-    return (text if len(text) <= SHOWN_CHARACTERS
-            else text[:SHOWN_CHARACTERS] + "…")
+def shown(text, characters=SHOWN_CHARACTERS):
+    """`text` as a message shows it: without control or reordering
+    characters, cut to `characters` with …"""
+    text = HIDDEN_CHARACTERS.sub("", text)
+    return (text if len(text) <= characters
+            else text[:characters] + "…")
+
+
+def shown_name(name):
+    """A file's name as the page and the kernel show it."""
+    return shown(name, LIMITS["name_characters"])
 
 
 def config_from_link(fragment, base):
-    """(values, notes): the configuration `fragment` (with or without # and
-    the prefix) gives, over `base` (JSON values), and a note for each field
-    it could not use."""
-    fragment = fragment.removeprefix("#").removeprefix(LINK_PREFIX)
+    """(values, notes): the configuration `fragment` (with or without #)
+    gives, over `base` (JSON values), and a note for each field it could
+    not use (LIMITS["link_notes"] of them, then one that counts the
+    rest).  A fragment that is not the explorer's changes nothing."""
+    fragment = fragment.removeprefix("#")
+    if not fragment:
+        return dict(base), []
+    if not fragment.startswith(LINK_PREFIX):
+        return dict(base), [say("link_not_explorer", prefix=LINK_PREFIX)]
+    values, notes = _read_pairs(fragment.removeprefix(LINK_PREFIX), base)
+    limit = LIMITS["link_notes"]
+    if len(notes) > limit:
+        notes = notes[:limit] + [say("link_more_notes",
+                                     count=len(notes) - limit)]
+    return values, notes
+
+
+def _read_pairs(fragment, base):
     values, notes = dict(base), []
-    for field, text in _pairs(fragment).items():
+    pairs, counts = _pairs(fragment)
+    for field, text in pairs.items():
+        if counts[field] > 1:
+            notes.append(say("link_repeated", field=shown(field),
+                             count=counts[field]))
         if field == "v":
             if text != str(LINK_VERSION):
                 notes.append(say("link_version", version=shown(text)))

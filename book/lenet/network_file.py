@@ -15,18 +15,17 @@ there); tests/test_network_file.py holds the two to the same verdicts.
 import base64
 import json
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from .contract import (ARCH_FIELDS, ENGINES, FIELD_NAMES, FIELDS,
+from .contract import (ARCH_FIELDS, ENGINES, FIELD_NAMES, FIELDS, LIMITS,
                        NETWORK_FILE, NETWORK_FORMAT, NETWORK_VERSION, WORDS)
 from .explorer_config import ExplorerConfig, config_from_json, config_json
 from .explorer_link import shown, text_of, value_of
+from .files import SaveError, write_text_atomically  # noqa: F401 (lenet.SaveError)
 from .messages import say
 from .plan import named_tensors, plan
 from .runs import run_json
@@ -124,7 +123,7 @@ def _same_shape(listed, shape):
 def _listed_shape(shape):
     if isinstance(shape, list) and all(
             _is_number(n) and float(n).is_integer() for n in shape):
-        return _shape_text(shape)
+        return shown(_shape_text(shape))
     return "（不是形状）"
 
 
@@ -149,16 +148,36 @@ def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _checked_epoch(index, epoch):
+    """An epoch of the file's run, with only the fields the format names,
+    each number in its range (LIMITS["epoch_ranges"]); its learning rate
+    (optional) kept only if it is a number."""
+    epoch = epoch if isinstance(epoch, dict) else {}
+    checked = {}
+    for field, bounds in LIMITS["epoch_ranges"].items():
+        value = epoch.get(field)
+        if not (_is_number(value) and bounds["min"] <= value
+                <= bounds.get("max", math.inf)
+                and (not bounds.get("integer") or float(value).is_integer())):
+            raise NetworkFileError(say(
+                "network_bad_epoch", index=index, field=field,
+                value=_shown_value(value), range=bounds["words"]))
+        checked[field] = value
+    if _is_number(epoch.get("lr")):
+        checked["lr"] = epoch["lr"]
+    return checked
+
+
 def _checked_run(run):
-    """The run's description: epochs without a number where one is needed
-    are left out, and an epoch's learning rate (optional) kept only if it
-    is a number."""
+    """The run's description: its engine and state (the book's when the
+    file names another), and its epochs, each checked."""
     run = run if isinstance(run, dict) else {}
     listed = run.get("epochs")
-    epochs = [{k: v for k, v in e.items() if k != "lr" or _is_number(v)}
-              for e in (listed if isinstance(listed, list) else [])
-              if isinstance(e, dict) and all(_is_number(e.get(k)) for k in (
-                  "epoch", "train_loss", "train_acc", "test_acc", "seconds"))]
+    listed = listed if isinstance(listed, list) else []
+    if len(listed) > LIMITS["epochs"]:
+        raise NetworkFileError(say("network_too_many_epochs",
+                                   count=len(listed), limit=LIMITS["epochs"]))
+    epochs = [_checked_epoch(index, e) for index, e in enumerate(listed, 1)]
     engine, state = run.get("engine"), run.get("state")
     known = WORDS["run_results"]
     return {"engine": engine if isinstance(engine, str)
@@ -167,12 +186,50 @@ def _checked_run(run):
             else "done", "epochs": epochs}
 
 
-def read_network_file(text):
-    """The NetworkFile in `text` (str or bytes), or NetworkFileError."""
+def _parsed_int(digits):
+    # As JavaScript reads a number: a double (so a 5,001-digit integer is
+    # too large, not "not JSON").
+    return int(digits) if len(digits) <= 15 else float(digits)
+
+
+def _document(text):
+    """The JSON of a file's text, once its size, nesting and numbers are
+    within the format's LIMITS."""
+    size = len(text.encode("utf-8", "surrogatepass") if isinstance(text, str)
+               else text)
+    if size > LIMITS["file_bytes"]:
+        raise NetworkFileError(say("network_too_large", size=size,
+                                   limit=LIMITS["file_bytes"]))
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant,
+                              parse_int=_parsed_int)
+    except RecursionError:
+        raise NetworkFileError(say("network_too_deep", depth=LIMITS["depth"]))
     except (ValueError, UnicodeDecodeError):
         raise NetworkFileError(say("network_not_json"))
+    _check_values(document)
+    return document
+
+
+def _check_values(document):
+    """Refuse a document nested deeper than LIMITS["depth"] or holding a
+    number out of a double's range (walked without recursion)."""
+    waiting = [(document, 0)]
+    while waiting:
+        value, depth = waiting.pop()
+        if isinstance(value, float) and not math.isfinite(value):
+            raise NetworkFileError(say("network_number_too_large"))
+        if isinstance(value, (dict, list)):
+            if depth >= LIMITS["depth"]:
+                raise NetworkFileError(say("network_too_deep",
+                                           depth=LIMITS["depth"]))
+            items = value.values() if isinstance(value, dict) else value
+            waiting.extend((item, depth + 1) for item in items)
+
+
+def read_network_file(text):
+    """The NetworkFile in `text` (str or bytes), or NetworkFileError."""
+    document = _document(text)
     if not isinstance(document, dict):
         raise NetworkFileError(say("network_not_json"))
     if document.get("format") != NETWORK_FORMAT:
@@ -210,7 +267,7 @@ def save_network(path, run_or_net, config=None):
     """Write a trained network to `path`: a run of the explorer
     (`explorer.last_run`, or what `explorer_logic.train` returns), or a
     Gluon network with its ExplorerConfig.  The file is whole or not
-    there: it is written beside `path` and then renamed."""
+    there; where it cannot be written, a SaveError says why in Chinese."""
     if config is None:
         result = run_or_net
         net, config, run = result.net, result.config, run_json(result)
@@ -219,13 +276,7 @@ def save_network(path, run_or_net, config=None):
                                 "epochs": []}
     text = network_file_text(config, network_tensors(net, config), run)
     read_network_file(text)  # what cannot be read back is not written
-    path = Path(path)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", delete=False,
-                                     dir=path.parent or ".", prefix=".",
-                                     suffix=".part") as part:
-        part.write(text)
-    os.replace(part.name, path)
-    return path
+    return write_text_atomically(path, text)
 
 
 def load_network(path):

@@ -7,7 +7,7 @@
 // generated: this module only names the values read most often.
 
 import { controls, fields } from "../../book/lenet/contract/configuration.json";
-import { link, network_file as networkFile } from "../../book/lenet/contract/formats.json";
+import { limits, link, network_file as networkFile } from "../../book/lenet/contract/formats.json";
 import { custom, presets } from "../../book/lenet/contract/presets.json";
 import * as site from "../../book/lenet/contract/site.json";
 import * as words from "../../book/lenet/contract/words.json";
@@ -56,6 +56,8 @@ export const CLASS_NAMES = /* @__PURE__ */ (() =>
 export const LINK_PREFIX = link.prefix;
 export const LINK_VERSION = link.version;
 export { networkFile as NETWORK_FILE };
+/** What a link and a network file may hold (lenet.contract.LIMITS). */
+export { limits as LIMITS };
 /** What the static page trains on, and its preset (SITE: paths under the
  * site's root, the pages `pages_to_root` below it). */
 export { browser as BROWSER } from "../../book/lenet/contract/site.json";

@@ -13,7 +13,7 @@
 // panels import through lenet_contract.js, as Python reads it).
 
 import {
-  ARCH_FIELDS, MESSAGE_TYPES as TYPES, TRAINING_FIELDS, WORDS,
+  ARCH_FIELDS, MESSAGE_TYPES as TYPES, RUNNING_STATES, TRAINING_FIELDS, WORDS,
 } from "./lenet_contract.js";
 import { element, hasKernel, keepKeys } from "./lenet_dom.js";
 // Style sheets as text (esbuild's text loader, ci/build_js.sh).
@@ -27,6 +27,7 @@ import { mapsPanel } from "./explorer/maps_panel.js";
 import { networkPanel } from "./explorer/network_panel.js";
 import { staticNotice } from "./explorer/notice.js";
 import { runPanel } from "./explorer/run_panel.js";
+import { markTraining } from "./lenet_page_state.js";
 import { stepPanel } from "./explorer/step_panel.js";
 import { tabs } from "./explorer/tabs.js";
 
@@ -40,6 +41,7 @@ function exposeForTests(root, model, setConfig, config, timings, engine) {
   root.lenetTimings = timings;
   root.lenetSetConfig = (changes) => setConfig({ ...config(), ...changes });
   root.lenetRun = () => model.get("run");
+  root.lenetConfig = () => model.get("config");
   root.lenetInspection = () => model.get("inspection");
   root.lenetHistory = () => model.get("history");
 }
@@ -97,6 +99,10 @@ function render({ model, el }) {
   model.on("change:run", step.update);
   model.on("change:history", drawHistory);
   model.on("change:inspection", drawInspection);
+  // 更新 (lenet_offline.js) waits while the page trains.
+  if (!kernel) {
+    model.on("change:run", () => markTraining(RUNNING_STATES.includes(model.get("run").state)));
+  }
   model.on("msg:custom", (content, buffers) => {
     if (content.type === TYPES.feature_maps) maps.deliver(content, buffers);
   });

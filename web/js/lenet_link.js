@@ -5,11 +5,15 @@
 // keeps the base configuration's value and gets a note in Chinese.  The
 // notes are text: nothing of a link ever becomes HTML.
 
-import { FIELD_NAMES, FIELDS, LINK_PREFIX, LINK_VERSION } from "./lenet_contract.js";
+import { FIELD_NAMES, FIELDS, LIMITS, LINK_PREFIX, LINK_VERSION } from "./lenet_contract.js";
 import { pythonG, say } from "./lenet_format.js";
 
 const SHOWN_CHARACTERS = 30;
 const NUMBER = /^[0-9.eE+-]+$/;
+// Control characters and the marks that reorder text (a file name with a
+// right-to-left override would show the note's words reversed).
+const HIDDEN_CHARACTERS =
+  /[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** One value as the link writes it: 5,5 · 0.9 · 1 (a checkbox) · relu. */
 export function textOf(value) {
@@ -70,33 +74,60 @@ const UTF8 = new TextDecoder("utf-8");
 const unquote = (text) => text.replace(/(%[0-9a-fA-F]{2})+/g, (run) =>
   UTF8.decode(Uint8Array.from(run.slice(1).split("%"), (hex) => parseInt(hex, 16))));
 
-/** The link's field=value pairs, each field's first. */
+/** The link's field=value pairs, each field's first, and how many times
+ * each field came. */
 function pairs(fragment) {
   const found = new Map();
+  const counts = new Map();
   for (const part of fragment.split("&")) {
     if (!part) continue;
     const at = part.indexOf("=");
     const field = unquote(at < 0 ? part : part.slice(0, at));
     if (!found.has(field)) found.set(field, unquote(at < 0 ? "" : part.slice(at + 1)));
+    counts.set(field, (counts.get(field) ?? 0) + 1);
   }
-  return found;
+  return { found, counts };
 }
 
-export const shown = (text) => ([...text].length <= SHOWN_CHARACTERS ? text
-  : `${[...text].slice(0, SHOWN_CHARACTERS).join("")}…`);
+/** `text` as a message shows it: without control or reordering
+ * characters, cut to `characters` with … */
+export function shown(text, characters = SHOWN_CHARACTERS) {
+  const points = [...text.replace(HIDDEN_CHARACTERS, "")];
+  return points.length <= characters ? points.join("")
+    : `${points.slice(0, characters).join("")}…`;
+}
+
+/** A file's name as the page and the kernel show it. */
+export const shownName = (name) => shown(name, LIMITS.name_characters);
 
 /** Is `fragment` (location.hash) a link of the explorer? */
 export const isLink = (fragment) => fragment.replace(/^#/, "").startsWith(LINK_PREFIX);
 
 /** {values, notes}: the configuration `fragment` gives over `base`, each
  * field checked against its choices, and a note for each field it could
- * not use. */
+ * not use (LIMITS.link_notes of them, then one that counts the rest).  A
+ * fragment that is not the explorer's changes nothing. */
 export function configFromLink(fragment, base) {
-  let rest = fragment.replace(/^#/, "");
-  if (rest.startsWith(LINK_PREFIX)) rest = rest.slice(LINK_PREFIX.length);
+  const rest = fragment.replace(/^#/, "");
+  if (!rest) return { values: { ...base }, notes: [] };
+  if (!rest.startsWith(LINK_PREFIX)) {
+    return { values: { ...base }, notes: [say("link_not_explorer", { prefix: LINK_PREFIX })] };
+  }
+  const { values, notes } = readPairs(rest.slice(LINK_PREFIX.length), base);
+  const limit = LIMITS.link_notes;
+  if (notes.length <= limit) return { values, notes };
+  return { values, notes: [...notes.slice(0, limit),
+                           say("link_more_notes", { count: notes.length - limit })] };
+}
+
+function readPairs(fragment, base) {
   const values = { ...base };
   const notes = [];
-  for (const [field, text] of pairs(rest)) {
+  const { found, counts } = pairs(fragment);
+  for (const [field, text] of found) {
+    if (counts.get(field) > 1) {
+      notes.push(say("link_repeated", { field: shown(field), count: counts.get(field) }));
+    }
     if (field === "v") {
       if (text !== String(LINK_VERSION)) notes.push(say("link_version", { version: shown(text) }));
     } else if (!Object.hasOwn(FIELDS, field)) {

@@ -9,7 +9,7 @@
 
 import { namedTensors, plan } from "./lenet_architecture.js";
 import {
-  ARCH_FIELDS, BASE_CONFIG, ENGINES, FIELD_NAMES, FIELDS, NETWORK_FILE, WORDS,
+  ARCH_FIELDS, BASE_CONFIG, ENGINES, FIELD_NAMES, FIELDS, LIMITS, NETWORK_FILE, WORDS,
 } from "./lenet_contract.js";
 import { unpackTensors } from "./lenet_forward.js";
 import { say } from "./lenet_format.js";
@@ -63,7 +63,7 @@ function checkedTensors(listed, config) {
       tensor.shape.every((n, i) => n === shape[i]);
     if (!same) {
       const listedShape = Array.isArray(tensor.shape) && tensor.shape.every(Number.isInteger)
-        ? shapeText(tensor.shape) : "（不是形状）";
+        ? shown(shapeText(tensor.shape)) : "（不是形状）";
       refuse("network_mismatch", { detail: `配置要 ${name} 的形状是 ${shapeText(shape)}，` +
         `文件里是 ${listedShape}` });
     }
@@ -95,27 +95,72 @@ function numbersOf(text, expected) {
   return numbers;
 }
 
+/** An epoch of the file's run, with only the fields the format names, each
+ * number in its range (LIMITS.epoch_ranges); its learning rate (optional)
+ * kept only if it is a number. */
+function checkedEpoch(index, epoch) {
+  const given = isObject(epoch) ? epoch : {};
+  const checked = {};
+  for (const [field, bounds] of Object.entries(LIMITS.epoch_ranges)) {
+    const value = given[field];
+    if (!(isNumber(value) && bounds.min <= value && value <= (bounds.max ?? Infinity)
+          && (!bounds.integer || Number.isInteger(value)))) {
+      refuse("network_bad_epoch", { index, field, value: shownValue(value),
+                                    range: bounds.words });
+    }
+    checked[field] = value;
+  }
+  if (isNumber(given.lr)) checked.lr = given.lr;
+  return checked;
+}
+
+/** The run's description: its engine and state (the book's when the file
+ * names another), and its epochs, each checked. */
 function checkedRun(run) {
   const given = isObject(run) ? run : {};
-  const keys = ["epoch", "train_loss", "train_acc", "test_acc", "seconds"];
-  // An epoch's learning rate is optional, and kept only if it is a number.
-  const epochs = (Array.isArray(given.epochs) ? given.epochs : [])
-    .filter((e) => isObject(e) && keys.every((k) => isNumber(e[k])))
-    .map(({ lr, ...e }) => (isNumber(lr) ? { ...e, lr } : e));
+  const listed = Array.isArray(given.epochs) ? given.epochs : [];
+  if (listed.length > LIMITS.epochs) {
+    refuse("network_too_many_epochs", { count: listed.length, limit: LIMITS.epochs });
+  }
   return { engine: Object.hasOwn(ENGINES, given.engine) ? given.engine : "kernel",
            state: Object.hasOwn(WORDS.run_results, given.state) ? given.state : "done",
-           epochs };
+           epochs: listed.map((epoch, i) => checkedEpoch(i + 1, epoch)) };
+}
+
+/** Refuse a document nested deeper than LIMITS.depth or holding a number
+ * out of a double's range (walked without recursion). */
+function checkValues(document) {
+  const waiting = [[document, 0]];
+  while (waiting.length) {
+    const [value, depth] = waiting.pop();
+    if (typeof value === "number" && !Number.isFinite(value)) refuse("network_number_too_large");
+    if (value !== null && typeof value === "object") {
+      if (depth >= LIMITS.depth) refuse("network_too_deep", { depth: LIMITS.depth });
+      for (const item of Object.values(value)) waiting.push([item, depth + 1]);
+    }
+  }
+}
+
+/** The JSON of a file's text, once its size, nesting and numbers are
+ * within the format's LIMITS. */
+function documentOf(text) {
+  const size = new TextEncoder().encode(text).length;
+  if (size > LIMITS.file_bytes) refuse("network_too_large", { size, limit: LIMITS.file_bytes });
+  let document;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof RangeError) refuse("network_too_deep", { depth: LIMITS.depth });
+    refuse("network_not_json");
+  }
+  checkValues(document);
+  return document;
 }
 
 /** {config, tensors: {name: Float32Array}, run} of a file's text, or a
  * NetworkFileError. */
 export function readNetworkFile(text) {
-  let file;
-  try {
-    file = JSON.parse(text);
-  } catch {
-    refuse("network_not_json");
-  }
+  const file = documentOf(text);
   if (!isObject(file)) refuse("network_not_json");
   if (file.format !== NETWORK_FILE.format) {
     refuse("network_wrong_format", { format: NETWORK_FILE.format });

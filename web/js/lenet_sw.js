@@ -10,7 +10,11 @@
 // SHA-256 is carried over, only the others are fetched, so a rebuild
 // costs a returning reader what changed.  The new build waits until no
 // page of the old one is open, or until the reader chooses 更新
-// (lenet_offline.js), so a page never mixes two builds.  An on-demand
+// (lenet_offline.js).  A page never mixes two builds: each page (and the
+// workers it starts) is served from the cache of the build it opened
+// with, which is kept while such a page is open (CLIENTS records which
+// page has which build, for whichever build's worker serves it next), so
+// a training in another tab goes on with its own files.  An on-demand
 // file is cached the first time it arrives whole, and carried into the
 // next build's cache the same way.  No COOP/COEP headers are added: the
 // training runs on one thread.
@@ -18,6 +22,7 @@
 const { build, precache, onDemand } = self.LENET_BUILD;
 const PREFIX = "lenet-book-";
 const CACHE = PREFIX + build;
+const CLIENTS = "lenet-clients";  // {client id: the build cache it opened with}
 const scope = new URL(self.registration.scope);
 const urlOf = (path) => new URL(path, scope).href;
 
@@ -71,30 +76,90 @@ self.addEventListener("install", (event) => {
   })());
 });
 
+// {client id: build cache}, read once from CLIENTS and written through;
+// changes one at a time (two navigations at once must not lose one).
+let builds = null;
+let changing = Promise.resolve();
+
+/** The pages' builds, with `changes` made. */
+function clientBuilds(changes = null) {
+  const work = async () => {
+    if (!builds) {
+      const kept = await (await caches.open(CLIENTS)).match(urlOf("lenet-clients.json"));
+      builds = kept ? await kept.json() : {};
+    }
+    if (changes) {
+      builds = typeof changes === "function" ? changes(builds) : { ...builds, ...changes };
+      await (await caches.open(CLIENTS)).put(urlOf("lenet-clients.json"), Response.json(builds));
+    }
+    return builds;
+  };
+  changing = changing.then(work, work);
+  return changing;
+}
+
+/** Forget the pages that are gone, and delete the builds that only such
+ * pages had (`activating`: every build but the ones open pages have). */
+async function forgetClosed(activating = false) {
+  const open = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" }))
+    .map((client) => client.id));
+  const before = await clientBuilds();
+  const live = await clientBuilds((all) => Object.fromEntries(
+    Object.entries(all).filter(([id]) => open.has(id))));
+  const used = new Set([CACHE, ...Object.values(live)]);
+  // Not a newer build still installing: it has no pages yet.
+  const older = activating ? (await caches.keys()).filter((name) => name.startsWith(PREFIX))
+    : Object.values(before);
+  await Promise.all([...new Set(older)].filter((name) => !used.has(name))
+    .map((name) => caches.delete(name)));
+}
+
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names.filter((name) => name.startsWith(PREFIX) && name !== CACHE)
-      .map((name) => caches.delete(name)));
+    // A page no service worker served yet (a first visit) came from the
+    // site as this build left it.
+    const pages = await self.clients.matchAll({ includeUncontrolled: true, type: "window" });
+    await clientBuilds((known) => ({
+      ...Object.fromEntries(pages.map((page) => [page.id, CACHE])), ...known }));
+    await forgetClosed(true);
     await self.clients.claim();
   })());
 });
 
 // The reader chose 更新: the new build takes over, and the page reloads.
+// A page that has loaded says so: the page it replaced is gone now.
 self.addEventListener("message", (event) => {
   if (event.data?.type === "skip-waiting") self.skipWaiting();
+  if (event.data?.type === "loaded") event.waitUntil(forgetClosed());
 });
+
+/** The build cache that serves `event`: the one its page opened with. */
+async function buildOf(event) {
+  const { request, clientId, resultingClientId } = event;
+  if (request.mode === "navigate") {
+    if (resultingClientId) await clientBuilds({ [resultingClientId]: CACHE });
+    event.waitUntil(forgetClosed());
+    return CACHE;
+  }
+  const own = (await clientBuilds())[clientId] ?? CACHE;
+  // A worker a page starts has the page's build.
+  if (request.destination === "worker" && resultingClientId) {
+    await clientBuilds({ [resultingClientId]: own });
+  }
+  return (await caches.has(own)) ? own : CACHE;
+}
 
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   const path = request.method === "GET" ? pathOf(new URL(request.url)) : null;
   if (path === null) return;
   event.respondWith((async () => {
-    const cache = await caches.open(CACHE);
+    const name = await buildOf(event);
+    const cache = await caches.open(name);
     const hit = await cache.match(urlOf(path), { ignoreSearch: true });
     if (hit) return hit;
     const response = await fetch(request);
-    if (response.ok && Object.hasOwn(onDemand, path)) {
+    if (response.ok && name === CACHE && Object.hasOwn(onDemand, path)) {
       // Kept only when the whole file arrived (a cut-off body rejects).
       event.waitUntil(cache.put(urlOf(path), response.clone()).catch(() => {}));
     }

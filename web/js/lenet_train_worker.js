@@ -224,5 +224,8 @@ function failureOf(error) {
   if (error.worded) return error.worded;  // a file missing or corrupt, in words
   const cutOff = error instanceof DownloadError;
   if (!cutOff) console.error(error);  // a line that drops is no bug
-  return { details: { error: error.message }, message: cutOff ? "download_failed" : "failed" };
+  // Offline is not "interrupted": nothing may have been fetched at all.
+  const offline = cutOff && self.navigator?.onLine === false;
+  return { details: { error: error.message },
+           message: offline ? "download_offline" : cutOff ? "download_failed" : "failed" };
 }

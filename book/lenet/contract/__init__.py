@@ -46,6 +46,8 @@ LINK_VERSION = CONTRACT["formats"]["link"]["version"]
 NETWORK_FILE = CONTRACT["formats"]["network_file"]
 NETWORK_FORMAT = NETWORK_FILE["format"]
 NETWORK_VERSION = NETWORK_FILE["version"]
+# What a link and a network file may hold (both languages check the same).
+LIMITS = CONTRACT["formats"]["limits"]
 
 SITE = CONTRACT["site"]
 BROWSER = SITE["browser"]

@@ -4,12 +4,13 @@
 // feature maps to `deliver(content, arrays)`; the panels draw from those.
 
 import {
-  BROWSER, ENGINES, MESSAGE_TYPES as TYPES, SITE, TEST_SET_SIZE,
+  BROWSER, ENGINES, LIMITS, MESSAGE_TYPES as TYPES, SITE, TEST_SET_SIZE,
 } from "../lenet_contract.js";
 import { saveFile } from "../lenet_dom.js";
 // Made by ci/build_js.sh after it bundles the worker.
 import * as SIZES from "../dist/download_sizes.json";
 import { say } from "../lenet_format.js";
+import { shownName } from "../lenet_link.js";
 import { runKeeper } from "./kept_runs.js";
 
 /** What the reader is told of an import that failed: nothing changed. */
@@ -18,24 +19,36 @@ export const notImported = (file, problem) => say("network_not_imported", { file
 /** A run's network as a file, and a file as a run, through the kernel
  * (lenet.explorer reads and writes them with lenet.network_file). */
 function kernelNetworks(model) {
-  const waiting = [];  // resolvers of imports, in the order sent
+  const waiting = new Map();  // id of an import -> its resolver
+  let sent = 0;
   model.on("msg:custom", (content, buffers) => {
     if (content.type === TYPES.network_file) {
       saveFile(content.name, new TextDecoder().decode(buffers[0]));
     } else if (content.type === TYPES.import_network) {
-      waiting.shift()?.(content.message);
+      waiting.get(content.id)?.(content.message);
+      waiting.delete(content.id);
     }
   });
   return {
     download(run) { model.send({ type: TYPES.network_file, number: run.number }); },
     async importFile(file) {
+      const refused = tooLarge(file);
+      if (refused) return refused;
       const text = await file.text();
       return new Promise((resolve) => {
-        waiting.push(resolve);
-        model.send({ type: TYPES.import_network, name: file.name, text });
+        const id = ++sent;
+        waiting.set(id, resolve);
+        model.send({ type: TYPES.import_network, id, name: file.name, text });
       });
     },
   };
+}
+
+/** Why a file is not read at all (larger than any network file), or null. */
+function tooLarge(file) {
+  if (file.size <= LIMITS.file_bytes) return null;
+  return notImported(shownName(file.name), say("network_too_large", {
+    size: file.size, limit: LIMITS.file_bytes }));
 }
 
 /** 单步's answers, in the order asked: {message, layers} of a step, or
@@ -154,8 +167,10 @@ export function browserEngine(model, deliver) {
       worker.onmessage = ({ data }) => handlers[data.type]?.(data);
       worker.onerror = (event) => {
         event.preventDefault?.();
-        setRun({ state: "failed", message: say("worker_failed", {
-          error: event.message || "无法读取 lenet_train_worker.js" }) });
+        // Offline, the program did not come: not a broken page.
+        setRun({ state: "failed", message: navigator.onLine === false
+          ? say("download_offline", {})
+          : say("worker_failed", { error: event.message || "无法读取 lenet_train_worker.js" }) });
         worker = null;
       };
     }
@@ -168,11 +183,15 @@ export function browserEngine(model, deliver) {
       saveFile(name, text);
     },
     async importFile(file) {
+      const name = shownName(file.name);
+      const refused = tooLarge(file);
+      if (refused) return refused;
       try {
-        const number = await keeper.importFile(file.name, await file.text());
-        return say("network_imported", { file: file.name, number });
+        const { number, problem } = await keeper.importFile(file.name, await file.text());
+        return problem ? say("network_imported_unsaved", { file: name, number, reason: problem })
+          : say("network_imported", { file: name, number });
       } catch (error) {
-        return notImported(file.name, error.message);
+        return notImported(name, error.message);
       }
     },
   };

@@ -10,7 +10,8 @@ import { publish, TOPICS } from "../lenet_channel.js";
 import { ARCH_FIELDS, ENGINES, WORDS } from "../lenet_contract.js";
 import { fill } from "../lenet_format.js";
 import { networkFileText, readNetworkFile } from "../lenet_network_file.js";
-import { openRuns, runBytes } from "../lenet_store.js";
+import { shownName } from "../lenet_link.js";
+import { newKey, openRuns, runBytes, storageProblem } from "../lenet_store.js";
 
 const archOf = (config) => Object.fromEntries(ARCH_FIELDS.map((field) => [field, config[field]]));
 
@@ -21,7 +22,7 @@ const sizeText = (bytes) => (bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3
 function historyEntry(run) {
   const { epochs, config } = run;
   return {
-    number: run.number, id: run.id, description: describe(config), config, epochs,
+    number: run.number, key: run.key, description: describe(config), config, epochs,
     num_epochs: config.num_epochs, final_test_acc: epochs.at(-1)?.test_acc ?? null,
     seconds: epochs.reduce((sum, e) => sum + e.seconds, 0),
     stopped: run.state === "stopped", state: run.state, engine: run.engine ?? "browser",
@@ -31,19 +32,11 @@ function historyEntry(run) {
 
 export function runKeeper(model) {
   let kept = null;  // the store, once open; null where refused
-  let problem = null;  // why runs are not kept
+  let refused = null;  // why the browser keeps nothing
   let current = null;  // the run in progress, from its first epoch
   let writing = Promise.resolve();
-  const records = new Map();  // number -> run, with its weights
-  const later = (work) => {
-    writing = writing.then(work).catch((error) => {
-      problem = error;
-      kept = null;
-      model.set("history", [...model.get("history")]);  // redraw the line
-    });
-    return writing;
-  };
-
+  const records = new Map();  // key -> run, with its weights
+  const byNumber = (number) => [...records.values()].find((run) => run.number === number);
   const networkOf = (run, fresh) => {
     const testAcc = run.epochs.at(-1)?.test_acc ?? null;
     return {
@@ -55,98 +48,161 @@ export function runKeeper(model) {
           : testAcc.toFixed(4) }) };
   };
   const show = () => model.set("history", [...records.values()]
-    .filter((run) => run.state !== "running").map(historyEntry));
-  const nextNumber = () => Math.max(0, ...records.keys()) + 1;
+    .filter((run) => run.state !== "running" && run.number !== null)
+    .sort((a, b) => a.number - b.number).map(historyEntry));
 
-  const opened = openRuns().then(async ({ store, refused }) => {
-    if (refused) throw refused;
-    for (const run of await store.list()) {
+  // Writes in order, each after the store opened.  One that fails marks
+  // its run unsaved (the line says why) and leaves saving on.
+  const opened = openRuns().then(({ store, refused: why }) => {
+    if (why) throw why;
+    kept = store;
+  }).catch((error) => { refused = error; });
+  const later = (work) => {
+    writing = writing.then(() => opened).then(work);
+    return writing;
+  };
+  const stored = async (run) => {
+    if (!kept) return false;
+    const { saved: _, problem: __, ...record } = run;
+    try {
+      await kept.put(record);
+      run.saved = true;
+      run.problem = null;
+    } catch (error) {
+      run.problem = storageProblem(error);
+      console.warn("lenet: 运行没有保存", error);
+    }
+    return run.saved;
+  };
+  // A run's number comes from the store, unique across tabs; the page's own
+  // where nothing is kept.
+  const numbered = async (run) => {
+    if (run.number !== null) return;
+    const local = () => Math.max(0, ...[...records.values()].map((r) => r.number ?? 0)) + 1;
+    // Never below a number this page gave out itself (a run not stored).
+    run.number = Math.max(kept ? await kept.number().catch(() => 0) : 0, local());
+  };
+
+  const added = (run, fresh) => {
+    records.set(run.key, run);
+    publish(TOPICS.trainedNetwork, networkOf(run, fresh));
+  };
+  const forgotten = (run) => {
+    records.delete(run.key);
+    publish(TOPICS.forgottenNetwork, { key: `trained-${run.number}` });
+  };
+  later(async () => {
+    if (!kept) return show();
+    for (const run of await kept.list()) {
       if (!run.epochs.length && !run.imported) {  // cut off before its first epoch
-        await store.remove(run.id);
+        await kept.remove(run.key);
         continue;
       }
-      records.set(run.number, run);
-      publish(TOPICS.trainedNetwork, networkOf(run, false));
+      added({ ...run, saved: true }, false);
     }
-    kept = store;
+    // Another tab kept or deleted a run.
+    kept.listen(({ kept: key, removed }) => later(async () => {
+      const run = records.get(key ?? removed);
+      if (removed && run) forgotten(run);
+      const found = key && run !== current ? await kept.get(key) : null;
+      if (found) added({ ...found, saved: true }, false);
+      show();
+    }));
     show();
   }).catch((error) => {
-    problem = error;
+    refused = error;
     show();
   });
 
   return {
     /** The weights and history after an epoch of the run of `config`. */
     epoch(config, epochs, tensors) {
-      if (!current) {
-        current = { number: nextNumber(), config, state: "running", engine: "browser",
-                    saved: Date.now() };
-        records.set(current.number, current);
-      }
-      Object.assign(current, { epochs, tensors, saved: Date.now() });
+      current ??= { key: newKey(), number: null, config, state: "running",
+                    engine: "browser", saved: false, problem: null };
+      Object.assign(current, { epochs, tensors, time: Date.now() });
       const run = current;
-      later(() => opened.then(async () => {
-        if (!kept) return;
-        const { id, ...record } = run;
-        if (id === undefined) run.id = await kept.add(record);
-        else await kept.put({ id, ...record });
-      }));
+      if (!records.has(run.key)) records.set(run.key, run);
+      later(async () => {
+        await numbered(run);
+        await stored(run);
+      });
     },
-    /** The run ended (done, stopped, diverged); `tensors`: its weights. */
+    /** The run ended (done, stopped, diverged); `tensors`: its weights.
+     * 历次运行 shows it once it has its number. */
     finished(state, epochs, tensors) {
       const run = current;
       current = null;
-      if (!run || !epochs.length) return;
+      if (!run || !epochs.length) return writing;
       Object.assign(run, { state, epochs, tensors: tensors ?? run.tensors });
-      show();
-      publish(TOPICS.trainedNetwork, networkOf(run, true));
-      later(() => opened.then(() => kept && run.id !== undefined && kept.put({ ...run })));
+      return later(async () => {
+        await numbered(run);
+        show();
+        publish(TOPICS.trainedNetwork, networkOf(run, true));
+        await stored(run);
+        show();  // the line: kept, or why not
+      });
     },
     remove(number) {
-      const run = records.get(number);
-      records.delete(number);
+      const run = byNumber(number);
+      if (!run) return;
+      forgotten(run);
       show();
-      publish(TOPICS.forgottenNetwork, { key: `trained-${number}` });
-      later(() => opened.then(() => kept && run?.id !== undefined && kept.remove(run.id)));
+      later(async () => {
+        if (kept && run.saved) await kept.remove(run.key).catch((error) => {
+          console.warn("lenet: 没能删除", error);
+        });
+      });
     },
     clear() {
-      for (const number of [...records.keys()]) {
-        if (records.get(number).state !== "running") this.remove(number);
+      for (const run of [...records.values()]) {
+        if (run.state !== "running") this.remove(run.number);
       }
     },
     /** {name, text}: the file of run `number`'s network. */
     fileOf(number) {
-      const run = records.get(number);
+      const run = byNumber(number);
       return { name: `lenet-network-${number}.json`,
                text: networkFileText(run.config, run.tensors, {
                  engine: run.engine ?? "browser", state: run.state, epochs: run.epochs }) };
     },
-    /** Keep the network of a file as one more run; its number.  A file
-     * that is not a network throws (lenet_network_file.js) and changes
-     * nothing. */
+    /** Keep the network of a file as one more run: {number, problem} once
+     * it is stored (problem: why it is not, in words).  A file that is not
+     * a network throws (lenet_network_file.js) and changes nothing. */
     async importFile(name, text) {
       const { config, tensors, run: trained } = readNetworkFile(text);
-      const run = { number: nextNumber(), config, tensors, imported: name, saved: Date.now(),
-                    ...trained };
-      records.set(run.number, run);
-      show();
-      publish(TOPICS.trainedNetwork, networkOf(run, true));
-      later(() => opened.then(async () => {
-        if (kept) run.id = await kept.add({ ...run });
-      }));
-      return run.number;
+      const run = { key: newKey(), number: null, config, tensors, imported: shownName(name),
+                    time: Date.now(), saved: false, problem: null, ...trained };
+      await later(async () => {
+        await numbered(run);
+        records.set(run.key, run);
+        show();
+        publish(TOPICS.trainedNetwork, networkOf(run, true));
+        await stored(run);
+        show();
+      });
+      return { number: run.number,
+               problem: kept ? run.problem : WORDS.storage_problems.refused };
     },
     /** What the page keeps, in a line. */
     line() {
-      if (problem) {
-        return fill(WORDS.runs_not_kept, { error: problem.message || problem.name });
-      }
+      if (refused) return refusedWords();
       if (!kept) return "";
       const finished = [...records.values()].filter((run) => run.state !== "running");
-      return fill(WORDS.runs_kept, {
-        count: finished.length, size: sizeText(finished.reduce((s, r) => s + runBytes(r), 0)) });
+      const saved = finished.filter((run) => run.saved);
+      const lines = [fill(WORDS.runs_kept, {
+        count: saved.length, size: sizeText(saved.reduce((s, r) => s + runBytes(r), 0)) })];
+      const unsaved = finished.filter((run) => !run.saved && run.problem);
+      if (unsaved.length) {
+        lines.push(fill(WORDS.runs_unsaved, { numbers: unsaved.map((r) => `#${r.number}`).join("、"),
+                                              reason: unsaved.at(-1).problem }));
+      }
+      return lines.join(" ");
     },
     /** Wait until what was asked is written (the tests read the store). */
     settled: () => opened.then(() => writing),
   };
+
+  function refusedWords() {
+    return fill(WORDS.runs_not_kept, { error: refused?.message || refused?.name });
+  }
 }

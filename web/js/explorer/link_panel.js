@@ -1,11 +1,11 @@
 // The configuration as a link (lenet_link.js).  In the static page the
 // address follows the controls (history.replaceState: no new history
 // entries) and 复制链接 copies it; a link the page is opened with, or
-// pasted into the address bar, sets the controls, and whatever it could
-// not use is listed.  In JupyterLab the kernel read the link
+// pasted into the address bar, sets the controls (during a run, for the
+// next one, which it says), and whatever it could not use is listed.  In JupyterLab the kernel read the link
 // (LeNetExplorer(link=...)) and its notes come in `link_notes`.
 
-import { MESSAGES } from "../lenet_contract.js";
+import { MESSAGES, RUNNING_STATES } from "../lenet_contract.js";
 import { element } from "../lenet_dom.js";
 import { configFromLink, isLink, linkOf } from "../lenet_link.js";
 
@@ -23,7 +23,9 @@ export function linkPanel(model, config, setConfig, kernel) {
     if (!isLink(location.hash)) return;
     const { values, notes: lines } = configFromLink(location.hash, config());
     setConfig(values);
-    tell(MESSAGES.link_applied, lines);
+    // The run on its way keeps the configuration it started with.
+    const training = RUNNING_STATES.includes(model.get("run")?.state);
+    tell(MESSAGES.link_applied, training ? [MESSAGES.link_next_run, ...lines] : lines);
   };
   const copy = element("button", { type: "button", class: "lenet-copy-link", text: "复制链接" });
   copy.addEventListener("click", async () => {
