@@ -284,24 +284,23 @@ def test_the_viewer_runs_a_network_with_batch_norm_as_mxnet_does(
 
 
 @pytest.mark.browser
-def test_the_page_pairs_the_kernels_import_answers_by_id(tmp_path):
+def test_the_page_pairs_the_kernels_import_answers_by_id(page):
     """Answers that come back in another order (or one never) still reach
     the import that asked."""
-    with page_on_web_modules(tmp_path) as page:
-        said = page.evaluate("""async () => {
-          const { kernelEngine } = await import('./explorer/engines.js');
-          const handlers = [];
-          const sent = [];
-          const model = { on: (_, handler) => handlers.push(handler),
-                          send: (message) => sent.push(message) };
-          const { networks } = kernelEngine(model);
-          const file = (name) => new File(['{}'], name);
-          const answers = ['a.json', 'b.json', 'c.json'].map((n) => networks.importFile(file(n)));
-          while (sent.length < 3) await new Promise((r) => setTimeout(r, 10));
-          const answer = (m) => handlers.forEach((h) => h(
-            { type: m.type, id: m.id, message: 'answer to ' + m.name }, []));
-          answer(sent[2]);
-          answer(sent[0]);
-          return Promise.all([answers[0], answers[2]]);
-        }""")
+    said = page.evaluate("""async () => {
+      const { kernelEngine } = await import('./explorer/engines.js');
+      const handlers = [];
+      const sent = [];
+      const model = { on: (_, handler) => handlers.push(handler),
+                      send: (message) => sent.push(message) };
+      const { networks } = kernelEngine(model);
+      const file = (name) => new File(['{}'], name);
+      const answers = ['a.json', 'b.json', 'c.json'].map((n) => networks.importFile(file(n)));
+      while (sent.length < 3) await new Promise((r) => setTimeout(r, 10));
+      const answer = (m) => handlers.forEach((h) => h(
+        { type: m.type, id: m.id, message: 'answer to ' + m.name }, []));
+      answer(sent[2]);
+      answer(sent[0]);
+      return Promise.all([answers[0], answers[2]]);
+    }""")
     assert said == ["answer to a.json", "answer to c.json"]

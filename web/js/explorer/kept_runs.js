@@ -30,6 +30,40 @@ function historyEntry(run) {
   };
 }
 
+/** What the viewer is told of a kept run's network. */
+function networkOf(run, fresh) {
+  const testAcc = run.epochs.at(-1)?.test_acc ?? null;
+  return {
+    fresh, key: `trained-${run.number}`, arch: archOf(run.config),
+    tensors: run.tensors, test_acc: testAcc,
+    label: fill(WORDS[run.imported ? "imported_network" : "trained_network"], {
+      number: run.number, engine: ENGINES[run.engine ?? "browser"],
+      file: run.imported, test_acc: testAcc === null ? WORDS.unknown_accuracy
+        : testAcc.toFixed(4) }) };
+}
+
+/** The line of what is kept: the stored runs and their size, and the runs
+ * the browser did not store, with why. */
+function keptLine(records) {
+  const finished = [...records.values()].filter((run) => run.state !== "running");
+  const saved = finished.filter((run) => run.saved);
+  const lines = [fill(WORDS.runs_kept, {
+    count: saved.length, size: sizeText(saved.reduce((s, r) => s + runBytes(r), 0)) })];
+  const unsaved = finished.filter((run) => !run.saved && run.problem);
+  if (unsaved.length) {
+    lines.push(fill(WORDS.runs_unsaved, { numbers: unsaved.map((r) => `#${r.number}`).join("、"),
+                                          reason: unsaved.at(-1).problem }));
+  }
+  return lines.join(" ");
+}
+
+/** {name, text}: the file of a kept run's network. */
+function fileOfRun(run) {
+  return { name: `lenet-network-${run.number}.json`,
+           text: networkFileText(run.config, run.tensors, {
+             engine: run.engine ?? "browser", state: run.state, epochs: run.epochs }) };
+}
+
 export function runKeeper(model) {
   let kept = null;  // the store, once open; null where refused
   let refused = null;  // why the browser keeps nothing
@@ -37,16 +71,6 @@ export function runKeeper(model) {
   let writing = Promise.resolve();
   const records = new Map();  // key -> run, with its weights
   const byNumber = (number) => [...records.values()].find((run) => run.number === number);
-  const networkOf = (run, fresh) => {
-    const testAcc = run.epochs.at(-1)?.test_acc ?? null;
-    return {
-      fresh, key: `trained-${run.number}`, arch: archOf(run.config),
-      tensors: run.tensors, test_acc: testAcc,
-      label: fill(WORDS[run.imported ? "imported_network" : "trained_network"], {
-        number: run.number, engine: ENGINES[run.engine ?? "browser"],
-        file: run.imported, test_acc: testAcc === null ? WORDS.unknown_accuracy
-          : testAcc.toFixed(4) }) };
-  };
   const show = () => model.set("history", [...records.values()]
     .filter((run) => run.state !== "running" && run.number !== null)
     .sort((a, b) => a.number - b.number).map(historyEntry));
@@ -109,10 +133,7 @@ export function runKeeper(model) {
       show();
     }));
     show();
-  }).catch((error) => {
-    refused = error;
-    show();
-  });
+  }).catch((error) => { refused = error; show(); });
 
   return {
     /** The weights and history after an epoch of the run of `config`. */
@@ -122,10 +143,7 @@ export function runKeeper(model) {
       Object.assign(current, { epochs, tensors, time: Date.now() });
       const run = current;
       if (!records.has(run.key)) records.set(run.key, run);
-      later(async () => {
-        await numbered(run);
-        await stored(run);
-      });
+      later(() => numbered(run).then(() => stored(run)));
     },
     /** The run ended (done, stopped, diverged); `tensors`: its weights.
      * 历次运行 shows it once it has its number. */
@@ -159,12 +177,7 @@ export function runKeeper(model) {
       }
     },
     /** {name, text}: the file of run `number`'s network. */
-    fileOf(number) {
-      const run = byNumber(number);
-      return { name: `lenet-network-${number}.json`,
-               text: networkFileText(run.config, run.tensors, {
-                 engine: run.engine ?? "browser", state: run.state, epochs: run.epochs }) };
-    },
+    fileOf: (number) => fileOfRun(byNumber(number)),
     /** Keep the network of a file as one more run: {number, problem} once
      * it is stored (problem: why it is not, in words).  A file that is not
      * a network throws (lenet_network_file.js) and changes nothing. */
@@ -187,16 +200,7 @@ export function runKeeper(model) {
     line() {
       if (refused) return refusedWords();
       if (!kept) return "";
-      const finished = [...records.values()].filter((run) => run.state !== "running");
-      const saved = finished.filter((run) => run.saved);
-      const lines = [fill(WORDS.runs_kept, {
-        count: saved.length, size: sizeText(saved.reduce((s, r) => s + runBytes(r), 0)) })];
-      const unsaved = finished.filter((run) => !run.saved && run.problem);
-      if (unsaved.length) {
-        lines.push(fill(WORDS.runs_unsaved, { numbers: unsaved.map((r) => `#${r.number}`).join("、"),
-                                              reason: unsaved.at(-1).problem }));
-      }
-      return lines.join(" ");
+      return keptLine(records);
     },
     /** Wait until what was asked is written (the tests read the store). */
     settled: () => opened.then(() => writing),
