@@ -23,6 +23,7 @@ from .model import (  # noqa: E402
     format_layer_table,
     layer_table,
 )
+from .files import SaveError  # noqa: E402
 from .plan import LayerRow  # noqa: E402
 from .reproducibility import DEFAULT_SEED, set_seed  # noqa: E402
 
@@ -50,7 +51,7 @@ __all__ = [
 # A trained network as a file (lenet.network_file), imported when first
 # asked for: it needs the explorer's configuration, which `import lenet`
 # does not.
-_NETWORK_FILE = ("NetworkFileError", "SaveError", "load_network", "save_network")
+_NETWORK_FILE = ("NetworkFileError", "load_network", "save_network")
 
 
 def __getattr__(name):

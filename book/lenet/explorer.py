@@ -257,12 +257,12 @@ class LeNetExplorer(anywidget.AnyWidget):
     def answer_import(self, content):
         """What to tell the page of its import message: every import is
         answered, a failure nobody foresaw too (logged for a maintainer)."""
-        name = shown_name(str(content.get("name", "")))
+        name = str(content.get("name", ""))
         try:
             return self.import_network(str(content.get("text", "")), name)
         except Exception as error:  # the page must not wait for ever
             logging.getLogger(__name__).exception("import of %s", name)
-            return say("network_not_imported", file=name, problem=say(
+            return say("network_not_imported", file=shown_name(name), problem=say(
                 "network_unexpected", error=f"{type(error).__name__}: {error}"))
 
     def import_network(self, text, name="网络文件"):

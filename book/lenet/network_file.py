@@ -25,7 +25,7 @@ from .contract import (ARCH_FIELDS, ENGINES, FIELD_NAMES, FIELDS, LIMITS,
                        NETWORK_FILE, NETWORK_FORMAT, NETWORK_VERSION, WORDS)
 from .explorer_config import ExplorerConfig, config_from_json, config_json
 from .explorer_link import shown, text_of, value_of
-from .files import SaveError, write_text_atomically  # noqa: F401 (lenet.SaveError)
+from .files import write_text_atomically
 from .messages import say
 from .plan import named_tensors, plan
 from .runs import run_json

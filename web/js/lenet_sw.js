@@ -103,13 +103,16 @@ function clientBuilds(changes = null) {
 async function forgetClosed(activating = false) {
   const open = new Set((await self.clients.matchAll({ includeUncontrolled: true, type: "all" }))
     .map((client) => client.id));
-  const before = await clientBuilds();
-  const live = await clientBuilds((all) => Object.fromEntries(
-    Object.entries(all).filter(([id]) => open.has(id))));
-  const used = new Set([CACHE, ...Object.values(live)]);
+  const known = Object.entries(await clientBuilds());
+  const gone = known.filter(([id]) => !open.has(id));
+  if (gone.length) {
+    await clientBuilds((all) => Object.fromEntries(
+      Object.entries(all).filter(([id]) => open.has(id))));
+  }
+  const used = new Set([CACHE, ...known.filter(([id]) => open.has(id)).map(([, name]) => name)]);
   // Not a newer build still installing: it has no pages yet.
   const older = activating ? (await caches.keys()).filter((name) => name.startsWith(PREFIX))
-    : Object.values(before);
+    : gone.map(([, name]) => name);
   await Promise.all([...new Set(older)].filter((name) => !used.has(name))
     .map((name) => caches.delete(name)));
 }
@@ -137,8 +140,9 @@ self.addEventListener("message", (event) => {
 async function buildOf(event) {
   const { request, clientId, resultingClientId } = event;
   if (request.mode === "navigate") {
+    // Old builds are swept once the page has loaded (its "loaded"
+    // message), not now, while the page it replaces is still open.
     if (resultingClientId) await clientBuilds({ [resultingClientId]: CACHE });
-    event.waitUntil(forgetClosed());
     return CACHE;
   }
   const own = (await clientBuilds())[clientId] ?? CACHE;
@@ -146,7 +150,7 @@ async function buildOf(event) {
   if (request.destination === "worker" && resultingClientId) {
     await clientBuilds({ [resultingClientId]: own });
   }
-  return (await caches.has(own)) ? own : CACHE;
+  return own === CACHE || (await caches.has(own)) ? own : CACHE;
 }
 
 self.addEventListener("fetch", (event) => {

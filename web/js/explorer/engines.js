@@ -187,7 +187,7 @@ export function browserEngine(model, deliver) {
       const refused = tooLarge(file);
       if (refused) return refused;
       try {
-        const { number, problem } = await keeper.importFile(file.name, await file.text());
+        const { number, problem } = await keeper.importFile(name, await file.text());
         return problem ? say("network_imported_unsaved", { file: name, number, reason: problem })
           : say("network_imported", { file: name, number });
       } catch (error) {

@@ -10,7 +10,6 @@ import { publish, TOPICS } from "../lenet_channel.js";
 import { ARCH_FIELDS, ENGINES, WORDS } from "../lenet_contract.js";
 import { fill } from "../lenet_format.js";
 import { networkFileText, readNetworkFile } from "../lenet_network_file.js";
-import { shownName } from "../lenet_link.js";
 import { newKey, openRuns, runBytes, storageProblem } from "../lenet_store.js";
 
 const archOf = (config) => Object.fromEntries(ARCH_FIELDS.map((field) => [field, config[field]]));
@@ -82,8 +81,9 @@ export function runKeeper(model) {
     kept = store;
   }).catch((error) => { refused = error; });
   const later = (work) => {
-    writing = writing.then(() => opened).then(work);
-    return writing;
+    const done = writing.then(() => opened).then(work);
+    writing = done.catch((error) => console.warn("lenet: 保存历次运行时出错", error));
+    return done;
   };
   const stored = async (run) => {
     if (!kept) return false;
@@ -142,7 +142,7 @@ export function runKeeper(model) {
                     engine: "browser", saved: false, problem: null };
       Object.assign(current, { epochs, tensors, time: Date.now() });
       const run = current;
-      if (!records.has(run.key)) records.set(run.key, run);
+      records.set(run.key, run);
       later(() => numbered(run).then(() => stored(run)));
     },
     /** The run ended (done, stopped, diverged); `tensors`: its weights.
@@ -150,9 +150,9 @@ export function runKeeper(model) {
     finished(state, epochs, tensors) {
       const run = current;
       current = null;
-      if (!run || !epochs.length) return writing;
+      if (!run || !epochs.length) return;
       Object.assign(run, { state, epochs, tensors: tensors ?? run.tensors });
-      return later(async () => {
+      later(async () => {
         await numbered(run);
         show();
         publish(TOPICS.trainedNetwork, networkOf(run, true));
@@ -178,12 +178,13 @@ export function runKeeper(model) {
     },
     /** {name, text}: the file of run `number`'s network. */
     fileOf: (number) => fileOfRun(byNumber(number)),
-    /** Keep the network of a file as one more run: {number, problem} once
-     * it is stored (problem: why it is not, in words).  A file that is not
-     * a network throws (lenet_network_file.js) and changes nothing. */
+    /** Keep the network of a file (`name` as shown, lenet_link.shownName)
+     * as one more run: {number, problem} once it is stored (problem: why it
+     * is not, in words).  A file that is not a network throws
+     * (lenet_network_file.js) and changes nothing. */
     async importFile(name, text) {
       const { config, tensors, run: trained } = readNetworkFile(text);
-      const run = { key: newKey(), number: null, config, tensors, imported: shownName(name),
+      const run = { key: newKey(), number: null, config, tensors, imported: name,
                     time: Date.now(), saved: false, problem: null, ...trained };
       await later(async () => {
         await numbered(run);
