@@ -45,10 +45,12 @@ FLOAT32_FLOOR = 1e-5
 # largest gradient: measured up to 0.073 in the browser and 0.067 in MXNet
 # float32 (softrelu, max pooling, batch norm), rounding noise of 7e-5 of the
 # largest gradient; under DNNL_MAX_CPU_ISA=AVX MXNet's fell to 0.0024 where
-# the browser's was 0.0062, so MXNet's sample cannot bound it.  Three times
+# the browser's was 0.0062, so MXNet's sample cannot bound it.  Three
+# padded blocks with batch norm give more: conv0.bias 0.345 in the browser,
+# 0.349 in MXNet float32 (sigmoid, max pooling, Adam).  About three times
 # the largest seen.  A batch norm that failed to remove the mean gives 100
 # or more.
-ZERO_NOISE = 0.25
+ZERO_NOISE = 1.0
 # MXNet's Adam steps are 6.7e-6 (relative) longer than its rule computed in
 # double precision (measured here; its coefficients are float32).
 RULE_RELATIVE = 2e-5
@@ -57,6 +59,25 @@ RATES = {"sgd": 0.9, "momentum": 0.1, "adam": 0.001}
 BATCH_SIZE, BATCH = 128, 100  # a short batch: scaled by 1/128, not 1/100
 COMBINATIONS = list(itertools.product(
     logic.ACTIVATIONS, logic.POOLINGS, (False, True), logic.OPTIMIZERS))
+# Other depths, each under every activation x pooling x batch norm, the
+# optimizers taken in turn.  Padded networks are not here yet: their first
+# convolution's weight gradient sums over more positions (28×28 a channel
+# for 5×5 windows, not 24×24), and the browser's float32 sum of it was
+# 1.0e-5 to 2.8e-3 from float64 where MXNet float32's was 3e-6 to 9e-4
+# (measured here on the padded LeNet and three padded blocks; the notes of
+# issue 38).
+SHAPES = {
+    "one-block-no-hidden": dict(kernel_sizes=(5,), channels=(6,),
+                                dense_units=()),
+    "three-blocks": dict(kernel_sizes=(3, 3, 3), channels=(6, 8, 16),
+                         dense_units=(32, 16, 8)),
+}
+SHAPE_CASES = [
+    (shape, activation, pooling, batch_norm, optimizer)
+    for (shape, activation, pooling, batch_norm), optimizer in zip(
+        itertools.product(SHAPES, logic.ACTIVATIONS, logic.POOLINGS,
+                          (False, True)),
+        itertools.cycle(logic.OPTIMIZERS))]
 
 
 @pytest.fixture(scope="module")
@@ -214,9 +235,27 @@ def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
     """The loss and every gradient no further from float64 than MXNet
     float32's, the update MXNet's rule applied to those gradients, the
     batch norm's running statistics as MXNet updates them."""
-    config = logic.ExplorerConfig(
+    check_one_step(page, batch, logic.ExplorerConfig(
         activation=activation, pooling=pooling, batch_norm=batch_norm,
-        optimizer=optimizer, lr=RATES[optimizer], batch_size=BATCH_SIZE)
+        optimizer=optimizer, lr=RATES[optimizer], batch_size=BATCH_SIZE))
+
+
+@pytest.mark.cpu_dependent
+@pytest.mark.parametrize("shape,activation,pooling,batch_norm,optimizer",
+                         SHAPE_CASES,
+                         ids=["-".join([s, a, p, "bn" if b else "plain", o])
+                              for s, a, p, b, o in SHAPE_CASES])
+def test_one_step_is_mxnets_at_every_depth(
+        page, batch, shape, activation, pooling, batch_norm, optimizer):
+    """The same, for one block and no hidden dense layer, and three blocks
+    (maps of odd sizes, 13, 11, 5 and 3) with three hidden layers."""
+    check_one_step(page, batch, logic.ExplorerConfig(
+        **SHAPES[shape], activation=activation, pooling=pooling,
+        batch_norm=batch_norm, optimizer=optimizer, lr=RATES[optimizer],
+        batch_size=BATCH_SIZE))
+
+
+def check_one_step(page, batch, config):
     images, labels = batch
     values = initial_values(config, images)
     reference = mxnet_step(config, values, images, labels, "float64")
@@ -253,7 +292,7 @@ def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
         # Each side's update is MXNet's rule applied to its own gradient,
         # to the rounding of a few float32 operations per number.
         for side in (browser, mxnet32):
-            expected = mxnet_update(optimizer, config.lr, start,
+            expected = mxnet_update(config.optimizer, config.lr, start,
                                     side["gradients"][name], BATCH_SIZE)
             change = np.abs(expected - start)
             allowed = (4 * np.spacing(np.maximum(np.abs(start), change)
@@ -261,7 +300,7 @@ def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
                        + RULE_RELATIVE * change)
             excess = np.abs(side["after"][name] - expected) / allowed
             assert excess.max() <= 1, (name, side is browser, excess.max())
-    print(json.dumps({"case": [activation, pooling, batch_norm, optimizer],
+    print(json.dumps({"case": logic.describe(config),
                       "worst": max(report.items(), key=lambda kv: kv[1][0])}))
 
 

@@ -2,11 +2,12 @@
 MXNet computes, in Chromium against MXNet on the same weights and images:
 
 * the book's LeNet (its recorded float16 weights, as the viewer runs it), a
-  7×7 tanh network of the sweep, and a network with batch normalization,
-  3×3 and 5×5 windows and average pooling (random weights, a few steps);
+  7×7 tanh network of the sweep, a network with batch normalization,
+  3×3 and 5×5 windows and average pooling, and one of three padded blocks
+  (random weights, a few steps);
 * three of the viewer's test images;
-* cells of every map (conv0, pool0, conv1, pool1): corners, the middle and
-  other channels.
+* cells of every map (conv0, pool0, conv1, pool1, ...): corners (where a
+  padding's zeros are in the window), the middle and other channels.
 
 Every shown input of a receptive field, weight, product, per-channel sum,
 sum, the bias, the value before the activation, after batch normalization
@@ -69,11 +70,17 @@ def sweep_network(key):
     return weights.network_from_file(config, run["weights"], data), config
 
 
-def batch_norm_network():
-    config = logic.ExplorerConfig(
-        kernel_sizes=(3, 5), channels=(4, 8), dense_units=(32, 16),
-        activation="sigmoid", pooling="avg", batch_norm=True, optimizer="adam",
-        lr=0.01, batch_size=50)
+BATCH_NORM = logic.ExplorerConfig(
+    kernel_sizes=(3, 5), channels=(4, 8), dense_units=(32, 16),
+    activation="sigmoid", pooling="avg", batch_norm=True, optimizer="adam",
+    lr=0.01, batch_size=50)
+PADDED_3 = logic.ExplorerConfig(
+    kernel_sizes=(5, 3, 3), channels=(4, 6, 8), dense_units=(32,),
+    activation="relu", padding="same", optimizer="adam", lr=0.01,
+    batch_size=50)
+
+
+def trained_network(config):
     mx.random.seed(3)
     net, trainer, loss = logic.prepare_training(config)
     pictures, labels = read_fashion_mnist("train")
@@ -86,7 +93,8 @@ def batch_norm_network():
 
 NETWORKS = {"book": lambda: sweep_network("k5-c6x16-sigmoid"),
             "k7-tanh": lambda: sweep_network("k7-c16x32-tanh"),
-            "batch-norm": batch_norm_network}
+            "batch-norm": lambda: trained_network(BATCH_NORM),
+            "padded-3": lambda: trained_network(PADDED_3)}
 
 
 def mxnet_layers(net, config, image):
@@ -101,9 +109,10 @@ def mxnet_layers(net, config, image):
         before = out
         if layer.kind == "conv":
             weight = block.weight.data()
+            pad = layer.settings.get("padding", 0)
             before = mx.nd.Convolution(
                 X, weight, block.bias.data(), kernel=weight.shape[2:],
-                num_filter=weight.shape[0])
+                num_filter=weight.shape[0], pad=(pad, pad))
         found[layer.name] = (X[0].asnumpy(), before[0].asnumpy(),
                              out[0].asnumpy())
         X = out
@@ -113,13 +122,8 @@ def mxnet_layers(net, config, image):
 def asked_cells(config):
     """(map, channel, row, col) of corners, the middle and other
     channels of every map."""
-    sizes = {}
-    size = 28
-    for i, (k, c) in enumerate(zip(config.kernel_sizes, config.channels)):
-        size = size - k + 1
-        sizes[f"conv{i}"] = (c, size)
-        size //= 2
-        sizes[f"pool{i}"] = (c, size)
+    sizes = {layer.name: layer.output_shape[1:3] for layer in plan(config)
+             if layer.kind in ("conv", "pool")}
     return [(name, channel, row, col) for name, (c, n) in sizes.items()
             for channel, row, col in ((0, 0, 0), (c - 1, n - 1, n - 1),
                                       (c // 2, n // 2, n // 3))]
@@ -135,7 +139,8 @@ def check_conv(cell, layers, block_of):
                                cell["col"])
     conv_input, before, _ = layers[name]
     conv = block_of[name]
-    k = cell["k"]
+    k, pad = cell["k"], cell["padding"]
+    conv_input = np.pad(conv_input, ((0, 0), (pad, pad), (pad, pad)))
     w = conv.weight.data().asnumpy()[channel]
     total = 0.0
     for shown, (patch, kernel) in zip(cell["inputs"], (
@@ -200,14 +205,32 @@ def gradient_reach(net, config, name, channel, row, col):
         picked = out[0, channel, row, col]
     picked.backward()
     rows, cols = np.nonzero(X.grad[0, 0].asnumpy())
-    return rows.min(), cols.min(), rows.max() - rows.min() + 1
+    return (rows.min(), cols.min(), rows.max() - rows.min() + 1,
+            cols.max() - cols.min() + 1)
 
 
-def test_a_cells_receptive_field_is_where_its_gradient_reaches(page):
+REACHES = {
+    # The book's LeNet's shape: 14×14 for a conv1 cell.
+    "book": (logic.ExplorerConfig(pooling="avg"),
+             [("conv0", 1, 3, 20), ("pool0", 2, 5, 1), ("conv1", 4, 7, 2),
+              ("pool1", 9, 3, 0)],
+             [(5, 5), (6, 6), (14, 14), (16, 16)]),
+    # Three padded blocks (windows 5, 3, 3; padding 2, 1, 1): a conv2
+    # cell's field is 20×20 and starts 8 pixels up and left of 4·(row,
+    # col); at a corner the image's edge cuts it.
+    "padded-3": (PADDED_3.replace(pooling="avg", activation="sigmoid"),
+                 [("conv0", 0, 0, 0), ("conv1", 1, 0, 13), ("conv2", 2, 3, 3),
+                  ("pool2", 3, 0, 2), ("conv2", 5, 6, 0)],
+                 [(3, 3), (6, 6), (20, 20), (16, 20), (12, 12)]),
+}
+
+
+@pytest.mark.parametrize("which", list(REACHES))
+def test_a_cells_receptive_field_is_where_its_gradient_reaches(page, which):
     """With average pooling every pixel of the field matters: the field
-    the page draws is the box the cell's gradient fills (14×14 for a conv1
-    cell of the book's LeNet's shape)."""
-    config = logic.ExplorerConfig(pooling="avg")
+    the page draws is the box the cell's gradient fills, cut where a
+    padding's zeros lie outside the image."""
+    config, asked, expected = REACHES[which]
     net = logic.build_network(config)
     mx.random.seed(1)
     net.initialize(mx.init.Xavier())
@@ -215,15 +238,14 @@ def test_a_cells_receptive_field_is_where_its_gradient_reaches(page):
     network = {"arch": arch_of(config), "tensors": {
         name: array.ravel().tolist()
         for name, array in weights.network_tensors(net, config)}}
-    asked = [("conv0", 1, 3, 20), ("pool0", 2, 5, 1), ("conv1", 4, 7, 2),
-             ("pool1", 9, 3, 0)]
     shown = json.loads(page.evaluate(CELLS_OF_JS, [
         network, json.dumps([[0.5] * 784]), asked]))[0]
-    sizes = {}
+    sizes = []
     for (name, channel, row, col), found in zip(asked, shown):
         field = found["field"]
-        top, left, size = gradient_reach(net, config, name, channel, row, col)
-        assert (field["top"], field["left"], field["size"]) == (top, left, size)
-        sizes[name] = size
-    assert sizes == {"conv0": 5, "pool0": 6, "conv1": 14, "pool1": 16}
+        reach = gradient_reach(net, config, name, channel, row, col)
+        assert (field["top"], field["left"], field["height"],
+                field["width"]) == reach, (name, row, col)
+        sizes.append(reach[2:])
+    assert sizes == expected
 

@@ -9,14 +9,11 @@ from mxnet import init, nd
 from lenet import messages
 from lenet import contract
 from lenet import explorer_logic as logic
-from lenet.contract import FIELDS
 from lenet.model import build_lenet, layer_table
 
 from tests.idx_fixtures import SIZES
+from tests.layer_grid import GRID_SIZE, KERNELS, PADDINGS, layer_grid
 
-KERNELS = range(FIELDS["kernel_sizes"]["choices"]["min"],
-                FIELDS["kernel_sizes"]["choices"]["max"] + 1)
-CHANNEL_OPTIONS = FIELDS["channels"]["choices"]
 
 
 def real_rows(config):
@@ -50,21 +47,12 @@ def inferred_shapes_and_counts(config):
             for layer, shape in zip(net, out_shapes)]
 
 
-def grid_of_layer_controls():
-    """Every kernel pair × channel pair × pooling the widgets offer."""
-    for k1, k2, c1, c2, pooling in itertools.product(
-            KERNELS, KERNELS, CHANNEL_OPTIONS, CHANNEL_OPTIONS,
-            logic.POOLINGS):
-        yield logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(c1, c2),
-                                   pooling=pooling)
-
-
 def check_grid_part(part, parts):
     """Check every `parts`-th configuration of the grid from `part` on:
     (configurations checked, rejected, those that did not agree)."""
     checked = rejected = 0
     wrong = []
-    for config in itertools.islice(grid_of_layer_controls(), part, None,
+    for config in itertools.islice(layer_grid(), part, None,
                                    parts):
         problems = logic.validate(config)
         if problems:
@@ -89,7 +77,7 @@ def check_grid_part(part, parts):
 
 
 @pytest.mark.processes
-def test_whole_grid_of_layer_controls():
+def test_whole_layer_grid():
     """Either a validation message, and MXNet could not build that network
     either, or MXNet's shapes and counts equal the table's.  Two processes
     share the grid (shape inference only: no operator runs in them)."""
@@ -101,18 +89,20 @@ def test_whole_grid_of_layer_controls():
     rejected = sum(part[1] for part in parts)
     assert [w for part in parts for w in part[2]] == []
     assert checked and rejected
-    assert checked + rejected == (
-        len(KERNELS) ** 2 * len(CHANNEL_OPTIONS) ** 2 * len(logic.POOLINGS))
+    assert checked + rejected == GRID_SIZE
 
 
 @pytest.mark.quick
 @pytest.mark.parametrize("k1", KERNELS)
 def test_shape_inference_agrees_with_a_real_forward_pass(k1):
     """Ties the grid test's shape inference to real computation, for every
-    first kernel and all second kernels and poolings the table accepts."""
-    for k2, pooling in itertools.product(KERNELS, logic.POOLINGS):
-        config = logic.ExplorerConfig(kernel_sizes=(k1, k2), channels=(4, 8),
-                                      pooling=pooling)
+    first kernel and all second kernels, poolings and paddings the table
+    accepts, with two blocks and with a third of 3×3 windows."""
+    for k2, pooling, padding, depth in itertools.product(
+            KERNELS, logic.POOLINGS, PADDINGS, (2, 3)):
+        config = logic.ExplorerConfig(
+            kernel_sizes=(k1, k2, 3)[:depth], channels=(4, 8, 6)[:depth],
+            pooling=pooling, padding=padding)
         if not logic.validate(config):
             assert (inferred_shapes_and_counts(config)
                     == real_shapes_and_counts(config)), config
@@ -150,7 +140,47 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
     problems = logic.validate(logic.ExplorerConfig(kernel_sizes=(11, 11)))
     assert problems == [
         "第 2 个卷积层：输入的高和宽只有 9，小于 11×11 的卷积窗口，"
-        "输出会缩成 0。请减小窗口大小。"]
+        "输出会缩成 0。请把第 2 个卷积层的窗口减小到 8×8 以内，或者减少卷积块数、"
+        "选“填充保持大小”。"]
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("change, problem", [
+    # The book's two blocks leave 4×4: a third 5×5 window does not fit,
+    # a 3×3 one does (and leaves 2×2, pooled to 1×1).
+    ({"kernel_sizes": (5, 5, 5), "channels": (6, 16, 32)},
+     "第 3 个卷积层：输入的高和宽只有 4，小于 5×5 的卷积窗口，输出会缩成 0。"
+     "请把第 3 个卷积层的窗口减小到 3×3 以内，或者减少卷积块数、选“填充保持大小”。"),
+    ({"kernel_sizes": (5, 5, 3), "channels": (6, 16, 32)}, None),
+    ({"kernel_sizes": (5, 5, 4), "channels": (6, 16, 32)},
+     "第 3 个池化层：输入的高和宽只有 1，放不下 2×2 的池化窗口。"
+     "请把第 3 个卷积层的窗口减小到 3×3 以内，或者减少卷积块数、选“填充保持大小”。"),
+    # Padded, the same three 5×5 blocks fit (28 → 14 → 7 → 3).
+    ({"kernel_sizes": (5, 5, 5), "channels": (6, 16, 32), "padding": "same"},
+     None),
+    # Padded 11×11 windows keep 28, 14 and 7; no window of a fourth block
+    # could help, so the message points before it.
+    ({"kernel_sizes": (11, 11, 2), "channels": (1, 1, 1), "padding": "same"},
+     None),
+    ({"kernel_sizes": (1, 1, 11), "channels": (1, 1, 1)},
+     "第 3 个卷积层：输入的高和宽只有 7，小于 11×11 的卷积窗口，输出会缩成 0。"
+     "请把第 3 个卷积层的窗口减小到 6×6 以内，或者减少卷积块数、选“填充保持大小”。"),
+])
+def test_a_deeper_stack_fits_or_says_what_would(change, problem):
+    problems = logic.validate(logic.ExplorerConfig().replace(**change))
+    assert problems == ([problem] if problem else [])
+
+
+@pytest.mark.quick
+def test_one_block_and_no_hidden_dense_layer_is_a_network():
+    config = logic.ExplorerConfig(kernel_sizes=(5,), channels=(6,),
+                                  dense_units=())
+    assert logic.validate(config) == []
+    assert [(r.name, r.output_shape) for r in logic.layer_rows(config)] == [
+        ("conv0", (1, 6, 24, 24)), ("pool0", (1, 6, 12, 12)),
+        ("dense0", (1, 10))]
+    assert real_shapes_and_counts(config) == [
+        (r.output_shape, r.num_params) for r in logic.layer_rows(config)]
 
 
 @pytest.mark.quick
@@ -160,8 +190,12 @@ def test_kernel_11_twice_names_the_layer_and_the_reason():
     ({"train_size": 70000}, "训练样本数最多为 60000"),
     ({"activation": "gelu"}, "激活函数"), ({"pooling": "min"}, "池化"),
     ({"initializer": "Zeros"}, "初始化"), ({"channels": (0, 16)}, "通道数"),
-    ({"kernel_sizes": (3,)}, "卷积窗口大小要给两个值"),
-    ({"dense_units": (120, 84, 10)}, "全连接层输出个数要给两个值"),
+    ({"kernel_sizes": (3,)}, "要一样多（每个卷积块各一个），现在是 1 个和 2 个"),
+    ({"kernel_sizes": (), "channels": ()}, "卷积窗口大小要给 1 到 3 个值"),
+    ({"kernel_sizes": (3,) * 4, "channels": (4,) * 4},
+     "卷积窗口大小要给 1 到 3 个值"),
+    ({"dense_units": (120, 84, 10, 10)}, "全连接层输出个数要给 0 到 3 个值"),
+    ({"padding": "full"}, "填充只能是 valid、same 之一"),
     ({"dropout": 1.0}, "丢弃概率"), ({"dropout": -0.1}, "丢弃概率"),
     ({"dropout": float("nan")}, "丢弃概率"),
     ({"optimizer": "rmsprop"}, "优化算法"), ({"batch_norm": 1}, "批量归一化"),

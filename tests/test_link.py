@@ -39,6 +39,15 @@ TAMPERED = [
     "lenet?kernel_sizes=3,3&kernel_sizes=7,7", "kernel_sizes=3,3",
     "#v=1&seed=5", "lenet?%E2%80%AEabc=1&name=%E2%81%A6x",
     "lenet?" + "&".join(f"x{i}=1" for i in range(40)),
+    # More or fewer layers, padding, and the versions before and after.
+    "lenet?v=2&kernel_sizes=5,5,3&channels=6,16,32&padding=same",
+    "lenet?kernel_sizes=5&channels=6&dense_units=", "lenet?dense_units=",
+    "lenet?kernel_sizes=5,5,3&channels=6,16", "lenet?channels=6,16,32",
+    "lenet?kernel_sizes=&channels=", "lenet?kernel_sizes=3,3,3,3&channels=1,1,1,1",
+    "lenet?dense_units=1,2,3", "lenet?dense_units=1,2,3,4", "lenet?dense_units=,",
+    "lenet?padding=same", "lenet?padding=full", "lenet?v=1&padding=same",
+    "lenet?v=1&kernel_sizes=5,5,3&channels=6,16,32", "lenet?v=3&padding=same",
+    "lenet?v=2.0&seed=3", "lenet?v=02&seed=3",
 ]
 
 
@@ -46,7 +55,8 @@ TAMPERED = [
 def test_every_preset_comes_back_from_its_link_unchanged():
     for preset in PRESETS:
         link = link_of(preset)
-        assert link.startswith(contract.LINK_PREFIX + "v=1&")
+        assert link.startswith(
+            f"{contract.LINK_PREFIX}v={contract.LINK_VERSION}&")
         assert config_from_link("#" + link, BOOK) == (preset, [])
         # Every field is written, so the base does not matter.
         assert config_from_link(link, PRESETS[-1])[0] == preset
@@ -76,6 +86,40 @@ def test_unknown_fields_and_other_versions_are_said_and_the_rest_applies():
     assert values == {**BOOK, "seed": 42}
     assert notes == [messages.say("link_version", version="7"),
                      messages.say("link_unknown", field="colour")]
+
+
+@pytest.mark.quick
+def test_a_link_holds_one_to_three_blocks_and_no_hidden_layer():
+    values, notes = config_from_link(
+        "lenet?v=2&kernel_sizes=5,5,3&channels=6,16,32&dense_units=&"
+        "padding=same", BOOK)
+    assert notes == [] and (values["kernel_sizes"], values["channels"],
+                            values["dense_units"], values["padding"]) == (
+        [5, 5, 3], [6, 16, 32], [], "same")
+    assert config_from_link(link_of(values), BOOK) == (values, [])
+
+
+@pytest.mark.quick
+def test_a_blocks_lists_of_different_lengths_keep_the_base():
+    deeper = {**BOOK, "kernel_sizes": [5, 5, 3], "channels": [6, 16, 32]}
+    values, notes = config_from_link(
+        "lenet?kernel_sizes=3&channels=6,16&seed=4", deeper)
+    assert values == {**deeper, "seed": 4}
+    assert notes == [messages.say(
+        "link_layers", names="卷积窗口大小（kernel_sizes）和卷积层输出通道数（channels）",
+        counts="1 个和 2 个", used="5,5,3 和 6,16,32")]
+
+
+@pytest.mark.quick
+def test_a_link_of_version_1_means_the_books_padding():
+    """Version 1 had no padding: its networks were all unpadded, whatever
+    the explorer shows now."""
+    padded = {**BOOK, "padding": "same"}
+    values, notes = config_from_link("lenet?v=1&seed=4", padded)
+    assert values == {**padded, "padding": "valid", "seed": 4} and notes == []
+    # A link of this version without the field keeps what the base has.
+    assert config_from_link("lenet?v=2&seed=4", padded) == (
+        {**padded, "seed": 4}, [])
 
 
 @pytest.mark.quick

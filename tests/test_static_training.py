@@ -125,7 +125,7 @@ def test_the_browser_preset_trains_to_0_80_and_everything_gets_it(
     assert sum(map(sum, counts)) == contract.BROWSER_TEST_SIZE
     expect(explorer.locator(".lenet-maps canvas")).to_have_count(1 + 6 + 16)
     expect(explorer.locator(".lenet-maps")).to_contain_text(
-        contract.WORDS["map_titles"]["conv0"])
+        "卷积层1（激活后）")
     # The reader scrolls on: the viewer, drawn only now, offers the network
     # trained before it was there and runs it on the strip.
     draw_widgets(page)

@@ -22,8 +22,10 @@ def layer_code(layer):
     activation = (f", activation='{settings['activation']}'"
                   if "activation" in settings else "")
     if layer.kind == "conv":
+        padding = (f", padding={settings['padding']}"
+                   if "padding" in settings else "")
         return (f"nn.Conv2D(channels={settings['channels']}, kernel_size="
-                f"{settings['kernel_size']}{activation})")
+                f"{settings['kernel_size']}{padding}{activation})")
     if layer.kind == "dense":
         return f"nn.Dense({settings['units']}{activation})"
     if layer.kind == "pool":

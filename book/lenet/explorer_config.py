@@ -14,7 +14,7 @@ import numpy as np
 
 from .contract import CUSTOM, FIELDS, NETWORK, WORDS
 from .contract import PRESETS as PRESET_CHANGES
-from .plan import IMAGE_SIZE, NUM_CLASSES, pool_output  # noqa: F401
+from .plan import IMAGE_SIZE, NUM_CLASSES, conv_padding, pool_output  # noqa: F401
 
 ACTIVATIONS = tuple(FIELDS["activation"]["choices"])
 POOLINGS = tuple(FIELDS["pooling"]["choices"])
@@ -174,33 +174,55 @@ def epoch_learning_rate(config, epoch):
     return rate
 
 
-def _pairs_problems(config):
-    return [f"{what}要给两个值（每层一个），现在是 {pair!r}。"
-            for pair, what in ((config.kernel_sizes, "卷积窗口大小"),
-                               (config.channels, "卷积层输出通道数"),
-                               (config.dense_units, "全连接层输出个数"))
-            if not isinstance(pair, tuple) or len(pair) != 2]
+def _layers_problems(config):
+    """A list of the wrong length (the contract's `layers`), or a block's
+    lists of different lengths."""
+    problems = []
+    for field, spec in FIELDS.items():
+        layers, value = spec.get("layers"), getattr(config, field)
+        if layers and not (isinstance(value, tuple)
+                           and layers["min"] <= len(value) <= layers["max"]):
+            problems.append(
+                f"{spec['name']}要给 {layers['min']} 到 {layers['max']} 个值"
+                f"（每层一个），现在是 {value!r}。")
+    if not problems and len(config.kernel_sizes) != len(config.channels):
+        problems.append(
+            f"卷积窗口大小和卷积层输出通道数要一样多（每个卷积块各一个），现在是 "
+            f"{len(config.kernel_sizes)} 个和 {len(config.channels)} 个。")
+    return problems
+
+
+def _what_fits(i, size, padding):
+    """What the reader can change when block `i`'s input is `size` high."""
+    if padding != "same" and size >= 2:
+        fits = f"请把第 {i} 个卷积层的窗口减小到 {size - 1}×{size - 1} 以内"
+    else:
+        fits = f"前面的层已经把高和宽缩到 {size}，请减小前面卷积层的窗口"
+    other = ("，或者减少卷积块数" if padding == "same"
+             else "，或者减少卷积块数、选“填充保持大小”")
+    return fits + other + "。"
 
 
 def _shape_problems(config):
     """What does not fit in the image: the first layer whose window is
-    larger than its input."""
+    larger than its input, and what would fit."""
     size = IMAGE_SIZE
     for i, k in enumerate(config.kernel_sizes, 1):
-        if size < k:
+        pad = conv_padding(config.padding, k)
+        if size + 2 * pad < k:
             return [f"第 {i} 个卷积层：输入的高和宽只有 {size}，小于 {k}×{k} 的"
-                    f"卷积窗口，输出会缩成 0。请减小窗口大小。"]
-        size = size - k + 1
-        if size < 2:
-            return [f"第 {i} 个池化层：输入的高和宽只有 {size}，放不下 2×2 的"
-                    f"池化窗口。请减小前面卷积层的窗口大小。"]
-        size = pool_output(size)
+                    f"卷积窗口，输出会缩成 0。" + _what_fits(i, size, config.padding)]
+        out = size + 2 * pad - k + 1
+        if out < 2:
+            return [f"第 {i} 个池化层：输入的高和宽只有 {out}，放不下 2×2 的"
+                    f"池化窗口。" + _what_fits(i, size, config.padding)]
+        size = pool_output(out)
     return []
 
 
 def validate(config):
     """Return a list of problems, in Chinese, each naming what to change."""
-    problems = _pairs_problems(config)
+    problems = _layers_problems(config)
     if problems:
         return problems
 

@@ -1,11 +1,14 @@
 """The explorer's configuration as a link, and back.
 
-A link's fragment is `lenet?v=1&kernel_sizes=5,5&channels=6,16&...`: every
+A link's fragment is `lenet?v=2&kernel_sizes=5,5&channels=6,16&...`: every
 field of the configuration (the contract's fields) as its control holds
-it.  Reading one keeps what the controls could have set and
-replaces anything else (out of range, of the wrong type, unknown, from
-another version of the book) with the base configuration's value, saying
-which field and what was used in a note, in Chinese.  The same rule is
+it, a list with one value per layer.  Reading one keeps what the controls
+could have set and replaces anything else (out of range, of the wrong type,
+unknown, a block's lists of different lengths) with the base
+configuration's value, saying which field and what was used in a note, in
+Chinese.  A link of an older version (v=1) means the book's default for
+each field it could not hold (the contract's `since`); one of a version
+this book does not know is read as far as it goes, with a note.  The same rule is
 written once in JavaScript (web/js/lenet_link.js);
 tests/test_browser_logic.py holds the two to the same results.
 """
@@ -13,7 +16,8 @@ import math
 import re
 from urllib.parse import unquote
 
-from .contract import FIELD_NAMES, FIELDS, LIMITS, LINK_PREFIX, LINK_VERSION
+from .contract import (BLOCKS, FIELD_NAMES, FIELDS, LIMITS, LINK_PREFIX,
+                       LINK_VERSION, since)
 from .messages import say
 
 # A value shown in a note is cut to this many characters.
@@ -81,16 +85,42 @@ def _one_value(text, option, base):
 
 
 def value_of(text, field, base):
-    """The value of `field` that `text` writes, if its control could hold
-    it (a pair's two values each), else None; `base` is its value now."""
-    option = FIELDS[field]["choices"]
-    if isinstance(base, list):
-        parts = text.split(",")
-        if len(parts) != len(base):
+    """The value of `field` that `text` writes, if its controls could hold
+    it (a list: as many values as its block may have layers, each one a
+    layer's control could hold), else None; `base` is its value now."""
+    spec = FIELDS[field]
+    if "layers" in spec:
+        parts = text.split(",") if text else []
+        if not spec["layers"]["min"] <= len(parts) <= spec["layers"]["max"]:
             return None
-        values = [_one_value(part, option, b) for part, b in zip(parts, base)]
+        values = [_one_value(part, spec["choices"], spec["default"][0])
+                  for part in parts]
         return None if None in values else values
-    return _one_value(text, option, base)
+    return _one_value(text, spec["choices"], base)
+
+
+def unequal_layers(values):
+    """The first block whose lists in `values` differ in length, or None."""
+    return next((fields for fields in BLOCKS.values()
+                 if len({len(values[field]) for field in fields}) > 1), None)
+
+
+def layers_words(values, fields):
+    """A block's lists of different lengths, in words: {names, counts}."""
+    return {"names": "和".join(f"{FIELD_NAMES[f]}（{f}）" for f in fields),
+            "counts": "和 ".join(f"{len(values[f])} 个" for f in fields)}
+
+
+def layers_note(values, fields, used):
+    """The note of a block's lists of different lengths."""
+    return say("link_layers", **layers_words(values, fields),
+               used=" 和 ".join(text_of(used[f]) for f in fields))
+
+
+def link_version(text):
+    """The version a link's v= names, if this book knows it, else None."""
+    return next((v for v in range(1, LINK_VERSION + 1) if text == str(v)),
+                None)
 
 
 def _pairs(fragment):
@@ -140,12 +170,16 @@ def config_from_link(fragment, base):
 def _read_pairs(fragment, base):
     values, notes = dict(base), []
     pairs, counts = _pairs(fragment)
+    version = link_version(pairs.get("v", str(LINK_VERSION)))
+    for field in FIELDS:
+        if since(field) > (version or LINK_VERSION):
+            values[field] = FIELDS[field]["default"]
     for field, text in pairs.items():
         if counts[field] > 1:
             notes.append(say("link_repeated", field=shown(field),
                              count=counts[field]))
         if field == "v":
-            if text != str(LINK_VERSION):
+            if version is None:
                 notes.append(say("link_version", version=shown(text)))
         elif field not in FIELDS:
             notes.append(say("link_unknown", field=shown(field)))
@@ -157,4 +191,8 @@ def _read_pairs(fragment, base):
                     value=shown(text), used=text_of(base[field])))
             else:
                 values[field] = value
+    fields = unequal_layers(values)
+    if fields:
+        notes.append(layers_note(values, fields, base))
+        values.update({field: base[field] for field in fields})
     return values, notes

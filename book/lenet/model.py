@@ -14,6 +14,7 @@ POOLING_LAYERS = {name: getattr(nn, layer)
 GLUON_LAYERS = {
     "conv": lambda s: nn.Conv2D(channels=s["channels"],
                                 kernel_size=s["kernel_size"],
+                                padding=s.get("padding", 0),
                                 activation=s.get("activation")),
     "batchnorm": lambda s: nn.BatchNorm(**BATCH_NORM),
     "activation": lambda s: nn.Activation(s["activation"]),
@@ -25,7 +26,7 @@ GLUON_LAYERS = {
 
 def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
                 pooling="max", dense_units=(120, 84), num_classes=10,
-                dropout=0.0, batch_norm=False, hybrid=False):
+                dropout=0.0, batch_norm=False, hybrid=False, padding="valid"):
     """LeNet of section 5.5.1; the defaults give exactly the book's network.
 
     Blocks of convolution + 2x2 pooling (stride 2), one per kernel size and
@@ -33,13 +34,15 @@ def build_lenet(kernel_sizes=(5, 5), channels=(6, 16), activation="sigmoid",
     `num_classes` outputs.  A `dropout` above 0 puts a dropout layer after
     each hidden dense layer, as AlexNet (section 5.6) does.  `batch_norm`
     puts batch normalization between each convolution or hidden dense layer
-    and its activation, as the LeNet of section 5.10 does.  `hybrid` makes
+    and its activation, as the LeNet of section 5.10 does.  `padding`
+    "same" pads each convolution's input by ⌊k/2⌋ on each side, as the
+    newer edition's LeNet (padding=2 for its 5×5 windows).  `hybrid` makes
     it a HybridSequential, which `hybridize()` runs as one compiled graph
     (section 8.1, 命令式和符号式混合编程).
     """
     arch = ExplorerConfig(
         kernel_sizes=tuple(kernel_sizes), channels=tuple(channels),
-        activation=activation, pooling=pooling,
+        activation=activation, pooling=pooling, padding=padding,
         dense_units=tuple(dense_units), dropout=dropout,
         batch_norm=batch_norm)
     return build_network(arch, hybrid, num_classes)

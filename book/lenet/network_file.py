@@ -22,9 +22,11 @@ from typing import NamedTuple
 import numpy as np
 
 from .contract import (ARCH_FIELDS, ENGINES, FIELD_NAMES, FIELDS, LIMITS,
-                       NETWORK_FILE, NETWORK_FORMAT, NETWORK_VERSION, WORDS)
+                       NETWORK_FILE, NETWORK_FORMAT, NETWORK_VERSION, WORDS,
+                       since)
 from .explorer_config import ExplorerConfig, config_from_json, config_json
-from .explorer_link import shown, text_of, value_of
+from .explorer_link import (layers_words, shown, text_of, unequal_layers,
+                           value_of)
 from .files import write_text_atomically
 from .messages import say
 from .plan import named_tensors, plan
@@ -68,15 +70,20 @@ def _refuse_constant(name):
     raise ValueError(name)
 
 
-def _checked_config(values):
+def _checked_config(values, version):
     """The ExplorerConfig of a file's configuration.  Every field of the
-    architecture must be one the explorer's controls can hold; a training
-    setting that is not (it only describes the run) is the book's."""
+    architecture must be one the explorer's controls can hold, a block's
+    lists as long as each other; a training setting that is not (it only
+    describes the run) is the book's, as is a field newer than the file's
+    version (the contract's `since`)."""
     if not isinstance(values, dict):
         values = {}
     base = config_json(ExplorerConfig())
     checked = {}
     for field in FIELDS:
+        if since(field) > version:
+            checked[field] = base[field]
+            continue
         given = values.get(field)
         value = (None if given is None
                  else value_of(text_of(given), field, base[field]))
@@ -85,6 +92,10 @@ def _checked_config(values):
                 "network_bad_config", name=FIELD_NAMES[field],
                 field=field, value=_shown_value(given)))
         checked[field] = base[field] if value is None else value
+    fields = unequal_layers(checked)
+    if fields:
+        raise NetworkFileError(say("network_layers",
+                                   **layers_words(checked, fields)))
     return config_from_json(checked)
 
 
@@ -236,10 +247,11 @@ def read_network_file(text):
         raise NetworkFileError(say(
             "network_wrong_format", format=NETWORK_FORMAT))
     version = document.get("version")
-    if isinstance(version, bool) or version != NETWORK_VERSION:
+    # Every version this book has written (1.0 is 1, as JavaScript reads it).
+    if not (_is_number(version) and version in range(1, NETWORK_VERSION + 1)):
         raise NetworkFileError(say(
             "network_version", version=_shown_value(document.get("version"))))
-    config = _checked_config(document.get("config"))
+    config = _checked_config(document.get("config"), int(version))
     wanted = _checked_tensors(document.get("tensors"), config)
     shapes = [shape for _, shape in wanted]
     numbers = _numbers(document.get("weights"),

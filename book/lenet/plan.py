@@ -3,8 +3,10 @@ alone, without MXNet.
 
 The block rule of 5.5.1 with the explorer's additions is written here once:
 
-* each convolution block: Conv2D, [BatchNorm, Activation], 2x2 pooling;
-* each hidden dense layer: Dense, [BatchNorm, Activation], [Dropout];
+* each convolution block (one to three): Conv2D (with ⌊k/2⌋ zeros on each
+  side when the padding is "same"), [BatchNorm, Activation], 2x2 pooling;
+* each hidden dense layer (none to three): Dense, [BatchNorm, Activation],
+  [Dropout];
 * the output: Dense(10).
 
 Without batch normalization a convolution or hidden dense layer applies the
@@ -69,10 +71,16 @@ def pool_output(size):
     return (size - 2) // 2 + 1
 
 
+def conv_padding(padding, kernel_size):
+    """The zeros added on each side of a convolution's input: none, or
+    ⌊k/2⌋ (an odd window then keeps the height and width)."""
+    return kernel_size // 2 if padding == "same" else 0
+
+
 def plan(arch, num_classes=NUM_CLASSES):
     """The layers of `arch` (anything with the architecture's fields:
-    kernel_sizes, channels, activation, pooling, dense_units, dropout,
-    batch_norm: an ExplorerConfig), for one image.  `arch` must
+    kernel_sizes, channels, activation, pooling, padding, dense_units,
+    dropout, batch_norm: an ExplorerConfig), for one image.  `arch` must
     be valid (lenet.explorer_config.validate)."""
     layers, counts = [], {}
 
@@ -97,13 +105,15 @@ def plan(arch, num_classes=NUM_CLASSES):
 
     size, in_channels = IMAGE_SIZE, 1
     for k, c in zip(arch.kernel_sizes, arch.channels):
-        size = size - k + 1
+        pad = conv_padding(arch.padding, k)
+        size = size + 2 * pad - k + 1
         with_activation(
             "conv", (1, c, size, size), c,
             tensors=(("weight", (c, in_channels, k, k)), ("bias", (c,))),
             formula=f"({k}×{k}×{in_channels}+1)×{c}",
             multiply_adds=c * size * size * k * k * in_channels,
-            settings={"channels": c, "kernel_size": k})
+            settings={"channels": c, "kernel_size": k,
+                      **({"padding": pad} if pad else {})})
         size = pool_output(size)
         add("pool", (1, c, size, size), settings={"pooling": arch.pooling})
         in_channels = c

@@ -2,8 +2,10 @@
 // architecture alone.  The block rule of book/lenet/plan.py, written once in
 // JavaScript:
 //
-//   each convolution block: Conv2D, [BatchNorm, Activation], 2x2 pooling;
-//   each hidden dense layer: Dense, [BatchNorm, Activation], [Dropout];
+//   each convolution block (one to three): Conv2D (with ⌊k/2⌋ zeros on each
+//     side when the padding is "same"), [BatchNorm, Activation], 2x2 pooling;
+//   each hidden dense layer (none to three): Dense, [BatchNorm, Activation],
+//     [Dropout];
 //   the output: Dense(10).
 //
 // Without batch normalization a convolution or hidden dense layer applies
@@ -15,12 +17,16 @@
 // configuration the controls offer.
 
 import {
-  FIELDS, GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS,
+  FIELDS, GLUON_POOLINGS, IMAGE_SIZE, NUM_CLASSES, OPTIMIZERS, TENSORS, WORDS,
 } from "./lenet_contract.js";
-import { pythonFloat, pythonG, pythonTuple } from "./lenet_format.js";
+import { fill, pythonFloat, pythonG, pythonTuple } from "./lenet_format.js";
 
 /** A 2x2 window, stride 2, no padding: floor((n - 2) / 2) + 1. */
 export const poolOutput = (size) => Math.floor((size - 2) / 2) + 1;
+
+/** The zeros added on each side of a convolution's input: none, or ⌊k/2⌋
+ * (an odd window then keeps the height and width), as plan.conv_padding. */
+export const convPadding = (padding, k) => (padding === "same" ? Math.floor(k / 2) : 0);
 
 const product = (shape) => shape.reduce((a, b) => a * b, 1);
 
@@ -54,12 +60,13 @@ export function plan(arch, numClasses = NUM_CLASSES) {
   let inChannels = 1;
   arch.kernel_sizes.forEach((k, i) => {
     const c = arch.channels[i];
-    size = size - k + 1;
+    const pad = convPadding(arch.padding, k);
+    size = size + 2 * pad - k + 1;
     withActivation("conv", [1, c, size, size], c, {
       tensors: [["weight", [c, inChannels, k, k]], ["bias", [c]]],
       formula: `(${k}×${k}×${inChannels}+1)×${c}`,
       multiplyAdds: c * size * size * k * k * inChannels,
-      settings: { channels: c, kernel_size: k } });
+      settings: { channels: c, kernel_size: k, ...(pad ? { padding: pad } : {}) } });
     size = poolOutput(size);
     add("pool", [1, c, size, size], { settings: { pooling: arch.pooling } });
     inChannels = c;
@@ -105,6 +112,12 @@ export function blockMaps(layers) {
   return maps;
 }
 
+/** A feature map's title: conv2 → 卷积层3（激活后）, pool0 → 池化层1. */
+export function mapTitle(name) {
+  const [, kind, index] = /^(conv|pool)(\d+)$/.exec(name) ?? [];
+  return kind ? fill(WORDS.map_titles[kind], { number: Number(index) + 1 }) : name;
+}
+
 /** Every parameter of a plan as the weights files name it, in file order:
  * [{name: "conv0.weight", shape, trainable}]. */
 export const namedTensors = (layers) => layers.flatMap((layer) =>
@@ -112,21 +125,33 @@ export const namedTensors = (layers) => layers.flatMap((layer) =>
     name: `${layer.name}.${what}`, shape,
     trainable: !what.startsWith("running_") })));
 
-/** Problems of the network's shapes, in Chinese, as validate() words them. */
+/** What the reader can change when block `i`'s input is `size` high, as
+ * explorer_config._what_fits words it. */
+function whatFits(i, size, padding) {
+  const fits = padding !== "same" && size >= 2
+    ? `请把第 ${i} 个卷积层的窗口减小到 ${size - 1}×${size - 1} 以内`
+    : `前面的层已经把高和宽缩到 ${size}，请减小前面卷积层的窗口`;
+  const other = padding === "same" ? "，或者减少卷积块数" : "，或者减少卷积块数、选“填充保持大小”";
+  return `${fits}${other}。`;
+}
+
+/** Problems of the network's shapes, in Chinese, as validate() words them:
+ * the first layer whose window is larger than its input, and what would fit. */
 export function validate(arch) {
   let size = IMAGE_SIZE;
   for (const [index, k] of arch.kernel_sizes.entries()) {
     const i = index + 1;
-    if (size < k) {
+    const pad = convPadding(arch.padding, k);
+    if (size + 2 * pad < k) {
       return [`第 ${i} 个卷积层：输入的高和宽只有 ${size}，小于 ${k}×${k} 的` +
-              "卷积窗口，输出会缩成 0。请减小窗口大小。"];
+              `卷积窗口，输出会缩成 0。${whatFits(i, size, arch.padding)}`];
     }
-    size = size - k + 1;
-    if (size < 2) {
-      return [`第 ${i} 个池化层：输入的高和宽只有 ${size}，放不下 2×2 的` +
-              "池化窗口。请减小前面卷积层的窗口大小。"];
+    const out = size + 2 * pad - k + 1;
+    if (out < 2) {
+      return [`第 ${i} 个池化层：输入的高和宽只有 ${out}，放不下 2×2 的` +
+              `池化窗口。${whatFits(i, size, arch.padding)}`];
     }
-    size = poolOutput(size);
+    size = poolOutput(out);
   }
   return [];
 }
@@ -135,7 +160,9 @@ export function validate(arch) {
 function layerCode({ kind, settings }) {
   const activation = settings.activation ? `, activation='${settings.activation}'` : "";
   if (kind === "conv") {
-    return `nn.Conv2D(channels=${settings.channels}, kernel_size=${settings.kernel_size}${activation})`;
+    const padding = settings.padding ? `, padding=${settings.padding}` : "";
+    return `nn.Conv2D(channels=${settings.channels}, kernel_size=${settings.kernel_size}` +
+      `${padding}${activation})`;
   }
   if (kind === "dense") return `nn.Dense(${settings.units}${activation})`;
   if (kind === "pool") return `nn.${GLUON_POOLINGS[settings.pooling]}(pool_size=2, strides=2)`;

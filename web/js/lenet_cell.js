@@ -1,13 +1,13 @@
 // What one cell of a feature map computes, from a forward pass's trace
-// (lenet_forward.js): for a convolution cell, its receptive field on the
-// layer's input, the kernel's weights, their element-wise products, the
+// (lenet_forward.js): for a convolution cell, its window on the layer's
+// input (a padding's zeros included), the kernel's weights, their element-wise products, the
 // sums, the bias, batch normalization where the network has it, and the
 // activation that gives the cell's value; for a pooling cell, its 2x2
 // window and the value it keeps (max) or their mean (avg).  The viewer's
 // convolution view (viewer/cells.js) shows it; tests/test_cell.py holds
 // every number to MXNet's.
 
-import { BATCH_NORM } from "./lenet_contract.js";
+import { BATCH_NORM, IMAGE_SIZE } from "./lenet_contract.js";
 import { ACTIVATIONS } from "./lenet_forward.js";
 
 /** The maps a trace has, in order: [{name, kind, size, channels, step}],
@@ -37,27 +37,42 @@ export function cellMaps(trace) {
 }
 
 /** Where cell (row, col) of map `name` looks in the image: {top, left,
- * size}; the windows of every layer up to it, stride 1 convolutions and
- * 2x2 pooling of stride 2. */
+ * height, width}, the windows of every layer up to it (stride 1
+ * convolutions, 2x2 pooling of stride 2), less what falls on a padding's
+ * zeros outside the image. */
 export function receptiveField(maps, name, row, col) {
   let stride = 1;
   let size = 1;
+  let shift = 0;  // how far the padding moves the field up and left
   for (const map of maps) {
-    if (map.kind === "conv") size += (map.block.conv.layer.settings.kernel_size - 1) * stride;
-    else {
+    if (map.kind === "conv") {
+      const { kernel_size: k, padding = 0 } = map.block.conv.layer.settings;
+      shift += padding * stride;
+      size += (k - 1) * stride;
+    } else {
       size += stride;
       stride *= 2;
     }
-    if (map.name === name) return { top: row * stride, left: col * stride, size };
+    if (map.name === name) {
+      const clip = (start) => {
+        const from = Math.max(start, 0);
+        return [from, Math.min(start + size, IMAGE_SIZE) - from];
+      };
+      const [top, height] = clip(row * stride - shift);
+      const [left, width] = clip(col * stride - shift);
+      return { top, left, height, width };
+    }
   }
   throw new Error(`no map ${name}`);
 }
 
 function convCell({ conv, batchnorm, activation }, tensors, channel, row, col) {
   const { layer, input } = conv;
-  const k = layer.settings.kernel_size;
+  const { kernel_size: k, padding = 0 } = layer.settings;
   const weight = tensors[`${layer.name}.weight`];
   const n = input.size;
+  // A padding's zeros, outside the input, count as inputs of 0.
+  const at = (i, y, x) => (y >= 0 && y < n && x >= 0 && x < n ? input.data[(i * n + y) * n + x] : 0);
   let sum = 0;
   const inputs = Array.from({ length: input.channels }, (_, i) => {
     const patch = [];
@@ -66,7 +81,7 @@ function convCell({ conv, batchnorm, activation }, tensors, channel, row, col) {
     let partial = 0;
     for (let dy = 0; dy < k; dy++) {
       for (let dx = 0; dx < k; dx++) {
-        const value = input.data[(i * n + row + dy) * n + col + dx];
+        const value = at(i, row + dy - padding, col + dx - padding);
         const w = weight[((channel * input.channels + i) * k + dy) * k + dx];
         patch.push(value);
         weights.push(w);
@@ -89,7 +104,7 @@ function convCell({ conv, batchnorm, activation }, tensors, channel, row, col) {
       norm.beta;
   }
   const name = layer.settings.activation ?? activation.layer.settings.activation;
-  return { kind: "conv", layer: layer.name, channel, row, col, k, inputs, sum, bias, computed,
+  return { kind: "conv", layer: layer.name, channel, row, col, k, padding, inputs, sum, bias, computed,
            batchNorm: norm, normalized, activation: name,
            value: ACTIVATIONS[name](normalized ?? computed) };
 }

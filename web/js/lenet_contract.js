@@ -35,6 +35,18 @@ const eachField = (value) => Object.fromEntries(
 export const ARCH_FIELDS = /* @__PURE__ */ inGroup("architecture");
 export const TRAINING_FIELDS = /* @__PURE__ */ inGroup("training");
 export const FIELD_NAMES = /* @__PURE__ */ eachField((field) => field.name);
+/** The lists whose length is a block's depth: {conv: ["kernel_sizes",
+ * "channels"], dense: ["dense_units"]} (lenet.contract.BLOCKS). */
+export const BLOCKS = /* @__PURE__ */ (() => {
+  const blocks = {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (field.layers) (blocks[field.layers.block] ??= []).push(name);
+  }
+  return blocks;
+})();
+/** The first version of the link and the network file that holds
+ * `field` (1: every version), as lenet.contract.since. */
+export const since = (field) => fields[field].since ?? 1;
 /** The book's LeNet: the fields' defaults. */
 export const BASE_CONFIG = /* @__PURE__ */ eachField((field) => field.default);
 export { controls as CONTROLS };

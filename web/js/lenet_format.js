@@ -11,7 +11,8 @@ export const pythonFloat = (x) => (Number.isInteger(x) ? `${x}.0` : `${x}`);
 export const pythonG = (x) => `${Number(x.toPrecision(6))}`;
 
 /** Python's str() of a tuple of numbers: (5, 5). */
-export const pythonTuple = (values) => `(${values.join(", ")})`;
+export const pythonTuple = (values) =>
+  (values.length === 1 ? `(${values[0]},)` : `(${values.join(", ")})`);
 
 /** Python's format(x, ".{digits}g"): 163, 0.5, 8.67e+03, nan. */
 export function formatG(x, digits) {

@@ -47,8 +47,22 @@ export const ACTIVATIONS = {
   softrelu: (x) => Math.log1p(Math.exp(x)),
 };
 
-// A valid convolution, stride 1: input (c, n, n), weight (out, c, k, k).
-function conv2d({ data: input, channels: c, size: n }, weight, bias, k) {
+/** The input (c, n, n) with `p` zeros on each side. */
+function padded({ data, channels: c, size: n }, p) {
+  const m = n + 2 * p;
+  const result = new Float32Array(c * m * m);
+  for (let i = 0; i < c; i++) {
+    for (let y = 0; y < n; y++) {
+      result.set(data.subarray((i * n + y) * n, (i * n + y + 1) * n), (i * m + y + p) * m + p);
+    }
+  }
+  return { data: result, channels: c, size: m };
+}
+
+// A convolution of stride 1, `p` zeros on each side: input (c, n, n),
+// weight (out, c, k, k).
+function conv2d(x, weight, bias, k, p = 0) {
+  const { data: input, channels: c, size: n } = p ? padded(x, p) : x;
   const out = bias.length;
   const m = n - k + 1;
   const result = new Float32Array(out * m * m);
@@ -121,7 +135,8 @@ const mapped = (x, f) => ({ ...x, data: x.data.map(f) });
  * is the layer's tensor.  Dropout passes values through, as in MXNet's
  * inference. */
 const APPLY = {
-  conv: (x, t, layer) => conv2d(x, t("weight"), t("bias"), layer.settings.kernel_size),
+  conv: (x, t, layer) => conv2d(x, t("weight"), t("bias"), layer.settings.kernel_size,
+                                layer.settings.padding),
   dense: (x, t) => dense(x, t("weight"), t("bias")),
   pool: (x, t, layer) => pool2d(x, layer.settings.pooling),
   batchnorm: (x, t) => batchNorm(x, t),

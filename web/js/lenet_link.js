@@ -1,11 +1,15 @@
 // The explorer's configuration as a link, and back: the rule of
 // lenet.explorer_link, written once here (tests/test_browser_logic.py holds
 // the two to the same results).  A link's fragment is
-// lenet?v=1&kernel_sizes=5,5&...; a field the controls could not have set
-// keeps the base configuration's value and gets a note in Chinese.  The
-// notes are text: nothing of a link ever becomes HTML.
+// lenet?v=2&kernel_sizes=5,5&...; a field the controls could not have set
+// (a block's lists of different lengths among them) keeps the base
+// configuration's value and gets a note in Chinese; a field newer than an
+// older link's version (the contract's `since`) is the book's default.
+// The notes are text: nothing of a link ever becomes HTML.
 
-import { FIELD_NAMES, FIELDS, LIMITS, LINK_PREFIX, LINK_VERSION } from "./lenet_contract.js";
+import {
+  BLOCKS, FIELD_NAMES, FIELDS, LIMITS, LINK_PREFIX, LINK_VERSION, since,
+} from "./lenet_contract.js";
 import { pythonG, say } from "./lenet_format.js";
 
 const SHOWN_CHARACTERS = 30;
@@ -55,18 +59,38 @@ function oneValue(text, option, base) {
   return value === null ? null : allowed(value, option);
 }
 
-/** The value of `field` that `text` writes, if its control could hold it
- * (a pair's two values each), else null; `base` is its value now. */
+/** The value of `field` that `text` writes, if its controls could hold it
+ * (a list: as many values as its block may have layers, each one a layer's
+ * control could hold), else null; `base` is its value now. */
 export function valueOf(text, field, base) {
-  const option = FIELDS[field].choices;
-  if (Array.isArray(base)) {
-    const parts = text.split(",");
-    if (parts.length !== base.length) return null;
-    const values = parts.map((part, i) => oneValue(part, option, base[i]));
+  const { choices, layers, default: byDefault } = FIELDS[field];
+  if (layers) {
+    const parts = text ? text.split(",") : [];
+    if (!(layers.min <= parts.length && parts.length <= layers.max)) return null;
+    const values = parts.map((part) => oneValue(part, choices, byDefault[0]));
     return values.includes(null) ? null : values;
   }
-  return oneValue(text, option, base);
+  return oneValue(text, choices, base);
 }
+
+/** The first block whose lists in `values` differ in length, or null. */
+export const unequalLayers = (values) => Object.values(BLOCKS).find(
+  (fields) => new Set(fields.map((field) => values[field].length)).size > 1) ?? null;
+
+/** A block's lists of different lengths, in words: {names, counts}. */
+export const layersWords = (values, fields) => ({
+  names: fields.map((f) => `${FIELD_NAMES[f]}（${f}）`).join("和"),
+  counts: fields.map((f) => `${values[f].length} 个`).join("和 ") });
+
+/** The note of a block's lists of different lengths. */
+const layersNote = (values, fields, used) => say("link_layers", {
+  ...layersWords(values, fields), used: fields.map((f) => textOf(used[f])).join(" 和 ") });
+
+/** The version a link's v= names, if this book knows it, else null. */
+const linkVersion = (text) => {
+  for (let v = 1; v <= LINK_VERSION; v++) if (text === String(v)) return v;
+  return null;
+};
 
 /** Python's unquote: each run of %-escapes decoded as UTF-8, a byte that
  * is not UTF-8 as U+FFFD, anything else as it is written. */
@@ -124,12 +148,16 @@ function readPairs(fragment, base) {
   const values = { ...base };
   const notes = [];
   const { found, counts } = pairs(fragment);
+  const version = linkVersion(found.get("v") ?? String(LINK_VERSION));
+  for (const field of Object.keys(FIELDS)) {
+    if (since(field) > (version ?? LINK_VERSION)) values[field] = FIELDS[field].default;
+  }
   for (const [field, text] of found) {
     if (counts.get(field) > 1) {
       notes.push(say("link_repeated", { field: shown(field), count: counts.get(field) }));
     }
     if (field === "v") {
-      if (text !== String(LINK_VERSION)) notes.push(say("link_version", { version: shown(text) }));
+      if (version === null) notes.push(say("link_version", { version: shown(text) }));
     } else if (!Object.hasOwn(FIELDS, field)) {
       notes.push(say("link_unknown", { field: shown(field) }));
     } else {
@@ -141,6 +169,11 @@ function readPairs(fragment, base) {
         values[field] = value;
       }
     }
+  }
+  const fields = unequalLayers(values);
+  if (fields) {
+    notes.push(layersNote(values, fields, base));
+    for (const field of fields) values[field] = base[field];
   }
   return { values, notes };
 }

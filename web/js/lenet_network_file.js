@@ -9,11 +9,11 @@
 
 import { namedTensors, plan } from "./lenet_architecture.js";
 import {
-  ARCH_FIELDS, BASE_CONFIG, ENGINES, FIELD_NAMES, FIELDS, LIMITS, NETWORK_FILE, WORDS,
+  ARCH_FIELDS, BASE_CONFIG, ENGINES, FIELD_NAMES, FIELDS, LIMITS, NETWORK_FILE, WORDS, since,
 } from "./lenet_contract.js";
 import { unpackTensors } from "./lenet_forward.js";
 import { say } from "./lenet_format.js";
-import { shown, textOf, valueOf } from "./lenet_link.js";
+import { layersWords, shown, textOf, unequalLayers, valueOf } from "./lenet_link.js";
 
 export class NetworkFileError extends Error {}
 
@@ -33,11 +33,16 @@ function shownValue(value) {
 }
 
 /** The configuration of a file: every architecture field one the controls
- * can hold; a training setting that is not is the book's. */
-function checkedConfig(values) {
+ * can hold, a block's lists as long as each other; a training setting that
+ * is not is the book's, as is a field newer than the file's version. */
+function checkedConfig(values, version) {
   const given = isObject(values) ? values : {};
   const config = {};
   for (const field of Object.keys(FIELDS)) {
+    if (since(field) > version) {
+      config[field] = BASE_CONFIG[field];
+      continue;
+    }
     const value = given[field] === undefined || given[field] === null ? null
       : valueOf(textOf(given[field]), field, BASE_CONFIG[field]);
     if (value === null && ARCH_FIELDS.includes(field)) {
@@ -45,6 +50,10 @@ function checkedConfig(values) {
                                      value: shownValue(given[field]) });
     }
     config[field] = value === null ? BASE_CONFIG[field] : value;
+  }
+  const fields = unequalLayers(config);
+  if (fields) {
+    refuse("network_layers", layersWords(config, fields));
   }
   return config;
 }
@@ -165,10 +174,12 @@ export function readNetworkFile(text) {
   if (file.format !== NETWORK_FILE.format) {
     refuse("network_wrong_format", { format: NETWORK_FILE.format });
   }
-  if (file.version !== NETWORK_FILE.version) {
+  // Every version this book has written.
+  if (!(Number.isInteger(file.version) && file.version >= 1 &&
+        file.version <= NETWORK_FILE.version)) {
     refuse("network_version", { version: shownValue(file.version) });
   }
-  const config = checkedConfig(file.config);
+  const config = checkedConfig(file.config, file.version);
   const wanted = checkedTensors(file.tensors, config);
   const sizes = wanted.map(({ shape }) => shape.reduce((a, b) => a * b, 1));
   const numbers = numbersOf(file.weights, sizes.reduce((a, b) => a + b, 0));

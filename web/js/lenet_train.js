@@ -123,8 +123,14 @@ function batchNorm(tf, x, v, training, updates, name) {
 
 /** What one kind of layer computes; `v(what)` is the layer's variable. */
 const APPLY = {
-  conv: (tf, x, v) => tf.add(tf.conv2d(x, tf.transpose(v("weight"), [2, 3, 1, 0]),
-                                       1, "valid"), v("bias")),
+  // Padding as zeros around the input and a valid convolution: the book's
+  // own gradient kernels (lenet_tfjs_kernels.js) need no padding then.
+  conv: (tf, x, v, layer) => {
+    const p = layer.settings.padding ?? 0;
+    const padded = p ? tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]) : x;
+    return tf.add(tf.conv2d(padded, tf.transpose(v("weight"), [2, 3, 1, 0]), 1, "valid"),
+                  v("bias"));
+  },
   pool: (tf, x, v, layer) => (layer.settings.pooling === "max"
     ? tf.maxPool(x, 2, 2, "valid") : tf.avgPool(x, 2, 2, "valid")),
   dense: (tf, x, v) => {

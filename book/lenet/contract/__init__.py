@@ -26,6 +26,19 @@ ARCH_FIELDS = tuple(name for name, field in FIELDS.items()
 TRAINING_FIELDS = tuple(name for name, field in FIELDS.items()
                         if field["group"] == "training")
 FIELD_NAMES = {name: field["name"] for name, field in FIELDS.items()}
+# The lists whose length is a block's depth: {"conv": ("kernel_sizes",
+# "channels"), "dense": ("dense_units",)}.
+BLOCKS = {}
+for _name, _field in FIELDS.items():
+    if "layers" in _field:
+        BLOCKS.setdefault(_field["layers"]["block"], []).append(_name)
+BLOCKS = {block: tuple(names) for block, names in BLOCKS.items()}
+
+
+def since(field):
+    """The first version of the link and the network file that holds
+    `field` (1: every version)."""
+    return FIELDS[field].get("since", 1)
 CONTROLS = CONTRACT["configuration"]["controls"]
 CUSTOM = CONTRACT["presets"]["custom"]
 PRESETS = CONTRACT["presets"]["presets"]

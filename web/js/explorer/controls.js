@@ -2,8 +2,9 @@
 // training settings, each a slider, a select, a checkbox or a number box
 // over what the contract allows, in the order of the contract's
 // `controls`.  A control writes one field of the widget's `config`;
-// `refresh()` shows the config again, `lock(true)` disables every control
-// while a run is in progress.
+// `refresh()` shows the config again (a layer's controls only while its
+// block has that layer), `lock(true)` disables every control while a run
+// is in progress.
 
 import {
   CONTROLS, CUSTOM, FIELDS, PRESET_NOTES, PRESETS, WORDS,
@@ -60,6 +61,11 @@ function controlKit(config, setConfig, newId) {
     locked.push(control);
     return control;
   };
+  /** A layer's row shows only while its list has the layer. */
+  const layerRow = (row, field, index) => {
+    if (index !== null) refreshers.push(() => { row.hidden = index >= config()[field].length; });
+    return row;
+  };
   /** A slider over `values` (its positions are their indexes). */
   function slider(field, index, values, label, format) {
     const input = element("input", { type: "range", min: 0, max: values.length - 1, step: 1 });
@@ -72,6 +78,7 @@ function controlKit(config, setConfig, newId) {
     };
     kept(input, () => {
       const v = fieldValue(config(), field, index);
+      if (v === undefined) return;  // a layer the network does not have
       input.value = String(nearest(v));
       show(v);
     });
@@ -79,7 +86,7 @@ function controlKit(config, setConfig, newId) {
     // `change`, not `input`: the kernel sees one value per move.
     input.addEventListener("change", () => setConfig(
       withField(config(), field, index, values[Number(input.value)])));
-    return labelled(label, input, newId, readout);
+    return layerRow(labelled(label, input, newId, readout), field, index);
   }
   /** A select over [value, text] pairs. */
   function select(field, index, choices, label) {
@@ -90,6 +97,26 @@ function controlKit(config, setConfig, newId) {
       const current = fieldValue(config(), field, index);
       const picked = typeof current === "number" ? Number(control.value) : control.value;
       setConfig(withField(config(), field, index, picked));
+    });
+    return layerRow(labelled(label, control, newId), field, index);
+  }
+  /** How many layers a block has: its lists (the contract's `layers`)
+   * cut, or grown by layers of each list's `added` value. */
+  function layers(block, label) {
+    const fields = Object.keys(FIELDS).filter((name) => FIELDS[name].layers?.block === block);
+    const { min, max } = FIELDS[fields[0]].layers;
+    const control = element("select", {}, ...rangeValues({ min, max, step: 1 }).map((n) =>
+      element("option", { value: String(n), text: String(n) })));
+    kept(control, () => { control.value = String(config()[fields[0]].length); });
+    control.addEventListener("change", () => {
+      const depth = Number(control.value);
+      const changed = { ...config() };
+      for (const name of fields) {
+        const list = config()[name].slice(0, depth);
+        while (list.length < depth) list.push(FIELDS[name].layers.added);
+        changed[name] = list;
+      }
+      setConfig(changed);
     });
     return labelled(label, control, newId);
   }
@@ -113,7 +140,7 @@ function controlKit(config, setConfig, newId) {
     });
     return labelled(label, input, newId);
   }
-  return { slider, select, checkbox, number, kept, refreshers, locked };
+  return { slider, select, checkbox, number, layers, kept, refreshers, locked };
 }
 
 // How a slider shows its value (the control's `readout` in the contract).
@@ -133,6 +160,7 @@ const choicesOf = ({ choices }) => (Array.isArray(choices) ? choices : rangeValu
 function controlOf(kit, spec, trainSize) {
   const field = FIELDS[spec.field];
   const index = spec.index ?? null;
+  if (spec.control === "layers") return kit.layers(spec.block, spec.label);
   if (spec.control === "checkbox") return kit.checkbox(spec.field, spec.label);
   if (spec.control === "number") return kit.number(spec.field, field.choices, spec.label);
   if (spec.control === "select") {

@@ -3,6 +3,7 @@
 // matrix over the test set.  The maps come from the engine, as the
 // kernel's messages or the worker's arrive.
 
+import { mapTitle } from "../lenet_architecture.js";
 import { CLASS_NAMES, IMAGE_SIZE, TEST_SET_SIZE, WORDS } from "../lenet_contract.js";
 import { drawMap, element, scrollBox } from "../lenet_dom.js";
 import { labelled } from "./controls.js";
@@ -36,7 +37,7 @@ function drawMaps(maps, content, arrays) {
   content.layers.forEach((layer, i) => {
     const area = layer.size * layer.size;
     const group = element("div", {}, element("h4", {
-      text: `${WORDS.map_titles[layer.name] ?? layer.name}：${layer.channels} 个通道，` +
+      text: `${mapTitle(layer.name)}：${layer.channels} 个通道，` +
         `各 ${layer.size}×${layer.size}` }));
     for (let c = 0; c < layer.channels; c++) {
       const canvas = element("canvas", { title: `${layer.name} 通道 ${c}` });

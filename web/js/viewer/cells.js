@@ -14,7 +14,8 @@ const mapTitle = (map) => `${map.kind === "conv" ? "卷积层" : "池化层"}` +
   `${Number(map.name.at(-1)) + 1}（${map.name}）`;
 const ACTIVATION_FORMULAS = { sigmoid: "sigmoid", relu: "ReLU", tanh: "tanh", softrelu: "softrelu" };
 
-/** A canvas of a map with a box over it; `box(top, left, size)` in cells. */
+/** A canvas of a map with a box over it (top, left, height, width, in
+ * cells; a padding's rows above or left of the map are negative). */
 function picture(label) {
   const canvas = element("canvas", { "aria-hidden": "true" });
   const frame = element("div", { class: "lenet-cell-box", "aria-hidden": "true" });
@@ -23,11 +24,11 @@ function picture(label) {
   return {
     element: element("figure", { class: "lenet-cell-figure" }, caption, holder),
     canvas, holder, caption,
-    draw(values, size, normalise, top, left, extent) {
+    draw(values, size, normalise, top, left, height, width = height) {
       drawMap(canvas, values, size, normalise);
       Object.assign(frame.style, {
         top: `${(100 * top) / size}%`, left: `${(100 * left) / size}%`,
-        width: `${(100 * extent) / size}%`, height: `${(100 * extent) / size}%` });
+        width: `${(100 * width) / size}%`, height: `${(100 * height) / size}%` });
     },
   };
 }
@@ -198,11 +199,13 @@ export function cellView() {
     const inputChannel = current.kind === "conv" ? at.input : at.channel;
     const window = current.kind === "conv" ? cell.k : 2;
     const scale = current.kind === "conv" ? 1 : 2;
+    const pad = current.kind === "conv" ? cell.padding : 0;
+    const [top, left] = [at.row * scale - pad, at.col * scale - pad];
     input.caption.textContent = before ? `输入：${mapTitle(before)} 通道 ${inputChannel}` : "输入：图像";
-    if (before) input.draw(area(before, inputChannel), before.size, true, at.row * scale, at.col * scale, window);
-    else input.draw(image, 28, false, at.row, at.col, window);
+    if (before) input.draw(area(before, inputChannel), before.size, true, top, left, window);
+    else input.draw(image, 28, false, top, left, window);
     field.element.hidden = !before;
-    field.draw(image, 28, false, reach.top, reach.left, reach.size);
+    field.draw(image, 28, false, reach.top, reach.left, reach.height, reach.width);
     output.caption.textContent = `输出：${mapTitle(current)} 通道 ${at.channel}`;
     output.draw(area(current, at.channel), current.size, true, at.row, at.col, 1);
     output.holder.setAttribute("aria-label", `${mapTitle(current)} 通道 ${at.channel} 的特征图：` +
@@ -211,8 +214,8 @@ export function cellView() {
     details.replaceChildren(...(cell.kind === "conv" ? convSteps(cell, at.input, inputName)
       : poolSteps(cell)));
     status.textContent = `${mapTitle(current)} 通道 ${at.channel}，第 ${at.row + 1} 行第 ${at.col + 1} 列：` +
-      `值 ${shown(cell.value)}。感受野是图像上第 ${reach.top + 1}–${reach.top + reach.size} 行、` +
-      `第 ${reach.left + 1}–${reach.left + reach.size} 列（${reach.size}×${reach.size}）。`;
+      `值 ${shown(cell.value)}。感受野是图像上第 ${reach.top + 1}–${reach.top + reach.height} 行、` +
+      `第 ${reach.left + 1}–${reach.left + reach.width} 列（${reach.height}×${reach.width}）。`;
   }
 
   const root = element("section", { class: "lenet-cells" },

@@ -6,11 +6,10 @@
 // of a channel share one gray scale, so brighter means larger in both; the
 // difference row shows |A − B| on its own scale.
 
+import { mapTitle } from "../lenet_architecture.js";
 import { drawMap, element } from "../lenet_dom.js";
 import { forward } from "../lenet_forward.js";
 
-const MAP_TITLES = { conv0: "卷积层1（激活后）", pool0: "池化层1",
-                     conv1: "卷积层2（激活后）", pool1: "池化层2" };
 // Class pairs (Fashion-MNIST labels), 套衫 and 外套 first.
 export const PAIRS = [[2, 4], [0, 6], [2, 6], [5, 7], [7, 9]];
 const DRAWING = "drawing";
@@ -44,7 +43,7 @@ function layerRows(mapA, mapB, labels) {
     });
   }
   return element("div", { class: "lenet-compare-layer", "data-map": mapA.name },
-                 element("h4", { text: `${MAP_TITLES[mapA.name]}：${mapA.channels} 个通道` }),
+                 element("h4", { text: `${mapTitle(mapA.name)}：${mapA.channels} 个通道` }),
                  ...rows);
 }
 

@@ -2,10 +2,9 @@
 // after its activation and after its pooling, one small canvas a channel.
 // The canvases are made once per layout and then only redrawn.
 
+import { mapTitle } from "../lenet_architecture.js";
 import { drawMap, element } from "../lenet_dom.js";
 
-const MAP_TITLES = { conv0: "卷积层1（激活后）", pool0: "池化层1",
-                     conv1: "卷积层2（激活后）", pool1: "池化层2" };
 
 export function featureMapsView() {
   const box = element("div", { class: "lenet-viewer-maps" });
@@ -15,7 +14,7 @@ export function featureMapsView() {
     canvases = [];
     box.replaceChildren(...maps.map((m) => {
       const group = element("div", { "data-map": m.name }, element("h3", {
-        text: `${MAP_TITLES[m.name]}：${m.channels} 个通道，各 ${m.size}×${m.size}` }));
+        text: `${mapTitle(m.name)}：${m.channels} 个通道，各 ${m.size}×${m.size}` }));
       const shown = `${Math.max(36, 2 * m.size)}px`;
       canvases.push(Array.from({ length: m.channels }, (_, c) => {
         const canvas = element("canvas", { title: `${m.name} 通道 ${c}` });
