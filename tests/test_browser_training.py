@@ -51,6 +51,17 @@ FLOAT32_FLOOR = 1e-5
 # the largest seen.  A batch norm that failed to remove the mean gives 100
 # or more.
 ZERO_NOISE = 1.0
+# A max-pooling window whose two largest inputs differ by less than this
+# (relative; a float32 step is 6e-8 to 1.2e-7) but are not equal sends its
+# gradient to whichever of the two an engine's float32 rounding makes the
+# larger, and either is right.  Three padded blocks (relu, max pooling) have
+# one such window in image 63 of the batch, 4.1e-8 apart in float64, 4.7e-7
+# in MXNet float32 and the other way round in the browser, whose first
+# layer's weight gradient was then 2.8e-3 from float64 (MXNet's 4.1e-7).
+# Such images leave the batch: none to 13 of the 100 in the shapes here,
+# the most with sigmoid (python -m tests.near_ties counts them).  Equal
+# inputs stay: both engines send the gradient to the first.
+NEAR_TIE = 3e-7
 # MXNet's Adam steps are 6.7e-6 (relative) longer than its rule computed in
 # double precision (measured here; its coefficients are float32).
 RULE_RELATIVE = 2e-5
@@ -59,18 +70,23 @@ RATES = {"sgd": 0.9, "momentum": 0.1, "adam": 0.001}
 BATCH_SIZE, BATCH = 128, 100  # a short batch: scaled by 1/128, not 1/100
 COMBINATIONS = list(itertools.product(
     logic.ACTIVATIONS, logic.POOLINGS, (False, True), logic.OPTIMIZERS))
-# Other depths, each under every activation x pooling x batch norm, the
-# optimizers taken in turn.  Padded networks are not here yet: their first
-# convolution's weight gradient sums over more positions (28×28 a channel
-# for 5×5 windows, not 24×24), and the browser's float32 sum of it was
-# 1.0e-5 to 2.8e-3 from float64 where MXNet float32's was 3e-6 to 9e-4
-# (measured here on the padded LeNet and three padded blocks; the notes of
-# issue 38).
+# Other depths and padding, each under every activation x pooling x batch
+# norm, the optimizers taken in turn.
+SAME = dict(padding="same")
 SHAPES = {
     "one-block-no-hidden": dict(kernel_sizes=(5,), channels=(6,),
                                 dense_units=()),
     "three-blocks": dict(kernel_sizes=(3, 3, 3), channels=(6, 8, 16),
                          dense_units=(32, 16, 8)),
+    "one-block-padded": dict(kernel_sizes=(5,), channels=(6,),
+                             dense_units=(), **SAME),
+    # The newer edition's LeNet (padding=2 in its first layer, here in both).
+    "two-blocks-padded": dict(kernel_sizes=(5, 5), channels=(6, 16), **SAME),
+    # An even window: ⌊4/2⌋ = 2 a side makes 14 into 15.
+    "even-window-padded": dict(kernel_sizes=(5, 4), channels=(4, 8),
+                               dense_units=(24,), **SAME),
+    "three-blocks-padded": dict(kernel_sizes=(5, 3, 3), channels=(6, 8, 16),
+                                dense_units=(32, 16, 8), **SAME),
 }
 SHAPE_CASES = [
     (shape, activation, pooling, batch_norm, optimizer)
@@ -147,6 +163,42 @@ def mxnet_step(config, values, images, labels, dtype, epoch=1):
                           if param.grad_req != "null"},
             "after": {name: param.data().asnumpy().astype("float64")
                       for name, param in params}}
+
+
+def near_tie_images(config, values, images):
+    """Which of `images` have a max-pooling window, in the training step's
+    float64 forward pass from `values`, whose two largest inputs differ by
+    less than NEAR_TIE of the larger but are not equal."""
+    net, _, _ = logic.prepare_training(config, dtype="float64")
+    x = mx.nd.array(images.reshape(-1, 1, 28, 28) / 255.0, dtype="float64")
+    net(x)
+    for name, param in weights.named_parameters(net, config):
+        param.set_data(mx.nd.array(values[name], dtype="float64"))
+    near = np.zeros(len(images), bool)
+    with mx.autograd.train_mode():  # a batch norm's batch statistics
+        for layer in net:
+            if isinstance(layer, mx.gluon.nn.MaxPool2D):
+                a = x.asnumpy()
+                n, c, h, w = a.shape
+                windows = a[:, :, :h // 2 * 2, :w // 2 * 2].reshape(
+                    n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5)
+                ordered = np.sort(windows.reshape(n, c, h // 2, w // 2, 4))
+                gap = ordered[..., 3] - ordered[..., 2]
+                close = (gap > 0) & (gap <= NEAR_TIE * np.abs(ordered[..., 3]))
+                near |= close.reshape(n, -1).any(axis=1)
+            x = layer(x)
+    return near
+
+
+def without_near_ties(config, values, images, labels):
+    """The batch without the images near_tie_images names (their removal
+    changes a batch norm's statistics, so until none is left)."""
+    for _ in range(3):
+        near = near_tie_images(config, values, images)
+        if not near.any():
+            return images, labels
+        images, labels = images[~near], labels[~near]
+    raise AssertionError(f"near ties after three rounds: {near.sum()}")
 
 
 def initial_values(config, images):
@@ -247,8 +299,9 @@ def test_one_browser_step_is_one_mxnet_step(page, batch, activation, pooling,
                               for s, a, p, b, o in SHAPE_CASES])
 def test_one_step_is_mxnets_at_every_depth(
         page, batch, shape, activation, pooling, batch_norm, optimizer):
-    """The same, for one block and no hidden dense layer, and three blocks
-    (maps of odd sizes, 13, 11, 5 and 3) with three hidden layers."""
+    """The same, for one block and no hidden dense layer, three blocks
+    (maps of odd sizes, 13, 11, 5 and 3) with three hidden layers, and
+    padded networks of one to three blocks."""
     check_one_step(page, batch, logic.ExplorerConfig(
         **SHAPES[shape], activation=activation, pooling=pooling,
         batch_norm=batch_norm, optimizer=optimizer, lr=RATES[optimizer],
@@ -258,6 +311,8 @@ def test_one_step_is_mxnets_at_every_depth(
 def check_one_step(page, batch, config):
     images, labels = batch
     values = initial_values(config, images)
+    images, labels = without_near_ties(config, values, images, labels)
+    assert len(images) >= 0.85 * BATCH
     reference = mxnet_step(config, values, images, labels, "float64")
     mxnet32 = mxnet_step(config, values, images, labels, "float32")
     browser = browser_step(page, config, values, images, labels)
@@ -470,8 +525,12 @@ def test_the_registered_kernel_is_the_filter_gradient(page):
     dW[kh, kw, ci, co] = sum over n, oh, ow of x[n, oh+kh, ow+kw, ci] *
     dy[n, oh, ow, co], for the shapes the explorer's layers have."""
     rng = np.random.default_rng(0)
+    # The last three sum more than LONGEST_SUM products, each in two parts
+    # (of 50 and 50 images, 65 and 65, 101 and 100).
     for n, size, ci, co, k in [(3, 28, 1, 6, 5), (2, 12, 6, 16, 5),
-                               (4, 9, 3, 2, 1), (1, 11, 2, 3, 11)]:
+                               (4, 9, 3, 2, 1), (1, 11, 2, 3, 11),
+                               (100, 32, 1, 6, 5), (130, 30, 2, 3, 5),
+                               (201, 28, 1, 2, 5)]:
         x = rng.standard_normal((n, size, size, ci)).astype("float32")
         out = size - k + 1
         dy = rng.standard_normal((n, out, out, co)).astype("float32")

@@ -5,16 +5,26 @@
 // and in a test page alike; tests/test_browser_training.py compares each
 // kernel with a float64 computation of its own.
 
+// The longest float32 sum the filter's gradient is left to: the backend's
+// Conv2D adds all of a sum's products in one running total, whose rounding
+// grows with its length.  The book's LeNet in the step tests sums 100 images
+// x 24 x 24 = 57,600 products, within 1e-5 of float64; padded 5 x 5 windows
+// sum 100 x 28 x 28 = 78,400, and three padded blocks (sigmoid, average
+// pooling) were then 1.2e-5 from float64 where MXNet float32 is 1.1e-6.
+// Longer sums are split over the images, as evenly as they go.
+const LONGEST_SUM = 65536;
+
 /** Conv2DBackpropFilter for the WebAssembly backend (tfjs#8474), from its
- * own Transpose and Conv2D: for a valid convolution of stride 1,
+ * own Slice, Transpose, Conv2D and Add: for a valid convolution of stride 1,
  *   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh + kh, ow + kw, ci] dy[n, oh, ow, co],
  * which is a convolution of x with the images as channels (ci, H, W, n) by
- * dy as the filter (oh, ow, n, co).  The explorer's convolutions are all of
- * that kind; anything else is refused, not computed wrongly. */
+ * dy as the filter (oh, ow, n, co), over a few images at a time when the
+ * sum would be longer than LONGEST_SUM.  The explorer's convolutions are
+ * all of that kind; anything else is refused, not computed wrongly. */
 export function registerConv2DBackpropFilter(tf, backendName = "wasm") {
   if (tf.getKernel("Conv2DBackpropFilter", backendName)) return false;
-  const transpose = tf.getKernel("Transpose", backendName).kernelFunc;
-  const conv2d = tf.getKernel("Conv2D", backendName).kernelFunc;
+  const kernel = (name) => tf.getKernel(name, backendName).kernelFunc;
+  const [slice, transpose, conv2d, add] = ["Slice", "Transpose", "Conv2D", "Add"].map(kernel);
   const ones = (v) => (Array.isArray(v) ? v : [v, v]).every((x) => x === 1);
   tf.registerKernel({
     kernelName: "Conv2DBackpropFilter",
@@ -26,15 +36,33 @@ export function registerConv2DBackpropFilter(tf, backendName = "wasm") {
         throw new Error("Conv2DBackpropFilter: only stride 1, no padding, NHWC " +
                         `(got strides ${strides}, pad ${pad}, ${dataFormat})`);
       }
+      const free = (...made) => made.forEach((info) => backend.disposeData(info.dataId));
       const perm = (input, order) => transpose({ inputs: { x: input }, backend,
                                                  attrs: { perm: order } });
-      const images = perm(x, [3, 1, 2, 0]);       // (ci, H, W, n)
-      const filter = perm(dy, [1, 2, 0, 3]);      // (oh, ow, n, co)
-      const sums = conv2d({ inputs: { x: images, filter }, backend, attrs: {
-        strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1],
-        dimRoundingMode: undefined } });          // (ci, kh, kw, co)
-      const dW = perm(sums, [1, 2, 0, 3]);        // (kh, kw, ci, co)
-      for (const info of [images, filter, sums]) backend.disposeData(info.dataId);
+      const [n, oh, ow] = dy.shape;
+      const parts = Math.ceil(n * oh * ow / LONGEST_SUM);
+      const step = Math.ceil(n / parts);
+      let dW = null;
+      for (let from = 0; from < n; from += step) {
+        const count = Math.min(step, n - from);
+        const part = (input) => (count === n ? input : slice({ inputs: { x: input }, backend,
+          attrs: { begin: [from, 0, 0, 0], size: [count, -1, -1, -1] } }));
+        const [xs, dys] = [part(x), part(dy)];
+        const images = perm(xs, [3, 1, 2, 0]);    // (ci, H, W, n)
+        const filter = perm(dys, [1, 2, 0, 3]);   // (oh, ow, n, co)
+        const sums = conv2d({ inputs: { x: images, filter }, backend, attrs: {
+          strides: [1, 1], pad: "valid", dataFormat: "NHWC", dilations: [1, 1],
+          dimRoundingMode: undefined } });        // (ci, kh, kw, co)
+        const partial = perm(sums, [1, 2, 0, 3]); // (kh, kw, ci, co)
+        free(images, filter, sums, ...(count === n ? [] : [xs, dys]));
+        if (dW === null) {
+          dW = partial;
+        } else {
+          const total = add({ inputs: { a: dW, b: partial }, backend });
+          free(dW, partial);
+          dW = total;
+        }
+      }
       if (dW.shape.join() !== filterShape.join()) {
         throw new Error(`Conv2DBackpropFilter: shape ${dW.shape} for ${filterShape}`);
       }
