@@ -18,12 +18,16 @@ def real_data_dir():
 
 @pytest.fixture
 def no_data_anywhere(tmp_path, monkeypatch):
-    """Every place the loader looks is empty."""
-    monkeypatch.delenv(data.DATA_DIR_ENV_VAR, raising=False)
+    """Every place the loader looks is empty, for both data sets."""
     monkeypatch.setenv("MXNET_HOME", str(tmp_path / "mxnet-home"))
-    monkeypatch.setattr(data, "DEBIAN_DATA_DIR", tmp_path / "no-debian")
-    # Should a test reach the download step, it must not leave this machine.
-    monkeypatch.setenv(data.MIRRORS_ENV_VAR, closed_port_url())
+    for data_set in data.DATA_SETS.values():
+        monkeypatch.delenv(data_set.dir_env_var, raising=False)
+        monkeypatch.setattr(data_set, "system_dirs", tuple(
+            (tmp_path / f"no-{data_set.key}", way)
+            for _, way in data_set.system_dirs))
+        # Should a test reach the download step, it must not leave this
+        # machine.
+        monkeypatch.setenv(data_set.mirrors_env_var, closed_port_url())
     return tmp_path
 
 
@@ -37,9 +41,11 @@ def closed_port_url():
 
 @pytest.fixture
 def fake_dataset(monkeypatch, no_data_anywhere):
-    """Make the loader accept the synthetic files and look nowhere real."""
+    """Make the loader accept the synthetic files as either data set and
+    look nowhere real."""
     files = synthetic_files()
-    monkeypatch.setattr(data, "KNOWN_SHA256", checksums_of(files))
+    for data_set in data.DATA_SETS.values():
+        monkeypatch.setattr(data_set, "sha256", checksums_of(files))
     data._decoded_split.cache_clear()
     yield {name: gzip.compress(raw) for name, raw in files.items()}
     data._decoded_split.cache_clear()

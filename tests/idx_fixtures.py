@@ -30,7 +30,7 @@ def synthetic_files(num_train_labels=SIZES["train"]):
 
 
 def checksums_of(files):
-    """The KNOWN_SHA256 table that makes the loader accept `files`."""
+    """The sha256 table (a DataSet's) that makes the loader accept `files`."""
     return {name: hashlib.sha256(raw).hexdigest()
             for name, raw in files.items()}
 

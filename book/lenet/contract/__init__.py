@@ -12,7 +12,7 @@ from pathlib import Path
 
 FOLDER = Path(__file__).resolve().parent
 PARTS = ("network", "configuration", "presets", "protocol", "words",
-         "formats", "site")
+         "formats", "site", "data_sets")
 CONTRACT = {part: json.loads((FOLDER / f"{part}.json")
                              .read_text(encoding="utf-8"))
             for part in PARTS}
