@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from tests.idx_fixtures import SIZES
+from tests.idx_fixtures import SIZES, write_gz_files
 from lenet import messages
 from lenet import contract
 from lenet import explorer_logic as logic
@@ -131,6 +131,25 @@ def test_a_training_run_fills_progress_curves_history(
     assert counts.sum() == SIZES["test"]  # the synthetic test set
     page_says(explorer, {"type": "train"})
     assert [r["number"] for r in explorer.history] == [1, 2]
+
+
+def test_a_run_on_digits_reads_mnist_and_says_so(fake_dataset, tmp_path,
+                                                 monkeypatch, explorer):
+    """数据集 手写数字 trains on MNIST's files (here only MNIST's folder
+    exists), and the run and its inspection say which data set it was."""
+    from lenet.data import MNIST
+    monkeypatch.setenv(MNIST.dir_env_var, str(
+        write_gz_files(tmp_path / "digits", fake_dataset)))
+    small_training(explorer, data_set="mnist", num_epochs=1)
+    page_says(explorer, {"type": "train"})
+    assert explorer.run["state"] == "done", explorer.run["message"]
+    assert "手写数字" in explorer.history[-1]["description"]
+    assert explorer.inspection["data_set"] == "mnist"
+    assert np.array(explorer.inspection["confusion"]).sum() == SIZES["test"]
+    set_fields(explorer, data_set="fashion_mnist")
+    page_says(explorer, {"type": "train"})
+    assert explorer.run["state"] != "done"
+    assert "Fashion-MNIST" in explorer.run["message"]
 
 
 def test_the_message_of_the_page_carries_the_config_it_shows(

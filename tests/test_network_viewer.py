@@ -12,7 +12,7 @@ from PIL import Image
 
 from lenet import weights
 from lenet.data import read_fashion_mnist
-from lenet.contract import SITE, WORDS
+from lenet.contract import DATA_SETS, SITE
 from lenet.explorer_logic import class_names
 from lenet.network_viewer import TrainedNetworkViewer, strip_indices, strip_png
 from lenet.sweep import WEIGHTS_DIR, load_sweep
@@ -24,7 +24,9 @@ WEB = Path(__file__).resolve().parents[1] / "web"
 def test_class_names_are_the_books_with_d2lzhs_labels():
     names = class_names()
     assert names[0] == "T恤（t-shirt）" and names[9] == "短靴（ankle boot）"
-    for name, (zh, en), d2lzh in zip(names, WORDS["class_names"],
+    pairs = DATA_SETS["fashion_mnist"]["class_names"]
+    assert class_names("mnist") == [str(digit) for digit in range(10)]
+    for name, (zh, en), d2lzh in zip(names, pairs,
                                      d2l.get_fashion_mnist_labels(range(10))):
         assert en == d2lzh and name == f"{zh}（{en}）"
 

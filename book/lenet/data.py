@@ -25,7 +25,7 @@ import numpy as np
 from mxnet import nd
 
 from .download import DownloadError, fetch_verified
-from .contract import CONTRACT
+from .contract import DATA_SETS as CONTRACT_DATA_SETS
 from .paths import REPOSITORY
 
 SPLITS = {
@@ -72,7 +72,7 @@ class DataSet:
 
 
 DATA_SETS = {key: DataSet.from_contract(key, entry)
-             for key, entry in CONTRACT["data_sets"]["data_sets"].items()}
+             for key, entry in CONTRACT_DATA_SETS.items()}
 FASHION_MNIST, MNIST = DATA_SETS["fashion_mnist"], DATA_SETS["mnist"]
 DEBIAN_DATA_DIR = FASHION_MNIST.system_dirs[0][0]
 # Fashion-MNIST's, as before there were two.

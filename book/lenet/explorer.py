@@ -20,7 +20,7 @@ import traitlets
 
 from . import explorer_logic as logic
 from .contract import MESSAGE_TYPES as TYPES, MESSAGES
-from .data import read_fashion_mnist, to_unit_float32
+from .data import DATA_SETS, read_data_set, to_unit_float32
 from .explorer_link import config_from_link, link_of, shown_name
 from .messages import outcome_message, say
 from .network_file import (NetworkFileError, network_file_text,
@@ -236,9 +236,10 @@ class LeNetExplorer(anywidget.AnyWidget):
                                else None),
             "seconds": result.seconds, "stopped": result.stopped,
             "state": result.state, "imported": imported}]
-        counts = logic.confusion_matrix(result.net,
-                                        logic.load_test_iter(self.root))
-        self.inspection = {"ready": True, "confusion": counts.tolist()}
+        counts = logic.confusion_matrix(result.net, logic.load_test_iter(
+            self.root, data_set=result.config.data_set))
+        self.inspection = {"ready": True, "confusion": counts.tolist(),
+                           "data_set": result.config.data_set}
 
     # -- a run's network as a file, and back ------------------------------------
     def network_file(self, number):
@@ -284,7 +285,8 @@ class LeNetExplorer(anywidget.AnyWidget):
     def feature_maps(self, index):
         """The last run's feature maps of test image `index`: (label, the
         image, [(name, maps of shape (channels, h, w))])."""
-        images, labels = read_fashion_mnist("test", self.root)
+        images, labels = read_data_set(
+            DATA_SETS[self.last_run.config.data_set], "test", self.root)
         image = to_unit_float32(images[index])
         return (int(labels[index]), image,
                 logic.feature_maps(self.last_run.net, self.last_run.config,

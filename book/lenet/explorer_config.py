@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .contract import CUSTOM, FIELDS, NETWORK, WORDS
+from .contract import CUSTOM, DATA_SETS, FIELDS, NETWORK
 from .contract import PRESETS as PRESET_CHANGES
 from .plan import IMAGE_SIZE, NUM_CLASSES, conv_padding, pool_output  # noqa: F401
 
@@ -117,9 +117,11 @@ def preset_of(config):
                  if preset == config), CUSTOM)
 
 
-def class_names():
-    """“T恤（t-shirt）”, … : the book's Chinese and d2lzh's English."""
-    return [f"{zh}（{en}）" for zh, en in WORDS["class_names"]]
+def class_names(data_set="fashion_mnist"):
+    """The classes of `data_set` as a reader sees them: “T恤（t-shirt）”, …
+    (the book's Chinese and d2lzh's English), or “0”, “1”, … (a digit)."""
+    return [f"{zh}（{en[0]}）" if en else zh for zh, *en
+            in DATA_SETS[data_set]["class_names"]]
 
 
 def _described(spec, value):

@@ -14,7 +14,7 @@ import mxnet as mx
 from mxnet import autograd, gluon, init
 from mxnet.gluon import loss as gloss
 
-from .data import FashionMNISTBatches, read_fashion_mnist
+from .data import DATA_SETS, DataBatches, read_data_set
 from .explorer_config import (ADAM, EXPLODED_LOSS, OPTIMIZERS, ConfigError,
                               epoch_learning_rate, trainer_settings, validate)
 from .model import build_network
@@ -190,15 +190,16 @@ def _ended(result, state, **details):
 
 def data_iters(config, root=None, test_batch_size=1000):
     """Training batches over the first `config.train_size` training images
-    (the same subset for every run) and batches over the whole test set."""
-    images, labels = read_fashion_mnist("train", root)
+    of `config.data_set` (the same subset for every run) and batches over
+    its whole test set."""
+    images, labels = read_data_set(DATA_SETS[config.data_set], "train", root)
     n = config.train_size
-    train_iter = FashionMNISTBatches(images[:n], labels[:n],
-                                     config.batch_size, shuffle=True)
-    return train_iter, load_test_iter(root, test_batch_size)
+    train_iter = DataBatches(images[:n], labels[:n], config.batch_size,
+                             shuffle=True)
+    return train_iter, load_test_iter(root, test_batch_size, config.data_set)
 
 
-def load_test_iter(root=None, batch_size=1000):
-    """Batches over the whole test set, in order."""
-    return FashionMNISTBatches(*read_fashion_mnist("test", root), batch_size,
-                               shuffle=False)
+def load_test_iter(root=None, batch_size=1000, data_set="fashion_mnist"):
+    """Batches over the whole test set of `data_set`, in order."""
+    return DataBatches(*read_data_set(DATA_SETS[data_set], "test", root),
+                       batch_size, shuffle=False)

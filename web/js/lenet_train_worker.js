@@ -6,7 +6,7 @@
 // had not arrived (lenet_download.js).
 //
 // Messages (their types: MESSAGE_TYPES of lenet_contract.js)
-//   in:  prefetch {browser}, train {config, browser}, stop,
+//   in:  prefetch {browser, dataSet}, train {config, browser}, stop,
 //        feature_maps {image}, step {config, browser}
 //        (browser: where the site is and its files' bytes, engines.js workerSite)
 //   out: download {loaded, total}, state {state}, progress {done, total},
@@ -37,6 +37,9 @@ const DATA = ["train-images", "train-labels", "test-images", "test-labels"];
 const PROGRESS_INTERVAL = 200;
 
 let tf = null;
+// Each data set's images once fetched ({trainImages, ...}), by its key;
+// the one the last run's network was trained on, for its feature maps.
+const loaded = {};
 let data = null;
 let network = null;  // the last run's, for the feature maps
 let files = null;    // the downloads, kept across attempts
@@ -48,11 +51,12 @@ class DownloadError extends Error {}
 
 const blobUrl = (bytes, type) => URL.createObjectURL(new Blob([bytes], { type }));
 
-/** What to fetch, as URLs from this worker, with the contract's sizes. */
-function wanted(browser, simd) {
+/** What to fetch for `dataSet`, as URLs from this worker, with the
+ * contract's sizes. */
+function wanted(browser, simd, dataSet) {
   const paths = { tfjs: `${browser.tfjs_path}tfjs.esm.min.js`,
                   wasm: `${browser.tfjs_path}${WASM_NAMES[simd ? 1 : 0]}` };
-  for (const name of DATA) paths[name] = `${browser.data_path}${name}.u8.gz`;
+  for (const name of DATA) paths[name] = `${browser.data_paths[dataSet]}${name}.u8.gz`;
   const url = (path) => new URL(browser.site_root + path, self.location.href).href;
   return { urls: Object.fromEntries(Object.entries(paths).map(
     ([key, path]) => [key, url(path)])), sizes: Object.fromEntries(
@@ -64,6 +68,7 @@ function wanted(browser, simd) {
  * page starts a new worker for the next attempt: TF.js cannot be given
  * its binaries a second time. */
 async function startEngine(got, urls, simd) {
+  if (tf?.getBackend() === "wasm") return;  // started for another data set
   try {
     tf ??= await import(blobUrl(got[urls.tfjs], "text/javascript"));
     // TF.js asks for a path of each of its binaries; with its SIMD flag set
@@ -79,9 +84,9 @@ async function startEngine(got, urls, simd) {
   }
 }
 
-async function load(browser, signal) {
+async function load(browser, dataSet, signal) {
   const simd = WebAssembly.validate(SIMD_TEST);
-  const { urls, sizes } = wanted(browser, simd);
+  const { urls, sizes } = wanted(browser, simd, dataSet);
   files ??= downloads(sizes);
   let sent = 0;
   const got = await files.fetchAll(Object.values(urls), signal, (loaded, total) => {
@@ -107,17 +112,20 @@ async function load(browser, signal) {
                                                bytes: images.length }));
     }
   }
-  data = { trainImages, trainLabels, testImages, testLabels };
+  loaded[dataSet] = { trainImages, trainLabels, testImages, testLabels };
 }
 
-/** The data and TF.js, loading them unless they are here or on the way. */
-function ready(browser) {
-  if (data) return Promise.resolve();
-  if (!loading) {
-    controller = new AbortController();
-    loading = load(browser, controller.signal).finally(() => { loading = null; });
+/** `dataSet`'s images and TF.js, loading them unless they are here or on
+ * the way; resolves to the images. */
+async function ready(browser, dataSet = "fashion_mnist") {
+  while (!loaded[dataSet]) {
+    if (!loading) {
+      controller = new AbortController();
+      loading = load(browser, dataSet, controller.signal).finally(() => { loading = null; });
+    }
+    await loading;  // another data set's load ends first, then this one's
   }
-  return loading;
+  return loaded[dataSet];
 }
 
 // Between two batches: let the 停止 message in.
@@ -126,8 +134,9 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
 async function train({ config, browser }) {
   stopRequested = false;
   self.postMessage({ type: TYPES.state, state: "loading" });
+  let images;
   try {
-    await ready(browser);
+    images = await ready(browser, config.data_set);
   } catch (error) {
     if (error.name !== "AbortError") throw error;
     self.postMessage({ type: TYPES.finished, state: "stopped", message: "stopped_loading",
@@ -136,7 +145,7 @@ async function train({ config, browser }) {
   }
   self.postMessage({ type: TYPES.state, state: "training" });
   let sent = 0;
-  const result = await training.trainRun(tf, config, data, {
+  const result = await training.trainRun(tf, config, images, {
     pause,
     shouldStop: () => stopRequested,
     onBatch: (done, total) => {
@@ -154,13 +163,14 @@ async function train({ config, browser }) {
                        Object.values(tensors).map((t) => t.buffer));
     },
   });
-  finished(result);
+  finished(result, images);
 }
 
-function finished(result) {
+function finished(result, images) {
   if (result.epochs.length) {
     network?.dispose();
     network = result.network;
+    data = images;
   } else {
     result.network.dispose();
   }
@@ -168,8 +178,8 @@ function finished(result) {
   self.postMessage({
     type: TYPES.finished, state: result.state, details: result.details,
     epochs: result.epochs, tensors,
-    confusion: tensors && training.confusionMatrix(tf, network, data.testImages,
-                                                   data.testLabels),
+    confusion: tensors && training.confusionMatrix(tf, network, images.testImages,
+                                                   images.testLabels),
   }, tensors ? Object.values(tensors).map((t) => t.buffer) : []);
 }
 
@@ -177,11 +187,11 @@ function finished(result) {
  * while the configuration stays (training.createStepper). */
 let stepper = null;  // {key, run}
 async function step({ config, browser }) {
-  await ready(browser);
+  const images = await ready(browser, config.data_set);
   const key = JSON.stringify(config);
   if (stepper?.key !== key) {
     stepper?.run.dispose();
-    stepper = { key, run: training.createStepper(tf, config, data) };
+    stepper = { key, run: training.createStepper(tf, config, images) };
   }
   self.postMessage({ type: TYPES.step, report: stepper.run.next() });
 }
@@ -203,9 +213,10 @@ function sendFeatureMaps({ image }) {
 self.onmessage = ({ data: message }) => {
   if (message.type === TYPES.stop) {
     stopRequested = true;
-    if (!data) controller?.abort();
+    if (loading) controller?.abort();
   } else if (message.type === TYPES.prefetch) {
-    ready(message.browser).catch(() => {});  // 训练 says what went wrong
+    // 训练 says what went wrong
+    ready(message.browser, message.dataSet).catch(() => {});
   } else if (message.type === TYPES.feature_maps) {
     sendFeatureMaps(message);
   } else if (message.type === TYPES.step) {

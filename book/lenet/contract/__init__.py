@@ -52,6 +52,7 @@ MESSAGES = PROTOCOL["messages"]
 DECIMALS = PROTOCOL["decimals"]
 
 WORDS = CONTRACT["words"]
+DATA_SETS = CONTRACT["data_sets"]["data_sets"]
 ENGINES = WORDS["engines"]
 
 LINK_PREFIX = CONTRACT["formats"]["link"]["prefix"]

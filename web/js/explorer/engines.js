@@ -91,7 +91,7 @@ export function kernelEngine(model) {
  * with each file's bytes. */
 export const workerSite = () => ({
   site_root: "../".repeat(SITE.train_worker.split("/").length - 1),
-  tfjs_path: SITE.tfjs_path, data_path: SITE.browser_data_path, files: SIZES.files });
+  tfjs_path: SITE.tfjs_path, data_paths: SITE.browser_data_paths, files: SIZES.files });
 
 /** Training in the static page, in a worker: null where the browser lacks
  * what it needs. */
@@ -111,7 +111,9 @@ export function browserEngine(model, deliver) {
     setRun({ state, message: state === "done"
       ? say("done", { test_acc: finalAcc, seconds }) : say(message ?? state, details) });
     keeper.finished(state, epochs, tensors);
-    if (epochs.length) model.set("inspection", { ready: true, confusion });
+    if (epochs.length) {
+      model.set("inspection", { ready: true, confusion, data_set: running.config.data_set });
+    }
   }
 
   // The download's progress, shown while a run waits for it.
@@ -215,7 +217,9 @@ export function browserEngine(model, deliver) {
     /** Fetch what training needs before 训练 (the reader is setting up a
      * run), unless the reader asked the browser to save data. */
     prefetch() {
-      if (!navigator.connection?.saveData) start().postMessage({ type: TYPES.prefetch, browser });
+      if (navigator.connection?.saveData) return;
+      start().postMessage({ type: TYPES.prefetch, browser,
+                            dataSet: model.get("config").data_set });
     },
     stop() { worker?.postMessage({ type: TYPES.stop }); },
     featureMaps(image) { worker?.postMessage({ type: TYPES.feature_maps, image }); },

@@ -4,7 +4,7 @@
 // kernel's messages or the worker's arrive.
 
 import { mapTitle } from "../lenet_architecture.js";
-import { CLASS_NAMES, IMAGE_SIZE, TEST_SET_SIZE, WORDS } from "../lenet_contract.js";
+import { classNames, IMAGE_SIZE, TEST_SET_SIZE, WORDS } from "../lenet_contract.js";
 import { drawMap, element, scrollBox } from "../lenet_dom.js";
 import { labelled } from "./controls.js";
 
@@ -28,8 +28,8 @@ function confusionTable(counts, classNames) {
 }
 
 /** One test image and its maps, drawn into `maps`. */
-function drawMaps(maps, content, arrays) {
-  const classOf = CLASS_NAMES[content.label];
+function drawMaps(maps, content, arrays, names) {
+  const classOf = names[content.label];
   const image = element("canvas", { "aria-label": `测试图像 ${content.image}：${classOf}` });
   drawMap(image, arrays[0], IMAGE_SIZE, false);
   image.style.width = image.style.height = `${3 * IMAGE_SIZE}px`;
@@ -63,6 +63,7 @@ export function mapsPanel(panel, engine, newId) {
     engine?.featureMaps(index);
   }
   imageIndex.addEventListener("change", requestMaps);
+  let names = classNames();  // the last run's data set's
   function update(inspection) {
     panel.replaceChildren();
     if (!inspection.ready) {
@@ -70,13 +71,14 @@ export function mapsPanel(panel, engine, newId) {
       return;
     }
     panel.append(labelled("测试图像编号", imageIndex, newId), maps, confusion);
-    confusion.replaceChildren(confusionTable(inspection.confusion, CLASS_NAMES));
+    names = classNames(inspection.data_set);
+    confusion.replaceChildren(confusionTable(inspection.confusion, names));
     requestMaps();
   }
   function deliver(content, buffers) {
     const arrays = buffers.map((view) => new Float32Array(
       view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength)));
-    drawMaps(maps, content, arrays);
+    drawMaps(maps, content, arrays, names);
   }
   return { update, deliver };
 }
