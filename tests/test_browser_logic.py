@@ -18,6 +18,7 @@ import pytest
 
 from tests.built_site import page_on_web_modules
 from tests.layer_grid import GRID_SIZE, KERNELS, layer_grid
+from lenet import contract
 from lenet import messages
 from lenet import explorer_logic as logic
 from lenet import weights
@@ -63,6 +64,8 @@ def grid_configs():
                                    kernel_sizes=(k1, 3), pooling=pooling)
     for lr, lr_decay in itertools.product(LEARNING_RATES, LR_DECAYS):
         yield logic.ExplorerConfig(lr=lr, lr_decay=lr_decay)
+    for data_set in contract.FIELDS["data_set"]["choices"]:
+        yield logic.ExplorerConfig(data_set=data_set)
 
 
 def python_plan(config):

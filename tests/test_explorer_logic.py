@@ -6,6 +6,7 @@ import mxnet as mx
 import pytest
 from mxnet import init, nd
 
+import lenet
 from lenet import messages
 from lenet import contract
 from lenet import explorer_logic as logic
@@ -242,7 +243,8 @@ def test_batch_norm_rows_count_all_four_vectors_per_feature():
     logic.ExplorerConfig(dropout=0.25, pooling="avg"),
     logic.ExplorerConfig(batch_norm=True, optimizer="momentum", lr=0.1),
     logic.ExplorerConfig(batch_norm=True, dropout=0.5, optimizer="adam",
-                         lr=0.001, lr_decay=0.3)])
+                         lr=0.001, lr_decay=0.3),
+    logic.ExplorerConfig(data_set="mnist")])
 def test_generated_code_builds_the_same_network(config):
     namespace = {}
     exec(logic.gluon_code(config), namespace)  # noqa: S102 - our own code
@@ -265,6 +267,13 @@ def test_generated_code_builds_the_same_network(config):
     schedule = [line.split("：", 1)[1] for line in
                 logic.gluon_code(config).splitlines() if "每个迭代周期" in line]
     assert len(schedule) == (config.lr_decay != 1)
+    # The data's line names the loader of lenet that gives the data set.
+    data = [line.split("=", 1)[1].strip() for line in
+            logic.gluon_code(config).splitlines() if line.startswith("# 数据")]
+    assert data == ([] if config.data_set == "fashion_mnist"
+                    else [f"lenet.load_data_{config.data_set}(batch_size)"])
+    if data:
+        assert callable(getattr(lenet, data[0].split("(")[0].split(".")[1]))
     for _ in range(2):
         for line in schedule:
             exec(line, namespace)  # noqa: S102 - our own code

@@ -3,7 +3,7 @@
 web/js/lenet_architecture.js writes the same in the browser
 (tests/test_browser_logic.py compares them).
 """
-from .contract import NETWORK
+from .contract import FIELDS, NETWORK
 from .explorer_config import OPTIMIZERS, trainer_settings
 from .plan import plan
 
@@ -51,8 +51,18 @@ def gluon_code(config):
         f"                        {settings})",
         f"# batch_size = {config.batch_size}, num_epochs ="
         f" {config.num_epochs}, 训练样本数 {config.train_size}",
+        *data_code(config.data_set),
         *schedule_code(config.lr_decay),
     ])
+
+
+def data_code(data_set):
+    """Where the data comes from, as a comment line (none for the book's
+    Fashion-MNIST, which 5.5.2 loads)."""
+    if data_set == FIELDS["data_set"]["omit_when"]:
+        return []
+    return [f"# 数据：train_iter, test_iter ="
+            f" lenet.load_data_{data_set}(batch_size)"]
 
 
 def schedule_code(lr_decay):

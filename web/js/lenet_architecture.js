@@ -193,7 +193,14 @@ export function gluonCode(arch, training) {
           `                        {${items.join(", ")}})`,
           `# batch_size = ${training.batch_size}, num_epochs =` +
             ` ${training.num_epochs}, 训练样本数 ${training.train_size}`,
+          ...dataCode(training.data_set ?? FIELDS.data_set.default),
           ...scheduleCode(training.lr_decay ?? 1)].join("\n");
+}
+
+/** Where the data comes from, as a comment line, as data_code(). */
+function dataCode(dataSet) {
+  if (dataSet === FIELDS.data_set.omit_when) return [];
+  return [`# 数据：train_iter, test_iter = lenet.load_data_${dataSet}(batch_size)`];
 }
 
 /** The learning-rate schedule as a comment line, as schedule_code(). */
