@@ -63,7 +63,8 @@ class DataSet:
             key=key, title=entry["title"], dir_env_var=entry["dir_env_var"],
             mirrors_env_var=entry["mirrors_env_var"],
             cache_name=entry["cache_name"],
-            system_dirs=tuple((REPOSITORY / place["folder"], place["way"])
+            system_dirs=tuple((REPOSITORY / Path(place["folder"]).expanduser(),
+                               place["way"])
                               for place in entry["system_dirs"]),
             sha256={name: file["sha256"] for name, file in files.items()},
             gz_bytes={name: file["gz_bytes"] for name, file in files.items()},
