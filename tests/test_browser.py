@@ -188,6 +188,55 @@ def test_trained_networks_run_in_the_static_page(browser, site):
     page.close()
 
 
+def test_a_network_of_digits_shows_digits_and_reads_a_drawn_one(browser, site):
+    """Picking a network trained on MNIST gives the digits' strip, classes
+    0-9 and pairs, MXNet's probabilities for a digit; a drawn 7 is read as
+    7; a Fashion network brings the clothes back."""
+    from playwright.sync_api import expect
+
+    from lenet import weights
+    from lenet.data import MNIST, read_data_set, to_unit_float32
+    from lenet.network_viewer import strip_indices
+    from lenet.sweep import WEIGHTS_DIR, config_of, load_digit_networks
+
+    page, _, errors, _ = open_page(browser, f"{site}/book/exercises.html")
+    viewer = page.locator(".lenet-viewer")
+    bars = viewer.locator(".lenet-viewer-bar")
+    expect(bars).to_have_count(10, timeout=15000)
+    picker = viewer.locator("select.lenet-viewer-network")
+    picker.select_option("mnist-k5-c6x16-relu")
+    expect(bars.first).to_contain_text("0")
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_contain_text("0")
+    expect(viewer.locator(".lenet-compare select").first.locator("option").first
+           ).to_have_text("4 与 9")
+    run = next(r for r in load_digit_networks()["runs"] if r["activation"] == "relu")
+    net = weights.network_from_file(
+        config_of(run), run["weights"], (WEIGHTS_DIR / run["weights"]["file"]).read_bytes())
+    images, labels = read_data_set(MNIST, "test")
+    picked = strip_indices(labels)
+    viewer.evaluate("el => el.lenetShow(37)")  # the eighth 3
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_contain_text("3")
+    expected = weights.probabilities(
+        net, to_unit_float32(images[picked[37]])[np.newaxis])[0]
+    page.wait_for_function(
+        "([el, p]) => Math.abs(Number(el.dataset.probability) - p) < 1e-5",
+        arg=[bars.nth(3).element_handle(), float(expected[3])])
+    shown = np.array([float(p) for p in bars.evaluate_all(
+        "bars => bars.map(b => b.dataset.probability)")])
+    assert np.abs(shown - expected).max() <= 1e-5
+    board = viewer.locator(".lenet-viewer-draw")
+    viewer.locator("button", has_text="清空画板").click()
+    draw_stroke(page, board, (0.3, 0.25), (0.7, 0.25))   # a 7: the bar,
+    draw_stroke(page, board, (0.7, 0.25), (0.45, 0.8))   # then the stem
+    expect(viewer.locator(".lenet-viewer-bar.top")).to_contain_text("7")
+    # Cleared, then drawn on: the line under the strip says which is shown.
+    expect(viewer.locator(".lenet-viewer-picked")).to_have_text("现在显示的是画板上的图")
+    picker.select_option("k5-c6x16-sigmoid")
+    expect(bars.first).to_contain_text("T恤")
+    assert errors == []
+    page.close()
+
+
 def test_chinese_search_finds_the_lenet_pages(browser, site):
     page, *_ = open_page(browser, f"{site}/search.html?q=卷积")
     page.wait_for_selector("#search-results li", timeout=15000)

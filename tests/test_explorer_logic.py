@@ -422,3 +422,45 @@ def test_each_recorded_preset_is_the_preset_the_page_offers():
     for name, entry in load_preset_runs().items():
         assert logic.config_from_json(entry["config"]) == (
             logic.PRESETS[name]), name
+
+
+@pytest.mark.quick
+def test_each_preset_recorded_in_the_page_is_the_preset_capped_as_the_page_trains_it():
+    """book/data/page_preset_runs.json: each preset as the static page
+    trains it, 训练样本数 capped at the images it ships; every seed done."""
+    from lenet import contract
+    from lenet.measurements import load_page_preset_runs
+
+    recorded = load_page_preset_runs()
+    assert set(recorded) >= {"原书LeNet（手写数字）", "网页里快速训练（手写数字）"}
+    for name, entry in recorded.items():
+        preset = logic.PRESETS[name]
+        assert logic.config_from_json(entry["config"]) == preset.replace(
+            train_size=min(preset.train_size, contract.BROWSER_TRAIN_SIZE))
+        assert [run["seed"] for run in entry["runs"]] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.quick
+def test_a_page_record_with_a_run_that_did_not_finish_is_refused(tmp_path):
+    import json
+
+    from lenet.measurements import (PAGE_PRESET_RUNS, MeasurementFileError,
+                                    load_page_preset_runs)
+
+    data = json.loads(PAGE_PRESET_RUNS.read_text(encoding="utf-8"))
+    next(iter(data.values()))["runs"][2]["state"] = "stopped"
+    broken = tmp_path / "page_preset_runs.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(MeasurementFileError, match=r"没训练完的种子 \[2\]"):
+        load_page_preset_runs(broken)
+
+
+@pytest.mark.quick
+@pytest.mark.parametrize("accuracies, at_chance", [
+    ([0.1135, 0.1009, 0.1135, 0.8765], 3), ([0.8, 0.1], 0),
+    ([0.1, 0.2499], 2), ([0.25], 0), ([], 0)])
+def test_epochs_at_chance_count_from_the_first_until_one_is_not(
+        accuracies, at_chance):
+    from lenet.measurements import epochs_at_chance
+
+    assert epochs_at_chance(accuracies) == at_chance

@@ -120,7 +120,17 @@ def expected_exercises(text):
         "decay_finals": "、".join(f"{a:.4f}" for a in decay["finals"]),
         "decay_rates": recorded_rates(
             load_preset_runs()["学习率衰减达到0.90"]["config"]),
-        **expected_browser_training()}
+        **expected_browser_training(), **expected_digits(sweep)}
+
+
+def expected_digits(sweep):
+    from lenet.measurements import digits_facts
+    from lenet.sweep import BOOK_LENET_KEY, network_key
+
+    book = next(run for run in sweep["runs"]
+                if network_key(run) == BOOK_LENET_KEY)
+    return {f"digits_{key}": value
+            for key, value in digits_facts(book).items()}
 
 
 def recorded_rates(values):

@@ -30,6 +30,8 @@ TRAIN_SET_SIZE, TEST_SET_SIZE = (NETWORK["train_set_size"],
                                  NETWORK["test_set_size"])
 # A loss above this (chance level is ln 10 ≈ 2.3) means training diverged.
 EXPLODED_LOSS = NETWORK["exploded_loss"]
+# The data set of a configuration that names none (the book's).
+DEFAULT_DATA_SET = FIELDS["data_set"]["default"]
 PYTHON_TYPES = {"int": int, "float": float, "text": str, "flag": bool}
 _ALWAYS = object()  # describe(): a field without omit_when is always shown
 
@@ -117,7 +119,7 @@ def preset_of(config):
                  if preset == config), CUSTOM)
 
 
-def class_names(data_set="fashion_mnist"):
+def class_names(data_set=DEFAULT_DATA_SET):
     """The classes of `data_set` as a reader sees them: “T恤（t-shirt）”, …
     (the book's Chinese and d2lzh's English), or “0”, “1”, … (a digit)."""
     return [f"{zh}（{en[0]}）" if en else zh for zh, *en

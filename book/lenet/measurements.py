@@ -104,11 +104,16 @@ def seed_run_record(seed, result):
             "epochs": [round(e.test_acc, 6) for e in result.epochs]}
 
 
+def load_json_or_empty(path):
+    """A record file kept by entry: its contents, or {} before the first."""
+    path = Path(path)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() \
+        else {}
+
+
 def record_preset(path, name, config, runs, book_seconds, started, command):
     """Replace `name`'s entry of the file at `path` (atomically)."""
-    path = Path(path)
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() \
-        else {}
+    data = load_json_or_empty(path)
     data[name] = {"config": config_json(config), "runs": runs,
                   "book_lenet_seconds": [round(s, 2) for s in book_seconds],
                   "provenance": provenance(started, command)}
@@ -149,6 +154,39 @@ def summary(entry):
 
 BROWSER_TRAINING = BOOK_DATA / "browser_training.json"
 BROWSER_SUBSET = BOOK_DATA / "browser_subset.json"
+PAGE_PRESET_RUNS = BOOK_DATA / "page_preset_runs.json"
+
+
+def load_page_preset_runs(path=PAGE_PRESET_RUNS):
+    """The checked file of ci/record/page_preset_accuracy.py --record: every
+    entry has finished runs, a browser and a provenance."""
+    data = _load(path, (), "ci/record/page_preset_accuracy.py --record")
+    for name, entry in data.items():
+        missing = [key for key in ("config", "runs", "test_size", "browser",
+                                   "provenance") if not entry.get(key)]
+        unfinished = [run["seed"] for run in entry.get("runs", [])
+                      if run["state"] != "done"]
+        if missing or unfinished:
+            raise MeasurementFileError(
+                f"{path} 中 {name} 缺少 {', '.join(missing)}，或有没训练完的"
+                f"种子 {unfinished} / incomplete: run"
+                " ci/record/page_preset_accuracy.py again")
+    return data
+
+
+def page_summary(entry):
+    """What a page says of one preset's runs in the browser."""
+    import statistics
+
+    finals = [run["final_test_acc"] for run in entry["runs"]]
+    return {"finals": finals, "mean": statistics.mean(finals),
+            "min": min(finals), "test_size": entry["test_size"],
+            "train_size": entry["config"]["train_size"],
+            "seconds": statistics.median(run["seconds"]
+                                         for run in entry["runs"]),
+            "date": entry["provenance"]["date"][:10],
+            "chromium": re.search(r"Chrome/([\d.]+)",
+                                  entry["browser"]["agent"])[1]}
 
 
 def _load(path, keys, how):
@@ -261,3 +299,49 @@ def failing_presets_markdown(path=FAILING_PRESETS_RECORD):
     return "\n".join(items) + (
         f"\n\n（`{made['command']}` 于 {made['date'][:10]} 在一台"
         f" {made['cpu']} 的 2 核机器上运行。）")
+
+
+# A test accuracy this low after an epoch is guessing among 10 classes.
+CHANCE_LEVEL = 0.25
+DIGIT_PRESETS = {"book": "原书LeNet（手写数字）",
+                 "fast": "网页里快速训练（手写数字）"}
+
+
+def epochs_at_chance(accuracies):
+    """How many epochs a run's test accuracy stays at guessing, from the
+    first."""
+    return next((i for i, a in enumerate(accuracies) if a >= CHANCE_LEVEL),
+                len(accuracies))
+
+
+def digits_facts(fashion_book, preset_runs=None, page_runs=None):
+    """What 5.5.4 says of the digit presets: each one's accuracies in the
+    kernel (preset_runs.json) and in the page (page_preset_runs.json), and
+    the epochs the book's LeNet spends at guessing on digits and on
+    Fashion-MNIST (`fashion_book`: its run in the sweep file)."""
+    preset_runs = preset_runs or load_preset_runs()
+    page_runs = page_runs or load_page_preset_runs()
+    facts = {}
+    for short, name in DIGIT_PRESETS.items():
+        kernel, page = summary(preset_runs[name]), page_summary(page_runs[name])
+        facts.update({f"{short}_mean": kernel["mean"], f"{short}_min": kernel["min"],
+                      f"{short}_finals": "、".join(f"{a:.4f}" for a in kernel["finals"]),
+                      f"{short}_date": kernel["date"], f"{short}_cpu": kernel["cpu"],
+                      f"page_{short}_mean": page["mean"],
+                      f"page_{short}_min": page["min"],
+                      f"page_{short}_seconds": page["seconds"],
+                      f"page_{short}_date": page["date"]})
+        config = page_runs[name]["config"]
+        facts[f"page_{short}_steps"] = config["num_epochs"] * -(
+            -config["train_size"] // config["batch_size"])
+        facts["page_test_size"] = page["test_size"]
+        facts["page_train_size"] = page["train_size"]
+        facts["page_chromium"] = page["chromium"]
+    plateaus = [epochs_at_chance(run["epochs"])
+                for run in preset_runs[DIGIT_PRESETS["book"]]["runs"]]
+    return {**facts, "chance_level": CHANCE_LEVEL,
+            "plateau_low": min(plateaus),
+            "plateau_high": max(plateaus),
+            "fashion_plateau": epochs_at_chance(
+                [e["test_acc"] for e in fashion_book["epochs"]]),
+            "fashion_book": fashion_book["final_test_acc"]}

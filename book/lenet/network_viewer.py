@@ -1,7 +1,8 @@
 """Trained LeNets run by the reader's browser (5.5.4), as a widget.
 
-`TrainedNetworkViewer()` shows the sweep's trained networks: the reader
-picks a network and a test image (or draws one) and sees the class
+`TrainedNetworkViewer()` shows the sweep's trained networks and those of
+handwritten digits: the reader picks a network and a test image of its data
+set (or draws one) and sees the class
 probabilities and feature maps, and what any cell of a map computes (its
 receptive field, kernel, products, sum, bias and activation), computed by
 JavaScript
@@ -17,10 +18,11 @@ import traitlets
 from PIL import Image
 
 from .contract import MESSAGE_TYPES
-from .data import read_fashion_mnist
-from .explorer_config import arch_of
+from .data import DATA_SETS, DataSetNotFoundError, read_data_set
+from .explorer_config import DEFAULT_DATA_SET, arch_of
 from .paths import WEIGHTS_DIR, widget_esm
-from .sweep import BOOK_LENET_KEY, config_of, load_sweep, network_key
+from .sweep import (BOOK_LENET_KEY, config_of, load_digit_networks,
+                    load_sweep, network_key)
 
 IMAGES_PER_CLASS = 10
 
@@ -41,47 +43,73 @@ def strip_png(images):
     return buffer.getvalue()
 
 
-def network_records(sweep):
-    """What the page needs to know of each trained network."""
+def _label(run):
+    channels = "/".join(map(str, run["channels"]))
+    label = (f"窗口 {run['kernel_size']}，通道 {channels}，"
+             f"{run['activation']}（测试准确率 {run['final_test_acc']:.4f}）")
+    if network_key(run) == BOOK_LENET_KEY:
+        return f"原书 LeNet，即 5.5.2 训练的网络：{label}"
+    if "data_set" in run:
+        return f"手写数字：{label}"
+    return label
+
+
+def network_records(sweep, digits=None):
+    """What the page needs to know of each trained network: the sweep's
+    (placed on its chart), then those of handwritten digits."""
     records = []
-    for run in sweep["runs"]:
-        is_book = network_key(run) == BOOK_LENET_KEY
-        channels = "/".join(map(str, run["channels"]))
-        label = (f"窗口 {run['kernel_size']}，通道 {channels}，"
-                 f"{run['activation']}（测试准确率 {run['final_test_acc']:.4f}）")
-        if is_book:
-            label = f"原书 LeNet，即 5.5.2 训练的网络：{label}"
+    for run in sweep["runs"] + (digits["runs"] if digits else []):
         weights = run["weights"]
         records.append({
             "key": network_key(run),
-            "label": label, "test_acc": run["final_test_acc"],
+            "label": _label(run), "test_acc": run["final_test_acc"],
+            "data_set": run.get("data_set", DEFAULT_DATA_SET),
             "arch": arch_of(config_of(run)),
-            # Where the 5.5.4 sweep chart shows it: its controls' values.
-            "chart": {"kernel": run["kernel_size"], "channels": ",".join(
-                map(str, run["channels"])), "activation": run["activation"]},
             "file": weights["file"], "bytes": weights["bytes"],
             "tensors": weights["tensors"]})
+        if "data_set" not in run:
+            # Where the 5.5.4 sweep chart shows it: its controls' values.
+            records[-1]["chart"] = {
+                "kernel": run["kernel_size"],
+                "channels": ",".join(map(str, run["channels"])),
+                "activation": run["activation"]}
     return records
+
+
+def test_strip(data_set, root=None):
+    """The strip of `data_set`'s test images the viewer offers: its PNG
+    and the images' classes."""
+    images, labels = read_data_set(DATA_SETS[data_set], "test", root)
+    picked = strip_indices(labels)
+    return {"png": strip_png(images[picked]),
+            "labels": [int(labels[i]) for i in picked]}
 
 
 class TrainedNetworkViewer(anywidget.AnyWidget):
     _esm = traitlets.Unicode(widget_esm("network_viewer")).tag(sync=True)
     networks = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected = traitlets.Unicode().tag(sync=True)
-    strip_png = traitlets.Bytes().tag(sync=True)
-    strip_labels = traitlets.List(traitlets.Int()).tag(sync=True)
+    # Per data set: {"png": the strip, "labels": its images' classes}.
+    strips = traitlets.Dict().tag(sync=True)
+    # Why a data set's networks are not offered (its images not found).
+    missing = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(self, sweep=None, root=None, book_only=False):
-        """`book_only`: only the book's LeNet (5.5.1's convolution view)."""
-        networks = network_records(sweep or load_sweep())
+        """`book_only`: only the book's LeNet (5.5.1's convolution view).
+        `root`: the folder of Fashion-MNIST's files."""
+        strips = {DEFAULT_DATA_SET: test_strip(DEFAULT_DATA_SET, root)}
+        missing, digits = [], None
+        if not book_only:
+            try:
+                strips["mnist"] = test_strip("mnist")
+                digits = load_digit_networks()
+            except DataSetNotFoundError as error:
+                missing.append(f"手写数字的网络不可用：{error}")
+        networks = network_records(sweep or load_sweep(), digits)
         if book_only:
             networks = [n for n in networks if n["key"] == BOOK_LENET_KEY]
-        images, labels = read_fashion_mnist("test", root)
-        picked = strip_indices(labels)
-        super().__init__(networks=networks,
-                         selected=BOOK_LENET_KEY,
-                         strip_png=strip_png(images[picked]),
-                         strip_labels=[int(labels[i]) for i in picked])
+        super().__init__(networks=networks, selected=BOOK_LENET_KEY,
+                         strips=strips, missing=missing)
         self.on_msg(self._send_weights)
 
     def __repr__(self):

@@ -23,7 +23,9 @@ ESM_DIR = PACKAGE / "esm"
 WEIGHTS_DIR = WEB / SITE["weights_path"]
 # The images the static page trains on (ci/record/browser_subset.py).
 BROWSER_DATA_DIR = WEB / SITE["browser_data_path"]
-BROWSER_DATA_URL = SITE["pages_to_root"] + SITE["browser_data_path"]
+# Each data set's images for the static page, as its pages fetch them.
+BROWSER_DATA_URLS = {data_set: SITE["pages_to_root"] + path
+                     for data_set, path in SITE["browser_data_paths"].items()}
 # The bytes of each file the static page's training fetches, and of all
 # of it (ci/build_js.sh writes it after bundling the worker).
 DOWNLOAD_SIZES = WEB / "js" / "dist" / "download_sizes.json"

@@ -11,7 +11,7 @@ import json
 import math
 from pathlib import Path
 
-from .explorer_config import PRESETS, ExplorerConfig
+from .explorer_config import DEFAULT_DATA_SET, PRESETS, ExplorerConfig
 from .model import format_table
 from .paths import BOOK_DATA, WEIGHTS_DIR
 from .plan import layer_rows, named_tensors, plan
@@ -41,7 +41,7 @@ class SweepFileError(ValueError):
     """The sweep file is missing, unreadable or does not match the grid."""
 
 
-def grid_configs():
+def grid_configs(grid=GRID, data_set=DEFAULT_DATA_SET):
     """One ExplorerConfig per point of the grid, in the grid's order."""
     return [
         ExplorerConfig(
@@ -52,24 +52,30 @@ def grid_configs():
             initializer=SETTINGS["initializer"],
             num_epochs=SETTINGS["num_epochs"],
             batch_size=SETTINGS["batch_size"],
-            train_size=SETTINGS["train_size"], seed=SEED)
-        for k, channels, activation in itertools.product(*GRID.values())]
+            train_size=SETTINGS["train_size"], seed=SEED, data_set=data_set)
+        for k, channels, activation in itertools.product(*grid.values())]
 
 
 def grid_point(config):
     """Where `config` is in the grid: as a run record of the sweep file
-    names it."""
-    return {"kernel_size": config.kernel_sizes[0],
-            "channels": list(config.channels),
-            "activation": config.activation}
+    names it (with its data set when it is not Fashion-MNIST's)."""
+    point = {"kernel_size": config.kernel_sizes[0],
+             "channels": list(config.channels),
+             "activation": config.activation}
+    if config.data_set != DEFAULT_DATA_SET:
+        point["data_set"] = config.data_set
+    return point
 
 
 def network_key(point):
     """A trained network's one name, of its grid point (a run record, or
-    `grid_point` of a configuration): k5-c6x16-sigmoid, as its weights
-    file, the viewer's choices and every lookup know it."""
-    return (f"k{point['kernel_size']}-c{'x'.join(map(str, point['channels']))}"
-            f"-{point['activation']}")
+    `grid_point` of a configuration): k5-c6x16-sigmoid, mnist-k5-c6x16-sigmoid
+    on digits, as its weights file, the viewer's choices and every lookup
+    know it."""
+    data_set = point.get("data_set", DEFAULT_DATA_SET)
+    return ("" if data_set == DEFAULT_DATA_SET else f"{data_set}-") + (
+        f"k{point['kernel_size']}-c{'x'.join(map(str, point['channels']))}"
+        f"-{point['activation']}")
 
 
 # The book's LeNet in the grid (the preset, trained as 5.5.2 does).
@@ -81,10 +87,22 @@ def weights_file_name(config):
     return network_key(grid_point(config)) + ".bin"
 
 
+# The networks of handwritten digits the viewer offers beside the grid's:
+# the book's LeNet, and with relu, trained with the grid's settings on MNIST
+# (ci/record/sweep_explorer_grid.py --digits writes DIGITS_PATH).
+DIGITS_PATH = BOOK_DATA / "digit_networks.json"
+DIGIT_GRID = {"kernel_size": [5], "channels": [[6, 16]],
+              "activation": ["sigmoid", "relu"]}
+
+
+def digit_configs():
+    return grid_configs(DIGIT_GRID, data_set="mnist")
+
+
 def config_of(run):
-    """The grid's ExplorerConfig of one run record."""
+    """The ExplorerConfig of one run record (the grid's or the digits')."""
     return {network_key(grid_point(c)): c
-            for c in grid_configs()}[network_key(run)]
+            for c in grid_configs() + digit_configs()}[network_key(run)]
 
 
 # The run that tests/test_sweep.py trains again, and for how many epochs:
@@ -122,14 +140,32 @@ def sweep_run_record(config, epochs, wall_seconds, weights):
     }
 
 
+def _failure(path, how):
+    def fail(message):
+        raise SweepFileError(
+            f"{message}。请用 {how} 重新生成 {path.name}"
+            f" / {path.name} does not match: {message}")
+    return fail
+
+
 def check(data, weights_dir=WEIGHTS_DIR):
     """Raise SweepFileError naming the first thing that does not fit,
     the weights files in `weights_dir` included."""
-    def fail(message):
-        raise SweepFileError(
-            f"{message}。请用 ci/record/sweep_explorer_grid.py 重新生成"
-            f" {DATA_PATH.name} / sweep file does not match: {message}")
+    fail = _failure(DATA_PATH, "ci/record/sweep_explorer_grid.py")
+    _check_runs(data, grid_configs(), weights_dir, fail)
+    if data["grid"] != GRID or data["settings"] != SETTINGS:
+        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
 
+
+def check_digits(data, weights_dir=WEIGHTS_DIR):
+    """check() of the digit networks' file."""
+    fail = _failure(DIGITS_PATH, "ci/record/sweep_explorer_grid.py --digits")
+    _check_runs(data, digit_configs(), weights_dir, fail)
+    if data["grid"] != DIGIT_GRID or data["settings"] != SETTINGS:
+        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
+
+
+def _check_runs(data, expected_configs, weights_dir, fail):
     for key in ("provenance", "settings", "grid", "runs"):
         if key not in data:
             fail(f"缺少 '{key}'")
@@ -139,45 +175,46 @@ def check(data, weights_dir=WEIGHTS_DIR):
                 "total_seconds"):
         if key not in data["provenance"]:
             fail(f"provenance 缺少 '{key}'")
-    if data["grid"] != GRID or data["settings"] != SETTINGS:
-        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
     run_fields = ("kernel_size", "channels", "activation", "lr", "num_params",
                   "layers", "epochs", "final_test_acc", "seconds", "weights")
     for number, run in enumerate(data["runs"], 1):
         missing = [f for f in run_fields if f not in run]
         if missing:
             fail(f"第 {number} 个运行记录缺少 {', '.join(missing)}")
-    configs = {network_key(grid_point(c)): c for c in grid_configs()}
+    configs = {network_key(grid_point(c)): c for c in expected_configs}
     keys = [network_key(run) for run in data["runs"]]
     if sorted(keys) != sorted(configs) or len(set(keys)) != len(keys):
         fail(f"runs 应当恰好覆盖网格的 {len(configs)} 个配置，"
              f"实际有 {len(keys)} 个")
     for run, key in zip(data["runs"], keys):
-        config = configs[key]
-        if run["lr"] != config.lr:
-            fail(f"{key} 的学习率是 {run['lr']}，应为 {config.lr}")
-        layers = layer_records(config)
-        if run["layers"] != layers or run["num_params"] != sum(
-                layer["num_params"] for layer in layers):
-            fail(f"{key} 的各层形状或参数个数与 layer_rows 不符")
-        epochs = run["epochs"]
-        if [e.get("epoch") for e in epochs] != list(
-                range(1, SETTINGS["num_epochs"] + 1)):
-            fail(f"{key} 的迭代周期不是 1..{SETTINGS['num_epochs']}")
-        for e in epochs:
-            values = [e.get(field) for field in EPOCH_FIELDS[1:]]
-            if not all(isinstance(v, (int, float)) and math.isfinite(v)
-                       for v in values):
-                fail(f"{key} 第 {e['epoch']} 个周期缺少数值")
-            if not (0 <= e["train_acc"] <= 1 and 0 <= e["test_acc"] <= 1
-                    and e["seconds"] > 0):
-                fail(f"{key} 第 {e['epoch']} 个周期的数值超出范围")
-        if not math.isclose(run["final_test_acc"], epochs[-1]["test_acc"],
-                            abs_tol=1e-6):
-            fail(f"{key} 的 final_test_acc 与最后一个周期不符")
-        if run["seconds"] < sum(e["seconds"] for e in epochs) - 0.5:
-            fail(f"{key} 的总用时短于各周期用时之和")
-        _check_weights(run["weights"], config, weights_dir, fail)
+        _check_run(run, key, configs[key], weights_dir, fail)
+
+
+def _check_run(run, key, config, weights_dir, fail):
+    if run["lr"] != config.lr:
+        fail(f"{key} 的学习率是 {run['lr']}，应为 {config.lr}")
+    layers = layer_records(config)
+    if run["layers"] != layers or run["num_params"] != sum(
+            layer["num_params"] for layer in layers):
+        fail(f"{key} 的各层形状或参数个数与 layer_rows 不符")
+    epochs = run["epochs"]
+    if [e.get("epoch") for e in epochs] != list(
+            range(1, SETTINGS["num_epochs"] + 1)):
+        fail(f"{key} 的迭代周期不是 1..{SETTINGS['num_epochs']}")
+    for e in epochs:
+        values = [e.get(field) for field in EPOCH_FIELDS[1:]]
+        if not all(isinstance(v, (int, float)) and math.isfinite(v)
+                   for v in values):
+            fail(f"{key} 第 {e['epoch']} 个周期缺少数值")
+        if not (0 <= e["train_acc"] <= 1 and 0 <= e["test_acc"] <= 1
+                and e["seconds"] > 0):
+            fail(f"{key} 第 {e['epoch']} 个周期的数值超出范围")
+    if not math.isclose(run["final_test_acc"], epochs[-1]["test_acc"],
+                        abs_tol=1e-6):
+        fail(f"{key} 的 final_test_acc 与最后一个周期不符")
+    if run["seconds"] < sum(e["seconds"] for e in epochs) - 0.5:
+        fail(f"{key} 的总用时短于各周期用时之和")
+    _check_weights(run["weights"], config, weights_dir, fail)
 
 
 def _check_weights(weights, config, weights_dir, fail):
@@ -205,7 +242,7 @@ def _check_weights(weights, config, weights_dir, fail):
             fail(f"{key} 的 float16_agreement 缺少 {field}")
 
 
-def load_sweep(path=DATA_PATH):
+def load_sweep(path=DATA_PATH, check=check):
     """The checked contents of the sweep file."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -222,6 +259,11 @@ def load_sweep(path=DATA_PATH):
         raise SweepFileError(f"{path} 不是一个 JSON 对象 / not a JSON object")
     check(data)
     return data
+
+
+def load_digit_networks(path=DIGITS_PATH):
+    """The checked contents of the digit networks' file."""
+    return load_sweep(path, check_digits)
 
 
 def format_summary_by_activation(data):

@@ -79,16 +79,16 @@ RUN = """async (config) => {
 
 
 @contextmanager
-def training_page():
+def training_page(data_set="fashion_mnist"):
     """Chromium on web/js/ (served as it is) with every other host blocked, TF.js, lenet_train.js
-    and the shipped images loaded (LOAD): (the page, what LOAD says of the
-    browser)."""
+    and the shipped images of `data_set` loaded (LOAD): (the page, what LOAD
+    says of the browser)."""
     with serve_sources() as site, tempfile.TemporaryDirectory() as profile, \
             launch_chromium(profile) as context:
         blocked = only_this_host(context)
         page = context.new_page()
         page.goto(f"{site}/js/")
-        yield page, page.evaluate(LOAD, paths.BROWSER_DATA_URL)
+        yield page, page.evaluate(LOAD, paths.BROWSER_DATA_URLS[data_set])
         assert blocked == [], blocked
 
 

@@ -1,6 +1,7 @@
 """Train every configuration of the 5.5.4 sweep and record the results.
 
     OMP_NUM_THREADS=2 python ci/record/sweep_explorer_grid.py [--resume]
+    OMP_NUM_THREADS=2 python ci/record/sweep_explorer_grid.py --digits
 
 Runs the explorer's own training (`lenet.explorer_logic.train`) over the
 grid in `lenet.sweep.GRID` - kernel size × output channels × activation,
@@ -10,6 +11,8 @@ seed, CPU, date, wall time per run), and each trained network's weights to
 web/data/lenet-weights/ (float16, see lenet.weights), which the static page
 runs in the reader's browser.  The 5.5.4 page draws its chart from
 that file, which is committed: the build does not rerun the sweep.
+`--digits` trains `lenet.sweep.DIGIT_GRID` on MNIST instead (the viewer's
+networks of handwritten digits) and writes book/data/digit_networks.json.
 
 Each finished run is saved at once to lenet_sweep.partial.json; --resume
 continues from it after an interruption.  The final file replaces the old
@@ -29,7 +32,7 @@ from pathlib import Path
 from lenet import explorer_logic as logic
 from lenet import files, sweep, weights
 from lenet.measurements import cpu_model
-from lenet.data import read_fashion_mnist, to_unit_float32
+from lenet.data import DATA_SETS, read_data_set, to_unit_float32
 from lenet.explorer_logic import data_iters, train
 from lenet.runtime import onednn_isa
 
@@ -62,7 +65,7 @@ def save_weights(config, net, weights_dir):
     tmp = weights_dir / f".{name}.partial"
     tmp.write_bytes(data)
     os.replace(tmp, weights_dir / name)
-    images, labels = read_fashion_mnist("test")
+    images, labels = read_data_set(DATA_SETS[config.data_set], "test")
     record = weights.weights_record(tensors, data, name)
     record["float16_agreement"] = weights.float16_agreement(
         net, config, to_unit_float32(images), labels)
@@ -86,17 +89,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resume", action="store_true",
                         help=f"continue from {sweep.PARTIAL_PATH.name}")
-    parser.add_argument("--output", type=Path, default=sweep.DATA_PATH)
+    parser.add_argument("--digits", action="store_true",
+                        help="the networks of handwritten digits instead")
+    parser.add_argument("--output", type=Path)
     parser.add_argument("--weights-dir", type=Path,
                         default=sweep.WEIGHTS_DIR)
     args = parser.parse_args()
-    partial = args.output.with_name(sweep.PARTIAL_PATH.name)
+    grid, configs, check = ((sweep.DIGIT_GRID, sweep.digit_configs(),
+                             sweep.check_digits) if args.digits else
+                            (sweep.GRID, sweep.grid_configs(), sweep.check))
+    args.output = args.output or (sweep.DIGITS_PATH if args.digits
+                                  else sweep.DATA_PATH)
+    partial = args.output.with_name(args.output.stem + ".partial.json")
     data = {"provenance": provenance(), "settings": sweep.SETTINGS,
-            "grid": sweep.GRID, "runs": []}
+            "grid": grid, "runs": []}
     if args.resume and partial.exists():
         data["runs"] = json.loads(partial.read_text())["runs"]
     done = {sweep.network_key(run) for run in data["runs"]}
-    configs = sweep.grid_configs()
     for number, config in enumerate(configs, 1):
         key = sweep.network_key(sweep.grid_point(config))
         if key in done:
@@ -112,7 +121,7 @@ def main():
     data["runs"].sort(key=lambda run: grid_order[sweep.network_key(run)])
     data["provenance"]["total_seconds"] = round(
         sum(run["seconds"] for run in data["runs"]), 1)
-    sweep.check(data, args.weights_dir)
+    check(data, args.weights_dir)
     files.write_json_atomically(args.output, data)
     partial.unlink(missing_ok=True)
     print(f"wrote {args.output}")

@@ -64,7 +64,7 @@ export { words as WORDS, site as SITE };
 export { engines as ENGINES } from "../../book/lenet/contract/words.json";
 /** The classes of `dataSet` as a reader sees them: “T恤（t-shirt）”, …
  * (the book's Chinese and d2lzh's English), or “0”, “1”, … (a digit). */
-export function classNames(dataSet = "fashion_mnist") {
+export function classNames(dataSet = BASE_CONFIG.data_set) {
   return dataSets[dataSet].class_names.map(([zh, en]) => (en ? `${zh}（${en}）` : zh));
 }
 export const CLASS_NAMES = /* @__PURE__ */ classNames();

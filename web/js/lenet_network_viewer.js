@@ -2,13 +2,14 @@
 // (bundled by ci/build_js.sh into book/lenet/esm/network_viewer.js).
 //
 // Pick one of the sweep's trained networks (the book's LeNet is 5.5.2's
-// run) or one the explorer trained in this page, pick a test image from the
-// strip or draw one, and see the ten class probabilities and the feature
+// run), one of handwritten digits, or one the explorer trained in this page,
+// pick a test image of its data set from the strip or draw one, and see the
+// ten class probabilities and the feature
 // maps of both convolution blocks, after the activation and after pooling:
 // a forward pass of our own (lenet_forward.js) over the weights that
 // training produced.  The panels are in web/js/viewer/.
 
-import { CLASS_NAMES } from "./lenet_contract.js";
+import { BASE_CONFIG, classNames as classNamesOf } from "./lenet_contract.js";
 import { element, keepKeys } from "./lenet_dom.js";
 import { forward } from "./lenet_forward.js";
 import { cellView } from "./viewer/cells.js";
@@ -22,9 +23,13 @@ import { strip as testImageStrip } from "./viewer/strip.js";
 import SHARED_STYLE from "./lenet_widgets.css";
 import VIEWER_STYLE from "./viewer/viewer.css";
 
+// What the board asks the reader to draw, by the network's data set.
+const SUBJECTS = { fashion_mnist: "一件衣物", mnist: "一个数字" };
+
 function render({ model, el }) {
-  const classNames = CLASS_NAMES;
-  const labels = model.get("strip_labels");
+  const strips = model.get("strips");
+  let dataSet = null;  // whose strip, class names and pairs are shown
+  let classNames, labels, bars, compare, strip;
   const timings = [];
   let image = null;  // Float32Array(784) shown now
   let truth = null;  // its class, when it is a test image
@@ -34,10 +39,8 @@ function render({ model, el }) {
                        element("style", { text: SHARED_STYLE + VIEWER_STYLE }));
   const status = element("span", { class: "lenet-viewer-status" });
   const picked = element("div", { class: "lenet-viewer-picked", "aria-live": "polite" });
-  const bars = probabilityBars(classNames);
   const maps = featureMapsView();
   const cells = cellView();
-  const compare = compareView(classNames);
   let drawnImage = null;  // the board's last drawing, for 两张图比较
   let chosen = null;      // the strip's image chosen last
   const retry = element("button", { type: "button", class: "lenet-viewer-retry", text: "重试" });
@@ -50,7 +53,7 @@ function render({ model, el }) {
       bars.show(null, null);
       maps.clear();
       cells.element.hidden = true;
-      status.textContent = "画板是空的：画一件衣物，或选一张测试图像。";
+      status.textContent = `画板是空的：画${SUBJECTS[dataSet]}，或选一张测试图像。`;
       return;
     }
     let network;
@@ -66,6 +69,10 @@ function render({ model, el }) {
       return;
     }
     if (ticket !== pending) return;  // a newer request came meanwhile
+    if (useDataSet(network.data_set) && chosen !== null && truth !== null) {
+      await show(chosen);  // the same place in the other data set's strip
+      return;
+    }
     const started = performance.now();
     const trace = [];
     const result = forward(network, image, trace);
@@ -110,16 +117,34 @@ function render({ model, el }) {
     board.showTestImage(image);
     await update();
   }
-  const strip = testImageStrip(model.get("strip_png"), labels.length, show);
+  const stripBox = element("div", { class: "lenet-viewer-strip-box" }, picked);
+  const side = element("div", { class: "lenet-viewer-side" }, board.element);
+  const compareBox = element("div");
+  /** The strip, the bars' names and the pairs of `next` data set (of the
+   * network picked); true when they changed. */
+  function useDataSet(next = BASE_CONFIG.data_set) {
+    if (next === dataSet || !strips[next]) return false;
+    dataSet = next;
+    classNames = classNamesOf(next);
+    labels = strips[next].labels;
+    strip?.canvas.remove();
+    strip = testImageStrip(strips[next].png, labels.length, show);
+    stripBox.prepend(strip.canvas);
+    bars?.element.remove();
+    bars = probabilityBars(classNames);
+    side.append(bars.element);
+    compare = compareView(classNames, next);
+    compareBox.replaceChildren(compare.element);
+    return true;
+  }
+  useDataSet(model.get("networks").find((n) => n.key === networks.selected())?.data_set);
 
   root.append(
     element("div", { class: "lenet-viewer-row" },
             element("label", { class: "lenet-viewer-pick" }, "网络", networks.picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
-    element("div", { class: "lenet-viewer-row" },
-            element("div", { class: "lenet-viewer-strip-box" }, strip.canvas, picked),
-            element("div", { class: "lenet-viewer-side" }, board.element, bars.element)),
-    maps.element, cells.element, compare.element);
+    element("div", { class: "lenet-viewer-row" }, stripBox, side),
+    maps.element, cells.element, compareBox);
   root.lenetTimings = timings;  // read by the browser test
   root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test

@@ -34,7 +34,7 @@ function networkOf(run, fresh) {
   const testAcc = run.epochs.at(-1)?.test_acc ?? null;
   return {
     fresh, key: `trained-${run.number}`, arch: archOf(run.config),
-    tensors: run.tensors, test_acc: testAcc,
+    tensors: run.tensors, test_acc: testAcc, data_set: run.config.data_set,
     label: fill(WORDS[run.imported ? "imported_network" : "trained_network"], {
       number: run.number, engine: ENGINES[run.engine ?? "browser"],
       file: run.imported, test_acc: testAcc === null ? WORDS.unknown_accuracy

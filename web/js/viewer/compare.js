@@ -1,8 +1,8 @@
 // 两张图比较: each layer's feature maps of two inputs, one row each, and a
 // third row of their difference, for the viewer's network.  The pairs are
 // classes the network confuses most easily, 套衫 and 外套 first (the
-// exercise of the newer edition's LeNet section, added to 5.5.4), and the
-// drawing board against the test image chosen now.  The two inputs' maps
+// exercise of the newer edition's LeNet section, added to 5.5.4), or digits
+// that look alike, and the drawing board against the test image chosen now.  The two inputs' maps
 // of a channel share one gray scale, so brighter means larger in both; the
 // difference row shows |A − B| on its own scale.
 
@@ -10,8 +10,10 @@ import { mapTitle } from "../lenet_architecture.js";
 import { drawMap, element } from "../lenet_dom.js";
 import { forward } from "../lenet_forward.js";
 
-// Class pairs (Fashion-MNIST labels), 套衫 and 外套 first.
-export const PAIRS = [[2, 4], [0, 6], [2, 6], [5, 7], [7, 9]];
+// Class pairs of each data set: Fashion-MNIST's, 套衫 and 外套 first; digits
+// whose strokes are alike.
+export const PAIRS = { fashion_mnist: [[2, 4], [0, 6], [2, 6], [5, 7], [7, 9]],
+                       mnist: [[4, 9], [3, 5], [1, 7], [3, 8], [5, 6]] };
 const DRAWING = "drawing";
 
 /** One channel's values of the two maps and their difference, each
@@ -50,9 +52,10 @@ function layerRows(mapA, mapB, labels) {
 /** The view; `show(network, imageOf, drawn, chosen)` after each change:
  * `imageOf(index)` a strip image, `drawn` the board's image (or null),
  * `chosen` the strip index shown now (or null). */
-export function compareView(classNames) {
+export function compareView(classNames, dataSet) {
+  const pairs = PAIRS[dataSet];
   const pair = element("select", { "aria-label": "比较哪两张图" },
-    ...PAIRS.map(([a, b], i) => element("option", {
+    ...pairs.map(([a, b], i) => element("option", {
       value: String(i), text: `${classNames[a]} 与 ${classNames[b]}` })),
     element("option", { value: DRAWING, text: "画板上的图 与 现在选中的测试图像" }));
   const which = element("select", { "aria-label": "每类的第几张" },
@@ -84,7 +87,7 @@ export function compareView(classNames) {
       }
       inputs = [["画板上的图", drawn], [`测试图像 ${chosen + 1}`, await imageOf(chosen)]];
     } else {
-      const [a, b] = PAIRS[Number(pair.value)];
+      const [a, b] = pairs[Number(pair.value)];
       const k = Number(which.value);
       inputs = [[classNames[a], await imageOf(a * 10 + k)],
                 [classNames[b], await imageOf(b * 10 + k)]];

@@ -10,7 +10,7 @@ import { drawMap, element } from "../lenet_dom.js";
 export function drawingBoard({ onStroke, onDrawn }) {
   const canvas = element("canvas", { class: "lenet-viewer-draw", width: IMAGE_SIZE,
                                      height: IMAGE_SIZE, role: "img",
-                                     "aria-label": "黑色画板：用鼠标或手指画一件衣物（28×28）" });
+                                     "aria-label": "黑色画板：用鼠标或手指画一件衣物或一个数字（28×28）" });
   const clear = element("button", { type: "button", text: "清空画板" });
   let image = null;  // the reader's drawing, or null while a test image shows
   let drawing = false;
@@ -44,9 +44,10 @@ export function drawingBoard({ onStroke, onDrawn }) {
     onDrawn(image);
   });
   clear.addEventListener("click", () => {
-    image = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
-    show(image);
-    onDrawn(image, "画板已清空");
+    const empty = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+    show(empty);
+    onDrawn(empty, "画板已清空");
+    image = null;  // the next stroke starts a drawing, and says so
   });
   return {
     element: element("div", {}, canvas, element("br"), clear),

@@ -67,7 +67,10 @@ export function networkPicker(model, onChange) {
   const fetchWeights = weightsFetcher(model);
   const cache = new Map();  // key -> Promise of a network with its tensors
   const picker = element("select", { "aria-label": "训练好的网络", class: "lenet-viewer-network" },
-                         ...networks.map((n) => element("option", { value: n.key, text: n.label })));
+                         ...networks.map((n) => element("option", { value: n.key, text: n.label })),
+                         // Networks the kernel could not offer, and why.
+                         ...model.get("missing").map((text) => element("option", {
+                           disabled: true, text })));
   picker.value = model.get("selected");
   picker.addEventListener("change", () => {
     model.set("selected", picker.value);
