@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.built_site import (SCREENSHOTS, cut_off, draw_stroke, draw_widgets,
-                        fault_once, page_errors, require_built_book)
+                        fault_once, open_built_page, page_errors, require_built_book)
 from lenet import contract
 from lenet import explorer_logic as logic
 
@@ -234,6 +234,48 @@ def test_a_network_of_digits_shows_digits_and_reads_a_drawn_one(browser, site):
     picker.select_option("k5-c6x16-sigmoid")
     expect(bars.first).to_contain_text("T恤")
     assert errors == []
+    page.close()
+
+
+def test_the_viewer_takes_a_photo_and_unseen_inputs(browser, site):
+    """In the built page: the photo picker gives the network the photo's
+    28 x 28 (drawn as it sees it), 反色 inverts it, noise and a shift of a
+    test image answer, and the shift says how much each layer moved."""
+    from playwright.sync_api import expect
+
+    from PIL import Image
+
+    from lenet import inputs
+    from tests.test_inputs import PHOTO
+
+    page = open_built_page(browser, f"{site}/book/exercises.html")
+    viewer = page.locator(".lenet-viewer")
+    panel = viewer.locator(".lenet-inputs")
+    panel.locator("summary").click()
+    source = panel.get_by_label("输入", exact=True)
+    with page.expect_file_chooser() as chooser:
+        source.select_option("photo")
+    chooser.value.set_files(str(PHOTO))
+    expect(panel.locator(".lenet-inputs-note")).to_contain_text("反色")
+    expected = inputs.photo_input(np.asarray(Image.open(PHOTO).convert("RGB")))
+    seen = np.array(panel.locator(".lenet-inputs-seen").evaluate(
+        "c => Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data)"),
+                    dtype=np.float64).reshape(28, 28, 4)[..., 0]
+    assert np.abs(seen - expected * 255).max() <= 1.5
+    panel.get_by_label("反色").check()
+    expect(viewer.locator(".lenet-viewer-picked")).to_contain_text(
+        "网络看到的是我的照片反色之后")
+    before = viewer.evaluate("el => el.lenetProbabilities")
+    source.select_option("noise")
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_have_count(0)
+    page.wait_for_function(
+        "([el, p]) => JSON.stringify(el.lenetProbabilities) !== JSON.stringify(p)",
+        arg=[viewer.element_handle(), before])
+    panel.get_by_role("button", name="复原").click()
+    panel.get_by_label("左右平移").fill("3")
+    expect(panel.locator(".lenet-inputs-effect")).to_contain_text("与原图相比")
+    expect(panel.locator(".lenet-inputs-effect")).to_contain_text("%")
+    expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_have_count(1)
     page.close()
 
 

@@ -15,6 +15,7 @@ import { forward } from "./lenet_forward.js";
 import { cellView } from "./viewer/cells.js";
 import { compareView } from "./viewer/compare.js";
 import { drawingBoard } from "./viewer/drawing.js";
+import { effectLine, inputsPanel } from "./viewer/inputs_panel.js";
 import { featureMapsView } from "./viewer/maps.js";
 import { networkPicker } from "./viewer/networks.js";
 import { probabilityBars } from "./viewer/probabilities.js";
@@ -43,13 +44,17 @@ function render({ model, el }) {
   const cells = cellView();
   let drawnImage = null;  // the board's last drawing, for 两张图比较
   let chosen = null;      // the strip's image chosen last
+  let pickedText = "";    // the line under the strip: what was picked
   const retry = element("button", { type: "button", class: "lenet-viewer-retry", text: "重试" });
   retry.addEventListener("click", () => update());
 
   async function update() {
     if (!image) return;
     const ticket = ++pending;
-    if (image.every((v) => v === 0)) {  // nothing to classify: no prediction at all
+    const input = inputs.input(image);  // what 没见过的输入 makes of it
+    const known = inputs.keepsClass() ? truth : null;
+    picked.textContent = pickedText + (inputs.changed() ? `；网络看到的是${inputs.describe()}` : "");
+    if (!inputs.changed() && image.every((v) => v === 0)) {  // nothing to classify: no prediction at all
       bars.show(null, null);
       maps.clear();
       cells.element.hidden = true;
@@ -75,12 +80,14 @@ function render({ model, el }) {
     }
     const started = performance.now();
     const trace = [];
-    const result = forward(network, image, trace);
+    const result = forward(network, input, trace);
     root.lenetProbabilities = Array.from(result.probabilities);  // read by the tests
-    bars.show(result.probabilities, truth);
+    bars.show(result.probabilities, known);
     maps.show(result.maps);
     timings.push(performance.now() - started);  // the bars and maps, as before
-    cells.show(trace, network.tensors, image);
+    inputs.showEffect(inputs.changed() && inputs.keepsClass()
+      ? effectLine(forward(network, image), result, classNames) : "");
+    cells.show(trace, network.tensors, input);
     cells.element.hidden = false;
     await compare.show(network, strip.imageOf, drawnImage, chosen);
     if (ticket !== pending) return;
@@ -91,11 +98,13 @@ function render({ model, el }) {
   }
 
   const networks = networkPicker(model, update);
+  const inputs = inputsPanel(() => update());
   const board = drawingBoard({
     onStroke: () => {
       truth = null;
       strip.mark(null);
-      picked.textContent = "现在显示的是画板上的图";
+      pickedText = "现在显示的是画板上的图";
+      picked.textContent = pickedText;
     },
     onDrawn: (drawn, note) => {
       image = drawn;
@@ -103,7 +112,7 @@ function render({ model, el }) {
       truth = null;
       if (note) {
         strip.mark(null);
-        picked.textContent = note;
+        pickedText = note;
       }
       update();
     },
@@ -113,7 +122,7 @@ function render({ model, el }) {
     chosen = index;
     truth = labels[index];
     strip.mark(index);
-    picked.textContent = `已选第 ${index + 1} 张测试图像：${classNames[truth]}`;
+    pickedText = `已选第 ${index + 1} 张测试图像：${classNames[truth]}`;
     board.showTestImage(image);
     await update();
   }
@@ -144,7 +153,7 @@ function render({ model, el }) {
             element("label", { class: "lenet-viewer-pick" }, "网络", networks.picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
     element("div", { class: "lenet-viewer-row" }, stripBox, side),
-    maps.element, cells.element, compareBox);
+    inputs.element, maps.element, cells.element, compareBox);
   root.lenetTimings = timings;  // read by the browser test
   root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test
