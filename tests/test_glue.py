@@ -86,7 +86,11 @@ def expected_lenet_model(text):
     rows = {match[1]: (int(match[2]), int(match[3])) for match in re.finditer(
         r"^(conv\d|dense\d)\s+\([\d, ]+\)\s+(\d+)\s+\S+\s+(\d+)$", text, re.M)}
     (p0, m0), (p1, m1) = rows["conv0"], rows["conv1"]
-    return {"conv0_params": p0, "conv1_params": p1, "conv_params": p0 + p1,
+    from lenet import shift_invariance
+
+    shifts = shift_invariance.facts(shift_invariance.load_record())
+    return {**{f"shift_{key}": value for key, value in shifts.items()},
+            "conv0_params": p0, "conv1_params": p1, "conv_params": p0 + p1,
             "dense0_params": rows["dense0"][0], "conv_param_ratio": p1 / p0,
             "conv0_madds": m0, "conv1_madds": m1, "conv_madd_ratio": m1 / m0}
 

@@ -26,3 +26,10 @@ def test_the_rules_in_numpy_do_what_they_say():
     assert np.allclose(weights.sum(axis=1), 1)
     flat = np.full((90, 120, 3), 200, dtype=np.uint8)
     assert np.allclose(inputs.photo_input(flat), 200 / 255, atol=1e-6)
+
+
+def test_a_shifted_stack_is_each_image_shifted():
+    stack = np.random.default_rng(1).random((3, 28, 28), dtype=np.float32)
+    moved = inputs.shift(stack, -2, 3)
+    for image, one in zip(stack, moved):
+        assert (inputs.shift(image, -2, 3) == one).all()

@@ -46,11 +46,11 @@ def invert(image):
 
 def shift(image, dx, dy):
     """Moved `dx` pixels right and `dy` down (negative: left, up); what
-    comes in is black."""
+    comes in is black.  Of a stack of images (..., 28, 28), each one."""
     out = np.zeros_like(image)
-    h, w = image.shape
-    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
-        image[max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
+    h, w = image.shape[-2:]
+    out[..., max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+        image[..., max(-dy, 0):h - max(dy, 0), max(-dx, 0):w - max(dx, 0)]
     return out
 
 

@@ -123,8 +123,9 @@ def format_layer_table(rows):
 
 
 def format_table(header, body, total):
-    """Columns padded for a monospaced font, where CJK takes two cells."""
-    lines = [header, *body, total]
+    """Columns padded for a monospaced font, where CJK takes two cells
+    (`total`: a last row, or None)."""
+    lines = [header, *body, *([total] if total else [])]
     widths = [max(_display_width(line[i]) for line in lines)
               for i in range(len(header))]
     return "\n".join(
