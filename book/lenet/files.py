@@ -68,3 +68,13 @@ def write_json_atomically(path, data):
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomically(path, json.dumps(data, ensure_ascii=False,
                                            indent=1) + "\n")
+
+
+def read_recorded_json(path, how, error=ValueError):
+    """The JSON a recording script (`how`) wrote at `path`; `error` says
+    in Chinese how to make it again when it cannot be read."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise error(f"无法读取 {path}（{err}）。请运行 {how} 重新生成 /"
+                    " cannot read it: regenerate it") from None

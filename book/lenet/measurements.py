@@ -18,7 +18,7 @@ from .explorer_config import FAILING_PRESETS, PRESETS, config_json
 from .explorer_training import train
 from .paths import BOOK_DATA
 from .runtime import onednn_isa
-from .files import write_json_atomically
+from .files import read_recorded_json, write_json_atomically
 
 PRESET_RUNS = BOOK_DATA / "preset_runs.json"
 
@@ -190,12 +190,7 @@ def page_summary(entry):
 
 
 def _load(path, keys, how):
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise MeasurementFileError(
-            f"无法读取 {path}（{err}）。请运行 {how} 重新生成 / cannot read"
-            " it: regenerate it") from None
+    data = read_recorded_json(path, how, MeasurementFileError)
     missing = [key for key in keys if not data.get(key)]
     if missing:
         raise MeasurementFileError(

@@ -10,12 +10,10 @@ images and the directions; and how often the predicted class changes.
 ci/record/pooling_shift.py runs it on the book's LeNet and on the same
 network with average pooling, for 5.5.1.
 """
-import json
-from pathlib import Path
-
 import mxnet as mx
 import numpy as np
 
+from .files import read_recorded_json
 from .inputs import shift
 from .model import format_table
 from .paths import BOOK_DATA
@@ -82,12 +80,7 @@ class PoolingShiftFileError(ValueError):
 def load_record(path=RECORD):
     """The checked file: both networks measured at every shift."""
     how = "python -m ci.record.pooling_shift"
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise PoolingShiftFileError(
-            f"无法读取 {path}（{err}）。请运行 {how} 重新生成 / cannot read"
-            " it: regenerate it") from None
+    data = read_recorded_json(path, how, PoolingShiftFileError)
     for pooling in POOLINGS:
         measured = data.get("networks", {}).get(pooling, {}).get("measured", {})
         if sorted(measured.get("by_shift", {})) != [str(s) for s in SHIFTS]:
