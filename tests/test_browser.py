@@ -246,7 +246,7 @@ def test_the_viewer_takes_a_photo_and_unseen_inputs(browser, site):
     from PIL import Image
 
     from lenet import inputs
-    from tests.test_inputs import PHOTO
+    from lenet.paths import EXAMPLE_PHOTO as PHOTO
 
     page = open_built_page(browser, f"{site}/book/exercises.html")
     viewer = page.locator(".lenet-viewer")

@@ -124,7 +124,30 @@ def expected_exercises(text):
         "decay_finals": "、".join(f"{a:.4f}" for a in decay["finals"]),
         "decay_rates": recorded_rates(
             load_preset_runs()["学习率衰减达到0.90"]["config"]),
-        **expected_browser_training(), **expected_digits(sweep)}
+        **expected_browser_training(), **expected_digits(sweep),
+        **expected_new_exercises()}
+
+
+def expected_new_exercises():
+    from lenet import unseen
+    from lenet.measurements import load_preset_runs, summary
+
+    values = {}
+    for short, name in (("book", "原书LeNet"), ("deep", "更深的LeNet"),
+                        ("mnist_better", "改进的LeNet（手写数字）")):
+        facts = summary(load_preset_runs()[name])
+        facts["error"] = 1 - facts["mean"]
+        values.update({f"{short}_{key}": value for key, value in facts.items()
+                       if key not in ("seeds", "finals")})
+    values["fast_error"] = 1 - summary(load_preset_runs()["快速达到0.90"])["mean"]
+    deep = load_preset_runs()["更深的LeNet"]["runs"]
+    values["deep_seed0_acc"] = next(r["final_test_acc"] for r in deep
+                                    if r["seed"] == 0)
+    from lenet.sweep import load_sweep, network_key
+    values["relu_twin_acc"] = next(r["final_test_acc"] for r in load_sweep()["runs"]
+                                   if network_key(r) == "k5-c6x16-relu")
+    return {**values, **{f"unseen_{key}": value
+                         for key, value in unseen.facts().items()}}
 
 
 def expected_digits(sweep):

@@ -2,19 +2,18 @@
 photos (web/js/lenet_inputs.js) against NumPy's (lenet.inputs), over the
 same images (the viewer's panel in the built page: tests/test_browser.py)."""
 import base64
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from lenet import inputs
+from lenet.paths import EXAMPLE_PHOTO as PHOTO
 from lenet.data import read_fashion_mnist, to_unit_float32
 from tests.built_site import page_on_web_modules
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data,
               pytest.mark.usefixtures("real_data_dir")]
-PHOTO = Path(__file__).parent / "fixtures" / "photo" / "digit-on-paper.jpg"
 SHIFTS = range(-6, 7)
 TURNS = (-45, -20, 0, 5, 45)
 SCALES = (0.5, 0.8, 1.0, 1.3, 1.5)

@@ -26,6 +26,19 @@ def feature_maps(net, arch, image, ctx=None):
     return maps
 
 
+def layer_outputs(net, arch, images):
+    """[(name, NumPy array)] of each convolution (after its activation), each
+    pooling and the class probabilities ("output"), for images (N, 28, 28)."""
+    X = mx.nd.array(images[:, np.newaxis])
+    outputs = []
+    for layer, gluon_layer in zip(plan(arch), net, strict=True):
+        X = gluon_layer(X)
+        if layer.kind in ("conv", "pool"):
+            outputs.append((layer.name, X.asnumpy()))
+    outputs.append(("output", mx.nd.softmax(X).asnumpy()))
+    return outputs
+
+
 def confusion_matrix(net, test_iter, ctx=None):
     """10x10 counts: row = true class, column = predicted class."""
     counts = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)

@@ -16,6 +16,8 @@ REPOSITORY = PACKAGE.parents[1]
 # in book/, one folder below it (the contract's site.pages_to_root).
 WEB = REPOSITORY / "web"
 BOOK_DATA = REPOSITORY / "book" / "data"
+# A photo of a handwritten digit, for 5.5.4 (ci/draw_example_photo.py).
+EXAMPLE_PHOTO = BOOK_DATA / "digit-on-paper.jpg"
 # Each widget's JavaScript, one ES module bundled by esbuild from web/js/
 # (ci/build_js.sh); kept in the package, which gives it to the front end.
 ESM_DIR = PACKAGE / "esm"

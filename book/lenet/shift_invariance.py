@@ -10,30 +10,16 @@ images and the directions; and how often the predicted class changes.
 ci/record/pooling_shift.py runs it on the book's LeNet and on the same
 network with average pooling, for 5.5.1.
 """
-import mxnet as mx
 import numpy as np
 
+from .explorer_inspection import layer_outputs
 from .files import read_recorded_json
 from .inputs import shift
 from .model import format_table
 from .paths import BOOK_DATA
-from .plan import plan
 
 SHIFTS = (1, 2, 3, 4)
 DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1))  # right, left, down, up
-
-
-def layer_outputs(net, arch, images):
-    """[(name, NumPy array)] of each convolution (after its activation), each
-    pooling and the class probabilities ("output"), for images (N, 28, 28)."""
-    X = mx.nd.array(images[:, np.newaxis])
-    outputs = []
-    for layer, gluon_layer in zip(plan(arch), net, strict=True):
-        X = gluon_layer(X)
-        if layer.kind in ("conv", "pool"):
-            outputs.append((layer.name, X.asnumpy()))
-    outputs.append(("output", mx.nd.softmax(X).asnumpy()))
-    return outputs
 
 
 def _relative_changes(before, after):
