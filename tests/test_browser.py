@@ -231,6 +231,9 @@ def test_a_network_of_digits_shows_digits_and_reads_a_drawn_one(browser, site):
     expect(viewer.locator(".lenet-viewer-bar.top")).to_contain_text("7")
     # Cleared, then drawn on: the line under the strip says which is shown.
     expect(viewer.locator(".lenet-viewer-picked")).to_have_text("现在显示的是画板上的图")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone's width
+    board.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "viewer-digit-board-390.png"))
     picker.select_option("k5-c6x16-sigmoid")
     expect(bars.first).to_contain_text("T恤")
     assert errors == []
@@ -265,6 +268,9 @@ def test_the_viewer_takes_a_photo_and_unseen_inputs(browser, site):
     panel.get_by_label("反色").check()
     expect(viewer.locator(".lenet-viewer-picked")).to_contain_text(
         "网络看到的是我的照片反色之后")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone's width
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "viewer-photo-390.png"))
     before = viewer.evaluate("el => el.lenetProbabilities")
     source.select_option("noise")
     expect(viewer.locator(".lenet-viewer-bar", has_text="✓")).to_have_count(0)
