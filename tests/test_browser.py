@@ -285,6 +285,39 @@ def test_the_viewer_takes_a_photo_and_unseen_inputs(browser, site):
     page.close()
 
 
+def test_the_occlusion_map_of_the_viewer_is_mxnets(browser, site):
+    """为什么这样判断：遮挡 on the viewer's first image: the drops MXNet
+    gives for the predicted class, a 6-pixel patch every 2 pixels."""
+    from playwright.sync_api import expect
+
+    from lenet import attribution, weights
+    from lenet.data import read_fashion_mnist, to_unit_float32
+    from lenet.network_viewer import strip_indices
+    from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep, network_key
+
+    page = open_built_page(browser, f"{site}/book/exercises.html",
+                           viewport={"width": 390, "height": 844})  # a phone's width
+    viewer = page.locator(".lenet-viewer")
+    panel = viewer.locator(".lenet-occlusion")
+    panel.locator("summary").click()
+    expect(panel.locator(".lenet-occlusion-line")).to_contain_text("掉得最多")
+    run = next(r for r in load_sweep()["runs"] if network_key(r) == "k5-c6x16-sigmoid")
+    net = weights.network_from_file(config_of(run), run["weights"],
+                                    (WEIGHTS_DIR / run["weights"]["file"]).read_bytes())
+    images, labels = read_fashion_mnist("test")
+    image = to_unit_float32(images[strip_indices(labels)[0]]).reshape(28, 28)
+    predicted = int(weights.probabilities(net, image[np.newaxis, np.newaxis])[0].argmax())
+    expected = attribution.occlusion_map(net, image, predicted, 6, 2)
+    shown = np.array(panel.evaluate("el => el.lenetDrops"))
+    assert np.abs(shown - expected.ravel()).max() <= 1e-5
+    panel.get_by_label("遮挡块的边长").select_option("10")
+    page.wait_for_function("el => el.lenetDrops.length === 100", arg=panel.element_handle())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    panel.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "viewer-occlusion-390.png"))
+    page.close()
+
+
 def test_chinese_search_finds_the_lenet_pages(browser, site):
     page, *_ = open_page(browser, f"{site}/search.html?q=卷积")
     page.wait_for_selector("#search-results li", timeout=15000)

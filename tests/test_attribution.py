@@ -1,0 +1,105 @@
+"""遮挡 (occlusion): the page's maps (web/js/lenet_attribution.js over its
+own forward pass) against MXNet's probabilities on the same occluded images
+(lenet.attribution), for the book's LeNet, a network of digits, a
+batch-norm network and a deeper one (three padded blocks)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lenet import attribution, weights
+from lenet.data import MNIST, read_data_set, read_fashion_mnist, to_unit_float32
+from lenet.explorer_logic import arch_of
+from lenet.network_file import load_network
+from lenet.sweep import (WEIGHTS_DIR, config_of, load_digit_networks,
+                         load_sweep, network_key)
+from tests.built_site import page_on_web_modules
+
+pytestmark = [pytest.mark.browser, pytest.mark.real_data,
+              pytest.mark.usefixtures("real_data_dir")]
+FIXTURES = Path(__file__).parent / "fixtures" / "version_2"
+TOLERANCE = 1e-5  # the page's float32 sums run in another order
+PATCHES = [(6, 2), (10, 4), (4, 4)]  # (size, stride)
+
+LOAD_WEIGHTS = """async ([arch, record]) => {
+  const m = await import('./lenet_forward.js');
+  const buffer = await (await fetch('../data/lenet-weights/' + record.file)).arrayBuffer();
+  return {arch, tensors: m.unpackTensors(m.decodeFloat16(buffer), record.tensors)};
+}"""
+LOAD_FILE = """async ([text]) => {
+  const files = await import('./lenet_network_file.js');
+  const {config, tensors} = files.readNetworkFile(text);
+  return {arch: config, tensors};
+}"""
+MAPS = """async ([network, image, label, patches]) => {
+  const a = await import('./lenet_attribution.js');
+  return patches.map(([size, stride]) => Array.from(
+    a.occlusionMap(network, Float32Array.from(image), label, size, stride).drops));
+}"""
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    with page_on_web_modules(tmp_path_factory.mktemp("chromium")) as page:
+        yield page
+
+
+def kept_network(key):
+    """A kept network: (MXNet's, the page's loader script and its argument)."""
+    runs = load_sweep()["runs"] + load_digit_networks()["runs"]
+    run = next(r for r in runs if network_key(r) == key)
+    data = (WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
+    config = config_of(run)
+    return (weights.network_from_file(config, run["weights"], data),
+            LOAD_WEIGHTS, [arch_of(config), run["weights"]])
+
+
+def file_network(name):
+    net, _ = load_network(FIXTURES / name)
+    return net, LOAD_FILE, [(FIXTURES / name).read_text("utf-8")]
+
+
+NETWORKS = {
+    "book": lambda: kept_network("k5-c6x16-sigmoid"),
+    "digits": lambda: kept_network("mnist-k5-c6x16-relu"),
+    "batch_norm": lambda: file_network("one_block_no_hidden_kernel.json"),
+    "three_padded_blocks": lambda: file_network("three_padded_blocks_page.json"),
+}
+
+
+def test_the_occluded_images_are_numpys(page):
+    image = np.random.default_rng(0).random((28, 28), dtype=np.float32)
+    stack = attribution.occluded_images(image, 6, 4)
+    theirs = page.evaluate("""async ([image]) => {
+      const a = await import('./lenet_attribution.js');
+      return [a.occlusionPositions(6, 4),
+              Array.from(a.occludedImage(Float32Array.from(image), 4, 4, 6))];
+    }""", [image.ravel().tolist()])
+    assert theirs[0] == attribution.occlusion_positions(6, 4)
+    assert (np.array(theirs[1], dtype=np.float32) == stack[7].ravel()).all()
+    places = attribution.occlusion_positions(6, 4)
+    assert places == [0, 4, 8, 12, 16, 20]
+    assert stack.shape == (36, 28, 28)
+    assert (stack[7, 4:10, 4:10] == attribution.OCCLUSION_FILL).all()
+    changed = stack[7] != image
+    assert changed.sum() == 36 and changed[4:10, 4:10].all()
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_the_page_occludes_as_mxnet_does(page, name):
+    net, script, argument = NETWORKS[name]()
+    network = page.evaluate(script, argument)
+    data_set = MNIST if name == "digits" else None
+    images, labels = (read_data_set(data_set, "test") if data_set
+                      else read_fashion_mnist("test"))
+    for index in (0, 37):
+        image = to_unit_float32(images[index]).reshape(28, 28)
+        label = int(labels[index])
+        theirs = page.evaluate(MAPS, [network, image.ravel().tolist(), label,
+                                      PATCHES])
+        for (size, stride), drops in zip(PATCHES, theirs):
+            mine = attribution.occlusion_map(net, image, label, size, stride)
+            assert mine.shape == (len(attribution.occlusion_positions(
+                size, stride)),) * 2
+            assert np.abs(np.array(drops) - mine.ravel()).max() <= TOLERANCE, (
+                name, index, size, stride)
