@@ -1,6 +1,7 @@
-"""遮挡 (occlusion): the page's maps (web/js/lenet_attribution.js over its
-own forward pass) against MXNet's probabilities on the same occluded images
-(lenet.attribution), for the book's LeNet, a network of digits, a
+"""显著图 and 遮挡: the page's (web/js/lenet_attribution.js, over its own
+forward pass) against MXNet's (lenet.attribution): the saliency map against
+autograd's gradient, the occlusion map against MXNet's probabilities on the
+same occluded images, for the book's LeNet, a network of digits, a
 batch-norm network and a deeper one (three padded blocks)."""
 from pathlib import Path
 
@@ -30,6 +31,10 @@ LOAD_FILE = """async ([text]) => {
   const files = await import('./lenet_network_file.js');
   const {config, tensors} = files.readNetworkFile(text);
   return {arch: config, tensors};
+}"""
+SALIENCY = """async ([network, image, label]) => {
+  const a = await import('./lenet_attribution.js');
+  return Array.from(a.saliency(network, Float32Array.from(image), label));
 }"""
 MAPS = """async ([network, image, label, patches]) => {
   const a = await import('./lenet_attribution.js');
@@ -103,3 +108,53 @@ def test_the_page_occludes_as_mxnet_does(page, name):
                 size, stride)),) * 2
             assert np.abs(np.array(drops) - mine.ravel()).max() <= TOLERANCE, (
                 name, index, size, stride)
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_the_page_saliency_is_mxnets_gradient(page, name):
+    net, script, argument = NETWORKS[name]()
+    network = page.evaluate(script, argument)
+    images, labels = (read_data_set(MNIST, "test") if name == "digits"
+                      else read_fashion_mnist("test"))
+    for index in (0, 37, 99):
+        image = to_unit_float32(images[index]).reshape(28, 28)
+        for label in (int(labels[index]), (int(labels[index]) + 3) % 10):
+            theirs = np.array(page.evaluate(
+                SALIENCY, [network, image.ravel().tolist(), label]))
+            mine = attribution.saliency(net, image, label).ravel()
+            assert np.abs(mine).max() > 0, (name, index, label)
+            assert np.abs(theirs - mine).max() <= TOLERANCE, (
+                name, index, label, np.abs(theirs - mine).max(), np.abs(mine).max())
+
+
+# Not the digits' relu network: on MNIST's black background many relu
+# units sit at their kink, where no finite difference is the gradient.
+@pytest.mark.parametrize("name", [n for n in NETWORKS if n != "digits"])
+def test_mxnets_saliency_is_the_slope_its_own_forward_pass_shows(name):
+    """The reference itself: autograd's gradient equals central differences
+    of MXNet's logit at a few pixels (oneDNN's inference-mode pooling
+    backward would not: lenet.attribution says why)."""
+    import mxnet as mx
+
+    net = NETWORKS[name]()[0]
+    images, labels = (read_data_set(MNIST, "test") if name == "digits"
+                      else read_fashion_mnist("test"))
+    image = to_unit_float32(images[0]).reshape(28, 28).astype(np.float64)
+    label = int(labels[0])
+    gradient = attribution.saliency(net, image.astype(np.float32), label)
+
+    def logit(values):
+        return float(net(mx.nd.array(values[np.newaxis, np.newaxis]))
+                     .asnumpy()[0, label])
+
+    step = 1e-3
+    for y, x in ((14, 14), (10, 12), (20, 5), (7, 21)):
+        up, down = image.copy(), image.copy()
+        up[y, x] += step
+        down[y, x] -= step
+        # At a relu's kink only one side's slope is the gradient.
+        slopes = [(logit(up) - logit(down)) / (2 * step),
+                  (logit(up) - logit(image)) / step,
+                  (logit(image) - logit(down)) / step]
+        assert min(abs(gradient[y, x] - s) for s in slopes) <= 2e-3 * max(
+            1, abs(slopes[0])), (y, x, gradient[y, x], slopes)

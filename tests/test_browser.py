@@ -285,9 +285,10 @@ def test_the_viewer_takes_a_photo_and_unseen_inputs(browser, site):
     page.close()
 
 
-def test_the_occlusion_map_of_the_viewer_is_mxnets(browser, site):
-    """为什么这样判断：遮挡 on the viewer's first image: the drops MXNet
-    gives for the predicted class, a 6-pixel patch every 2 pixels."""
+def test_the_saliency_and_occlusion_maps_of_the_viewer_are_mxnets(browser, site):
+    """为什么这样判断 on the viewer's first image, for the predicted class:
+    the gradient MXNet's autograd gives, and the drops MXNet gives for a
+    6-pixel patch every 2 pixels."""
     from playwright.sync_api import expect
 
     from lenet import attribution, weights
@@ -300,7 +301,7 @@ def test_the_occlusion_map_of_the_viewer_is_mxnets(browser, site):
     viewer = page.locator(".lenet-viewer")
     panel = viewer.locator(".lenet-occlusion")
     panel.locator("summary").click()
-    expect(panel.locator(".lenet-occlusion-line")).to_contain_text("掉得最多")
+    expect(panel.locator(".lenet-occlusion-line").last).to_contain_text("掉得最多")
     run = next(r for r in load_sweep()["runs"] if network_key(r) == "k5-c6x16-sigmoid")
     net = weights.network_from_file(config_of(run), run["weights"],
                                     (WEIGHTS_DIR / run["weights"]["file"]).read_bytes())
@@ -310,11 +311,14 @@ def test_the_occlusion_map_of_the_viewer_is_mxnets(browser, site):
     expected = attribution.occlusion_map(net, image, predicted, 6, 2)
     shown = np.array(panel.evaluate("el => el.lenetDrops"))
     assert np.abs(shown - expected.ravel()).max() <= 1e-5
+    gradient = np.array(panel.evaluate("el => el.lenetSaliency"))
+    assert np.abs(gradient - attribution.saliency(net, image, predicted).ravel()).max() <= 1e-5
+    expect(panel.locator(".lenet-occlusion-line").first).to_contain_text("梯度")
     panel.get_by_label("遮挡块的边长").select_option("10")
     page.wait_for_function("el => el.lenetDrops.length === 100", arg=panel.element_handle())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     panel.scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / "viewer-occlusion-390.png"))
+    page.screenshot(path=str(SCREENSHOTS / "viewer-why-390.png"))
     page.close()
 
 

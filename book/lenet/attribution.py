@@ -1,12 +1,21 @@
-"""Why a network decides (5.5.4's viewer), in MXNet: occlusion (遮挡).
+"""Why a network decides (5.5.4's viewer), in MXNet: saliency (显著图) and
+occlusion (遮挡).
 
-A gray patch of `size` x `size` pixels (OCCLUSION_FILL) is put on the image
+Saliency is the gradient of a class's score (its logit, before the
+softmax) with respect to each input pixel, by MXNet's autograd with the
+network computing as in inference (batch norm's running statistics, no
+dropout).
+For occlusion a gray patch of `size` x `size` pixels (OCCLUSION_FILL) is put on the image
 at every `stride`-th place, and the class's probability is taken again: the
 drop at each place says how much the network leaned on what the patch hid.
 web/js/lenet_attribution.js does the same with the page's forward pass;
 tests/test_attribution.py holds the two together.
 """
+import contextlib
+
+import mxnet as mx
 import numpy as np
+from mxnet.gluon import nn
 
 from .weights import probabilities
 
@@ -37,3 +46,41 @@ def occlusion_map(net, image, label, size, stride):
     hidden = probabilities(net, stack[:, np.newaxis])[:, label]
     n = len(occlusion_positions(size, stride))
     return (base - hidden).reshape(n, n)
+
+
+@contextlib.contextmanager
+def _inference_while_recording(net):
+    """`net` computing as in inference (batch norm with its running
+    statistics, no dropout) while autograd records in training mode.
+
+    In MXNet 1.9.1 with oneDNN, max pooling run in inference mode keeps no
+    workspace, and its backward pass then sends the gradient to the wrong
+    places: the input gradient disagrees with finite differences, and
+    with MXNET_MKLDNN_ENABLED=0 it does not (the family of
+    apache/mxnet#10994).  Training mode keeps the workspace."""
+    kept = []
+    for layer in net:
+        if isinstance(layer, nn.BatchNorm):
+            kept.append((layer._kwargs, "use_global_stats"))
+            layer._kwargs["use_global_stats"] = True
+        elif isinstance(layer, nn.Dropout):
+            kept.append((layer.__dict__, "_rate"))
+    saved = [(where, key, where[key]) for where, key in kept]
+    for layer in net:
+        if isinstance(layer, nn.Dropout):
+            layer._rate = 0
+    try:
+        yield
+    finally:
+        for where, key, value in saved:
+            where[key] = value
+
+
+def saliency(net, image, label):
+    """(28, 28): d score[label] / d pixel, for `image` (28, 28)."""
+    x = mx.nd.array(image[np.newaxis, np.newaxis])
+    x.attach_grad()
+    with _inference_while_recording(net), mx.autograd.record(train_mode=True):
+        score = net(x)[0, label]
+    score.backward()
+    return x.grad[0, 0].asnumpy()

@@ -1,9 +1,12 @@
-// Why a network decides (5.5.4's viewer): occlusion (遮挡).  A gray patch
-// at every stride-th place, and the class's probability again: the drop at
-// each place is how much the network leaned on what the patch hid.  The
-// same rules as book/lenet/attribution.py (tests/test_attribution.py).
+// Why a network decides (5.5.4's viewer): occlusion (遮挡), a gray patch at
+// every stride-th place and the class's probability again, the drop at each
+// place being how much the network leaned on what the patch hid; and
+// saliency (显著图), the gradient of the class's score with respect to each
+// pixel, by a backward pass over the forward pass's trace.  The same as
+// book/lenet/attribution.py computes with MXNet (tests/test_attribution.py).
 
-import { IMAGE_SIZE as SIZE } from "./lenet_contract.js";
+import { ownActivation } from "./lenet_architecture.js";
+import { BATCH_NORM, IMAGE_SIZE as SIZE } from "./lenet_contract.js";
 import { forward } from "./lenet_forward.js";
 
 export const OCCLUSION_FILL = 0.5;  // the patch's gray
@@ -33,4 +36,100 @@ export function occlusionMap(network, image, label, size, stride) {
       - forward(network, occludedImage(image, top, left, size)).probabilities[label];
   }));
   return { places, base, drops };
+}
+
+// Each activation's slope, from its input z and its output a.
+const SLOPES = {
+  sigmoid: (z, a) => a * (1 - a),
+  relu: (z) => (z > 0 ? 1 : 0),
+  tanh: (z, a) => 1 - a * a,
+  softrelu: (z) => 1 / (1 + Math.exp(-z)),
+};
+
+const times = (g, x, slope, out) => g.map((v, i) => v * slope(x[i], out[i]));
+
+/** The gradient at a layer's input, from the gradient `g` at what it
+ * computed (before its own activation) and the `input` it got. */
+const BACK = {
+  conv(g, input, t, layer) {
+    const weight = t("weight");
+    const k = layer.settings.kernel_size;
+    const p = layer.settings.padding ?? 0;  // none when the plan names none
+    const { channels: c, size: n } = input;
+    const m = n + 2 * p - k + 1;
+    const out = new Float32Array(c * n * n);
+    for (let o = 0; o < g.length / (m * m); o++) {
+      for (let y = 0; y < m; y++) {
+        for (let x = 0; x < m; x++) {
+          const gy = g[(o * m + y) * m + x];
+          if (gy === 0) continue;
+          for (let i = 0; i < c; i++) {
+            for (let dy = 0; dy < k; dy++) {
+              const row = y + dy - p;
+              if (row < 0 || row >= n) continue;
+              for (let dx = 0; dx < k; dx++) {
+                const col = x + dx - p;
+                if (col >= 0 && col < n) {
+                  out[(i * n + row) * n + col] += weight[((o * c + i) * k + dy) * k + dx] * gy;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
+  },
+  dense(g, input, t) {
+    const weight = t("weight");
+    const n = input.data.length;
+    const out = new Float32Array(n);
+    g.forEach((gy, o) => {
+      for (let i = 0; i < n; i++) out[i] += weight[o * n + i] * gy;
+    });
+    return out;
+  },
+  pool(g, { data, channels: c, size: n }, t, layer) {
+    const m = Math.floor(n / 2);
+    const out = new Float32Array(c * n * n);
+    for (let i = 0; i < c; i++) {
+      for (let y = 0; y < m; y++) {
+        for (let x = 0; x < m; x++) {
+          const gy = g[(i * m + y) * m + x];
+          const places = [0, 1, n, n + 1].map((d) => (i * n + 2 * y) * n + 2 * x + d);
+          if (layer.settings.pooling === "max") {
+            // The first of the window's largest values, as MXNet routes it.
+            const top = places.reduce((a, b) => (data[b] > data[a] ? b : a));
+            out[top] += gy;
+          } else for (const at of places) out[at] += gy / 4;
+        }
+      }
+    }
+    return out;
+  },
+  batchnorm(g, input, t) {
+    const per = input.size * input.size;
+    return g.map((v, i) => {
+      const f = Math.floor(i / per);
+      return v * t("gamma")[f] / Math.sqrt(t("running_var")[f] + BATCH_NORM.epsilon);
+    });
+  },
+  activation: (g, input, t, layer, output) => times(g, input.data, SLOPES[layer.settings.activation],
+                                                  output.data),
+  dropout: (g) => g,
+};
+
+/** 显著图: the gradient of class `label`'s score (its logit, before the
+ * softmax) with respect to each of the 784 input pixels. */
+export function saliency(network, image, label) {
+  const trace = [];
+  forward(network, image, trace);
+  let g = new Float32Array(trace.at(-1).output.data.length);
+  g[label] = 1;
+  for (const { layer, input, computed, output } of trace.reverse()) {
+    const t = (what) => network.tensors[`${layer.name}.${what}`];
+    if (ownActivation(layer)) g = times(g, computed.data, SLOPES[ownActivation(layer)], output.data);
+    g = BACK[layer.kind](g, input, t, layer, layer.kind === "activation" ? output : computed);
+  }
+  return g;
 }

@@ -17,7 +17,7 @@ import { compareView } from "./viewer/compare.js";
 import { drawingBoard } from "./viewer/drawing.js";
 import { effectLine, inputsPanel } from "./viewer/inputs_panel.js";
 import { featureMapsView } from "./viewer/maps.js";
-import { occlusionPanel } from "./viewer/occlusion_panel.js";
+import { whyPanel } from "./viewer/why_panel.js";
 import { networkPicker } from "./viewer/networks.js";
 import { probabilityBars } from "./viewer/probabilities.js";
 import { strip as testImageStrip } from "./viewer/strip.js";
@@ -88,7 +88,7 @@ function render({ model, el }) {
     timings.push(performance.now() - started);  // the bars and maps, as before
     inputs.showEffect(inputs.changed() && inputs.keepsClass()
       ? effectLine(forward(network, image), result, classNames) : "");
-    occlusion.show(network, input, classNames,
+    why.show(network, input, classNames,
                    result.probabilities.indexOf(Math.max(...result.probabilities)));
     cells.show(trace, network.tensors, input);
     cells.element.hidden = false;
@@ -102,7 +102,7 @@ function render({ model, el }) {
 
   const networks = networkPicker(model, update);
   const inputs = inputsPanel(() => update());
-  const occlusion = occlusionPanel();
+  const why = whyPanel();
   const board = drawingBoard({
     onStroke: () => {
       truth = null;
@@ -157,7 +157,7 @@ function render({ model, el }) {
             element("label", { class: "lenet-viewer-pick" }, "网络", networks.picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
     element("div", { class: "lenet-viewer-row" }, stripBox, side),
-    inputs.element, occlusion.element, maps.element, cells.element, compareBox);
+    inputs.element, why.element, maps.element, cells.element, compareBox);
   root.lenetTimings = timings;  // read by the browser test
   root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test
