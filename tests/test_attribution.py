@@ -158,3 +158,38 @@ def test_mxnets_saliency_is_the_slope_its_own_forward_pass_shows(name):
                   (logit(image) - logit(down)) / step]
         assert min(abs(gradient[y, x] - s) for s in slopes) <= 2e-3 * max(
             1, abs(slopes[0])), (y, x, gradient[y, x], slopes)
+
+
+FOOL = """async ([network, image, label]) => {
+  const a = await import('./lenet_attribution.js');
+  const x = Float32Array.from(image);
+  const gradient = a.lossGradient(network, x, label);
+  const found = a.smallestFooling(network, x, label);
+  return {gradient: Array.from(gradient),
+          moved: Array.from(a.fgsm(x, gradient, 8)),
+          levels: found && found.levels, predicted: found && found.predicted};
+}"""
+
+
+@pytest.mark.parametrize("name", NETWORKS)
+def test_the_page_fools_the_network_as_mxnet_does(page, name):
+    """对抗样本: the loss's gradient sign, the image 8 gray levels along it,
+    and the fewest levels that change the prediction, as MXNet's."""
+    net, script, argument = NETWORKS[name]()
+    network = page.evaluate(script, argument)
+    images, _ = (read_data_set(MNIST, "test") if name == "digits"
+                 else read_fashion_mnist("test"))
+    for index in (0, 37, 99):
+        image = to_unit_float32(images[index]).reshape(28, 28)
+        label = int(weights.probabilities(net, image[np.newaxis, np.newaxis])[0].argmax())
+        theirs = page.evaluate(FOOL, [network, image.ravel().tolist(), label])
+        mine = attribution.loss_gradient(net, image, label).ravel()
+        assert np.abs(np.array(theirs["gradient"]) - mine).max() <= TOLERANCE
+        # Within the tolerance of 0, float32 rounding picks the sign.
+        clear = np.abs(mine) > TOLERANCE
+        assert clear.sum() >= 50, clear.sum()  # a comparison of something
+        assert (np.sign(theirs["gradient"])[clear] == np.sign(mine)[clear]).all()
+        moved = attribution.fgsm(image, mine.reshape(28, 28), 8).ravel()
+        assert (np.array(theirs["moved"], dtype=np.float32)[clear] == moved[clear]).all()
+        assert theirs["levels"] == attribution.smallest_fooling(net, image, label), (
+            name, index)

@@ -319,6 +319,16 @@ def test_the_saliency_and_occlusion_maps_of_the_viewer_are_mxnets(browser, site)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     panel.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "viewer-why-390.png"))
+    # 对抗样本: the smallest ε the page finds is MXNet's.
+    fool = viewer.locator(".lenet-fool")
+    fool.locator("summary").click()
+    fool.get_by_role("button", name="找能改变答案的最小 ε").click()
+    levels = attribution.smallest_fooling(net, image, predicted)
+    expect(fool.locator(".lenet-fool-line")).to_contain_text(f"最小的 ε 是 {levels} 个灰度级")
+    assert fool.evaluate("el => el.lenetFooled.levels") == levels
+    assert fool.evaluate("el => el.lenetFooled.predicted") != predicted
+    fool.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "viewer-fool-390.png"))
     page.close()
 
 

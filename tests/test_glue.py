@@ -147,7 +147,7 @@ def expected_new_exercises():
     values["relu_twin_acc"] = next(r["final_test_acc"] for r in load_sweep()["runs"]
                                    if network_key(r) == "k5-c6x16-relu")
     return {**values, **{f"unseen_{key}": value
-                         for key, value in unseen.facts().items()}}
+                         for key, value in unseen.load_facts().items()}}
 
 
 def expected_digits(sweep):

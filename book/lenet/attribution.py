@@ -1,5 +1,6 @@
-"""Why a network decides (5.5.4's viewer), in MXNet: saliency (显著图) and
-occlusion (遮挡).
+"""Why a network decides, and how little fools it (5.5.4's viewer), in
+MXNet: saliency (显著图), occlusion (遮挡) and the fast gradient sign
+method (对抗样本).
 
 Saliency is the gradient of a class's score (its logit, before the
 softmax) with respect to each input pixel, by MXNet's autograd with the
@@ -76,11 +77,41 @@ def _inference_while_recording(net):
             where[key] = value
 
 
-def saliency(net, image, label):
-    """(28, 28): d score[label] / d pixel, for `image` (28, 28)."""
+def _input_gradient(net, image, objective):
+    """(28, 28): d objective(logits) / d pixel, for `image` (28, 28)."""
     x = mx.nd.array(image[np.newaxis, np.newaxis])
     x.attach_grad()
     with _inference_while_recording(net), mx.autograd.record(train_mode=True):
-        score = net(x)[0, label]
-    score.backward()
+        value = objective(net(x))
+    value.backward()
     return x.grad[0, 0].asnumpy()
+
+
+def saliency(net, image, label):
+    """d score[label] / d pixel: the logit, before the softmax."""
+    return _input_gradient(net, image, lambda logits: logits[0, label])
+
+
+def loss_gradient(net, image, label):
+    """d (-log softmax[label]) / d pixel: the cross-entropy loss's."""
+    return _input_gradient(net, image, lambda logits: -mx.nd.log_softmax(
+        logits)[0, label])
+
+
+def fgsm(image, gradient, levels):
+    """The fast gradient sign method: each pixel `levels` gray levels (of
+    255) the way that raises the loss, kept in [0, 1] (in float64, then
+    float32, as the page computes it)."""
+    moved = image.astype(np.float64) + levels / 255 * np.sign(gradient).astype(np.float64)
+    return np.clip(moved, 0, 1).astype(np.float32)
+
+
+def smallest_fooling(net, image, label, most=255):
+    """The fewest gray levels (1..most) of FGSM that change the prediction
+    `label`, or None; every level tried at once, as one batch."""
+    gradient = loss_gradient(net, image, label)
+    tried = np.stack([fgsm(image, gradient, levels)
+                      for levels in range(1, most + 1)])
+    changed = np.flatnonzero(
+        probabilities(net, tried[:, np.newaxis]).argmax(axis=1) != label)
+    return int(changed[0]) + 1 if len(changed) else None

@@ -2,6 +2,10 @@
 (5.5.4, the newer edition's exercise 5), in MXNet: random noise, all black,
 all white and a photo, by the rules of lenet.inputs that the viewer's
 没见过的输入 uses too, beside the test images themselves.
+
+`python -m ci.record.unseen_inputs` records `facts()` in RECORD, which the
+page quotes (a downloaded notebook has the weights but not MNIST's files);
+tests/test_unseen.py computes them again.
 """
 import numpy as np
 from PIL import Image
@@ -10,11 +14,13 @@ from .data import DATA_SETS, read_data_set, to_unit_float32
 from .explorer_config import class_names
 from .explorer_inspection import layer_outputs
 from .inputs import constant, invert, noise, photo_input
-from .paths import EXAMPLE_PHOTO, WEIGHTS_DIR
+from .files import read_recorded_json
+from .paths import BOOK_DATA, EXAMPLE_PHOTO, WEIGHTS_DIR
 from .sweep import (BOOK_LENET_KEY, config_of, load_digit_networks,
                     load_sweep, network_key)
 from .weights import network_from_file
 
+RECORD = BOOK_DATA / "unseen_inputs.json"
 NOISE_IMAGES = 100  # seeds 0..99
 TEST_IMAGES = 1000  # the first ones, for what the layers do on seen images
 # The networks asked: 5.5.2's (clothes) and the relu one of digits.
@@ -75,3 +81,8 @@ def facts():
                 mean / said["test"]["mean_activation"][layer])
     values["noise_images"] = NOISE_IMAGES
     return values
+
+
+def load_facts(path=RECORD):
+    """The recorded facts()."""
+    return read_recorded_json(path, "python -m ci.record.unseen_inputs")["facts"]

@@ -2,7 +2,8 @@
 // every stride-th place and the class's probability again, the drop at each
 // place being how much the network leaned on what the patch hid; and
 // saliency (显著图), the gradient of the class's score with respect to each
-// pixel, by a backward pass over the forward pass's trace.  The same as
+// pixel, by a backward pass over the forward pass's trace; and 对抗样本, the
+// fast gradient sign method over the loss's gradient.  The same as
 // book/lenet/attribution.py computes with MXNet (tests/test_attribution.py).
 
 import { ownActivation } from "./lenet_architecture.js";
@@ -119,17 +120,45 @@ const BACK = {
   dropout: (g) => g,
 };
 
-/** 显著图: the gradient of class `label`'s score (its logit, before the
- * softmax) with respect to each of the 784 input pixels. */
-export function saliency(network, image, label) {
+/** The gradient with respect to the 784 input pixels of what
+ * `atLogits(probabilities)` gives as the gradient at the logits. */
+function inputGradient(network, image, atLogits) {
   const trace = [];
-  forward(network, image, trace);
-  let g = new Float32Array(trace.at(-1).output.data.length);
-  g[label] = 1;
+  const { probabilities } = forward(network, image, trace);
+  let g = Float32Array.from(atLogits(probabilities));
   for (const { layer, input, computed, output } of trace.reverse()) {
     const t = (what) => network.tensors[`${layer.name}.${what}`];
     if (ownActivation(layer)) g = times(g, computed.data, SLOPES[ownActivation(layer)], output.data);
     g = BACK[layer.kind](g, input, t, layer, layer.kind === "activation" ? output : computed);
   }
   return g;
+}
+
+/** 显著图: the gradient of class `label`'s score (its logit, before the
+ * softmax) with respect to each of the 784 input pixels. */
+export const saliency = (network, image, label) => inputGradient(
+  network, image, (p) => p.map((_, i) => (i === label ? 1 : 0)));
+
+/** The gradient of the cross-entropy loss of class `label`, -log p[label]:
+ * at the logits it is p minus the one-hot label. */
+export const lossGradient = (network, image, label) => inputGradient(
+  network, image, (p) => p.map((v, i) => v - (i === label ? 1 : 0)));
+
+const top = (p) => p.indexOf(Math.max(...p));
+
+/** 对抗样本 by the fast gradient sign method: each pixel moved `levels`
+ * gray levels (of 255) the way that raises the loss, kept in [0, 1]. */
+export const fgsm = (image, gradient, levels) => image.map(
+  (v, i) => Math.min(1, Math.max(0, v + (levels / 255) * Math.sign(gradient[i]))));
+
+/** The fewest gray levels (1..most) of FGSM that change the network's
+ * prediction `label`: {levels, image, predicted}, or null if none does. */
+export function smallestFooling(network, image, label, most = 255) {
+  const gradient = lossGradient(network, image, label);
+  for (let levels = 1; levels <= most; levels++) {
+    const fooled = fgsm(image, gradient, levels);
+    const predicted = top(forward(network, fooled).probabilities);
+    if (predicted !== label) return { levels, image: fooled, predicted };
+  }
+  return null;
 }

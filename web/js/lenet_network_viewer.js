@@ -15,12 +15,13 @@ import { forward } from "./lenet_forward.js";
 import { cellView } from "./viewer/cells.js";
 import { compareView } from "./viewer/compare.js";
 import { drawingBoard } from "./viewer/drawing.js";
+import { foolPanel } from "./viewer/fool_panel.js";
 import { effectLine, inputsPanel } from "./viewer/inputs_panel.js";
 import { featureMapsView } from "./viewer/maps.js";
-import { whyPanel } from "./viewer/why_panel.js";
 import { networkPicker } from "./viewer/networks.js";
 import { probabilityBars } from "./viewer/probabilities.js";
 import { strip as testImageStrip } from "./viewer/strip.js";
+import { whyPanel } from "./viewer/why_panel.js";
 // Style sheets as text (esbuild's text loader, ci/build_js.sh).
 import SHARED_STYLE from "./lenet_widgets.css";
 import VIEWER_STYLE from "./viewer/viewer.css";
@@ -88,8 +89,9 @@ function render({ model, el }) {
     timings.push(performance.now() - started);  // the bars and maps, as before
     inputs.showEffect(inputs.changed() && inputs.keepsClass()
       ? effectLine(forward(network, image), result, classNames) : "");
-    why.show(network, input, classNames,
-                   result.probabilities.indexOf(Math.max(...result.probabilities)));
+    const predicted = result.probabilities.indexOf(Math.max(...result.probabilities));
+    why.show(network, input, classNames, predicted);
+    fool.show(network, input, classNames, predicted);
     cells.show(trace, network.tensors, input);
     cells.element.hidden = false;
     await compare.show(network, strip.imageOf, drawnImage, chosen);
@@ -103,6 +105,7 @@ function render({ model, el }) {
   const networks = networkPicker(model, update);
   const inputs = inputsPanel(() => update());
   const why = whyPanel();
+  const fool = foolPanel();
   const board = drawingBoard({
     onStroke: () => {
       truth = null;
@@ -157,7 +160,7 @@ function render({ model, el }) {
             element("label", { class: "lenet-viewer-pick" }, "网络", networks.picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
     element("div", { class: "lenet-viewer-row" }, stripBox, side),
-    inputs.element, why.element, maps.element, cells.element, compareBox);
+    inputs.element, why.element, fool.element, maps.element, cells.element, compareBox);
   root.lenetTimings = timings;  // read by the browser test
   root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test
