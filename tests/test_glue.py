@@ -146,6 +146,17 @@ def expected_new_exercises():
     from lenet.sweep import load_sweep, network_key
     values["relu_twin_acc"] = next(r["final_test_acc"] for r in load_sweep()["runs"]
                                    if network_key(r) == "k5-c6x16-relu")
+    fooling = json.loads((BOOK_DIR / "data" / "fooling.json").read_text("utf-8"))
+    for role, record in fooling["networks"].items():
+        values[f"fool_{role}_median"] = record["median"]
+        values[f"fool_{role}_acc"] = record["test_acc"]
+        values[f"fool_{role}_key"] = record["key"]
+        values[f"fool_{role}_share_8"] = sum(
+            v is not None and v <= 8 for v in record["levels"]) / len(record["levels"])
+    values["fool_images"] = fooling["images"]
+    book, best = (fooling["networks"][r]["median"] for r in ("book", "best"))
+    values["fool_comparison"] = ("更准的网络并不更难骗" if best <= book
+                                 else "更准的网络难骗一些，但也只多几个灰度级")
     return {**values, **{f"unseen_{key}": value
                          for key, value in unseen.load_facts().items()}}
 

@@ -115,3 +115,11 @@ def smallest_fooling(net, image, label, most=255):
     changed = np.flatnonzero(
         probabilities(net, tried[:, np.newaxis]).argmax(axis=1) != label)
     return int(changed[0]) + 1 if len(changed) else None
+
+
+def smallest_fooling_over(net, images):
+    """smallest_fooling of each image (N, 28, 28) against the network's own
+    prediction; None where 255 levels do not change it."""
+    predicted = probabilities(net, images[:, np.newaxis]).argmax(axis=1)
+    return [smallest_fooling(net, image, int(label))
+            for image, label in zip(images, predicted)]
