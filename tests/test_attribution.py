@@ -72,6 +72,15 @@ NETWORKS = {
 }
 
 
+def opened(page, name):
+    """Network `name` in MXNet and in the page, and its data set's test
+    images (uint8) and labels."""
+    net, script, argument = NETWORKS[name]()
+    images, labels = (read_data_set(MNIST, "test") if name == "digits"
+                      else read_fashion_mnist("test"))
+    return net, page.evaluate(script, argument), images, labels
+
+
 def test_the_occluded_images_are_numpys(page):
     image = np.random.default_rng(0).random((28, 28), dtype=np.float32)
     stack = attribution.occluded_images(image, 6, 4)
@@ -92,11 +101,7 @@ def test_the_occluded_images_are_numpys(page):
 
 @pytest.mark.parametrize("name", NETWORKS)
 def test_the_page_occludes_as_mxnet_does(page, name):
-    net, script, argument = NETWORKS[name]()
-    network = page.evaluate(script, argument)
-    data_set = MNIST if name == "digits" else None
-    images, labels = (read_data_set(data_set, "test") if data_set
-                      else read_fashion_mnist("test"))
+    net, network, images, labels = opened(page, name)
     for index in (0, 37):
         image = to_unit_float32(images[index]).reshape(28, 28)
         label = int(labels[index])
@@ -112,10 +117,7 @@ def test_the_page_occludes_as_mxnet_does(page, name):
 
 @pytest.mark.parametrize("name", NETWORKS)
 def test_the_page_saliency_is_mxnets_gradient(page, name):
-    net, script, argument = NETWORKS[name]()
-    network = page.evaluate(script, argument)
-    images, labels = (read_data_set(MNIST, "test") if name == "digits"
-                      else read_fashion_mnist("test"))
+    net, network, images, labels = opened(page, name)
     for index in (0, 37, 99):
         image = to_unit_float32(images[index]).reshape(28, 28)
         for label in (int(labels[index]), (int(labels[index]) + 3) % 10):
@@ -175,10 +177,7 @@ FOOL = """async ([network, image, label]) => {
 def test_the_page_fools_the_network_as_mxnet_does(page, name):
     """对抗样本: the loss's gradient sign, the image 8 gray levels along it,
     and the fewest levels that change the prediction, as MXNet's."""
-    net, script, argument = NETWORKS[name]()
-    network = page.evaluate(script, argument)
-    images, _ = (read_data_set(MNIST, "test") if name == "digits"
-                 else read_fashion_mnist("test"))
+    net, network, images, _ = opened(page, name)
     for index in (0, 37, 99):
         image = to_unit_float32(images[index]).reshape(28, 28)
         label = int(weights.probabilities(net, image[np.newaxis, np.newaxis])[0].argmax())
