@@ -12,8 +12,8 @@ from lenet import attribution, weights
 from lenet.data import MNIST, read_data_set, read_fashion_mnist, to_unit_float32
 from lenet.explorer_logic import arch_of
 from lenet.network_file import load_network
-from lenet.sweep import (WEIGHTS_DIR, config_of, load_digit_networks,
-                         load_sweep, network_key)
+from lenet.sweep import (load_digit_networks, load_sweep, network_key,
+                         trained_network)
 from tests.built_site import page_on_web_modules
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_data,
@@ -53,10 +53,8 @@ def kept_network(key):
     """A kept network: (MXNet's, the page's loader script and its argument)."""
     runs = load_sweep()["runs"] + load_digit_networks()["runs"]
     run = next(r for r in runs if network_key(r) == key)
-    data = (WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
-    config = config_of(run)
-    return (weights.network_from_file(config, run["weights"], data),
-            LOAD_WEIGHTS, [arch_of(config), run["weights"]])
+    config, net = trained_network(run)
+    return net, LOAD_WEIGHTS, [arch_of(config), run["weights"]]
 
 
 def file_network(name):

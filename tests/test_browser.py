@@ -197,7 +197,7 @@ def test_a_network_of_digits_shows_digits_and_reads_a_drawn_one(browser, site):
     from lenet import weights
     from lenet.data import MNIST, read_data_set, to_unit_float32
     from lenet.network_viewer import strip_indices
-    from lenet.sweep import WEIGHTS_DIR, config_of, load_digit_networks
+    from lenet.sweep import load_digit_networks, trained_network
 
     page, _, errors, _ = open_page(browser, f"{site}/book/exercises.html")
     viewer = page.locator(".lenet-viewer")
@@ -210,8 +210,7 @@ def test_a_network_of_digits_shows_digits_and_reads_a_drawn_one(browser, site):
     expect(viewer.locator(".lenet-compare select").first.locator("option").first
            ).to_have_text("4 与 9")
     run = next(r for r in load_digit_networks()["runs"] if r["activation"] == "relu")
-    net = weights.network_from_file(
-        config_of(run), run["weights"], (WEIGHTS_DIR / run["weights"]["file"]).read_bytes())
+    _, net = trained_network(run)
     images, labels = read_data_set(MNIST, "test")
     picked = strip_indices(labels)
     viewer.evaluate("el => el.lenetShow(37)")  # the eighth 3
@@ -294,7 +293,7 @@ def test_the_saliency_and_occlusion_maps_of_the_viewer_are_mxnets(browser, site)
     from lenet import attribution, weights
     from lenet.data import read_fashion_mnist, to_unit_float32
     from lenet.network_viewer import strip_indices
-    from lenet.sweep import WEIGHTS_DIR, config_of, load_sweep, network_key
+    from lenet.sweep import load_sweep, network_key, trained_network
 
     page = open_built_page(browser, f"{site}/book/exercises.html",
                            viewport={"width": 390, "height": 844})  # a phone's width
@@ -303,8 +302,7 @@ def test_the_saliency_and_occlusion_maps_of_the_viewer_are_mxnets(browser, site)
     panel.locator("summary").click()
     expect(panel.locator(".lenet-occlusion-line").last).to_contain_text("掉得最多")
     run = next(r for r in load_sweep()["runs"] if network_key(r) == "k5-c6x16-sigmoid")
-    net = weights.network_from_file(config_of(run), run["weights"],
-                                    (WEIGHTS_DIR / run["weights"]["file"]).read_bytes())
+    _, net = trained_network(run)
     images, labels = read_fashion_mnist("test")
     image = to_unit_float32(images[strip_indices(labels)[0]]).reshape(28, 28)
     predicted = int(weights.probabilities(net, image[np.newaxis, np.newaxis])[0].argmax())

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from ci.record.fooling import OUTPUT, chosen_runs
-from lenet import attribution, sweep, weights
+from lenet import attribution, sweep
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_viewer import strip_indices
 
@@ -18,8 +18,7 @@ def test_the_recorded_levels_are_what_the_weights_give(role):
     recorded = json.loads(OUTPUT.read_text(encoding="utf-8"))["networks"][role]
     run = chosen_runs()[role]
     assert sweep.network_key(run) == recorded["key"]
-    data = (sweep.WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
-    net = weights.network_from_file(sweep.config_of(run), run["weights"], data)
+    _, net = sweep.trained_network(run)
     images, labels = read_fashion_mnist("test")
     strip = to_unit_float32(images[strip_indices(labels)]).reshape(-1, 28, 28)
     again = attribution.smallest_fooling_over(net, strip)

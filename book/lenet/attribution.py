@@ -59,17 +59,12 @@ def _inference_while_recording(net):
     places: the input gradient disagrees with finite differences, and
     with MXNET_MKLDNN_ENABLED=0 it does not (the family of
     apache/mxnet#10994).  Training mode keeps the workspace."""
-    kept = []
-    for layer in net:
-        if isinstance(layer, nn.BatchNorm):
-            kept.append((layer._kwargs, "use_global_stats"))
-            layer._kwargs["use_global_stats"] = True
-        elif isinstance(layer, nn.Dropout):
-            kept.append((layer.__dict__, "_rate"))
-    saved = [(where, key, where[key]) for where, key in kept]
-    for layer in net:
-        if isinstance(layer, nn.Dropout):
-            layer._rate = 0
+    changes = [(layer._kwargs, "use_global_stats", True) if isinstance(
+                   layer, nn.BatchNorm) else (vars(layer), "_rate", 0)
+               for layer in net if isinstance(layer, (nn.BatchNorm, nn.Dropout))]
+    saved = [(where, key, where[key]) for where, key, _ in changes]
+    for where, key, value in changes:
+        where[key] = value
     try:
         yield
     finally:

@@ -76,7 +76,7 @@ def network_records(sweep, digits=None):
     return records
 
 
-def test_strip(data_set, root=None):
+def image_strip(data_set, root=None):
     """The strip of `data_set`'s test images the viewer offers: its PNG
     and the images' classes."""
     images, labels = read_data_set(DATA_SETS[data_set], "test", root)
@@ -97,11 +97,11 @@ class TrainedNetworkViewer(anywidget.AnyWidget):
     def __init__(self, sweep=None, root=None, book_only=False):
         """`book_only`: only the book's LeNet (5.5.1's convolution view).
         `root`: the folder of Fashion-MNIST's files."""
-        strips = {DEFAULT_DATA_SET: test_strip(DEFAULT_DATA_SET, root)}
+        strips = {DEFAULT_DATA_SET: image_strip(DEFAULT_DATA_SET, root)}
         missing, digits = [], None
         if not book_only:
             try:
-                strips["mnist"] = test_strip("mnist")
+                strips["mnist"] = image_strip("mnist")
                 digits = load_digit_networks()
             except DataSetNotFoundError as error:
                 missing.append(f"手写数字的网络不可用：{error}")

@@ -16,7 +16,7 @@ from .model import format_table
 from .paths import BOOK_DATA, WEIGHTS_DIR
 from .plan import layer_rows, named_tensors, plan
 from .runs import EPOCH_FIELDS, epoch_json
-from .weights import WEIGHTS_FORMAT
+from .weights import WEIGHTS_FORMAT, network_from_file
 
 DATA_PATH = BOOK_DATA / "lenet_sweep.json"
 PARTIAL_PATH = DATA_PATH.with_name("lenet_sweep.partial.json")
@@ -105,6 +105,14 @@ def config_of(run):
             for c in grid_configs() + digit_configs()}[network_key(run)]
 
 
+def trained_network(run):
+    """(config, its Gluon network with the run's kept float16 weights), of
+    one run record of the sweep file or the digits' file."""
+    config = config_of(run)
+    data = (WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
+    return config, network_from_file(config, run["weights"], data)
+
+
 # The run that tests/test_sweep.py trains again, and for how many epochs:
 # nothing in training depends on the number of epochs (no schedule), so the
 # first ones must match the record's first ones.
@@ -140,32 +148,25 @@ def sweep_run_record(config, epochs, wall_seconds, weights):
     }
 
 
-def _failure(path, how):
-    def fail(message):
-        raise SweepFileError(
-            f"{message}。请用 {how} 重新生成 {path.name}"
-            f" / {path.name} does not match: {message}")
-    return fail
-
-
 def check(data, weights_dir=WEIGHTS_DIR):
     """Raise SweepFileError naming the first thing that does not fit,
     the weights files in `weights_dir` included."""
-    fail = _failure(DATA_PATH, "ci/record/sweep_explorer_grid.py")
-    _check_runs(data, grid_configs(), weights_dir, fail)
-    if data["grid"] != GRID or data["settings"] != SETTINGS:
-        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
+    _check_file(data, DATA_PATH, "ci/record/sweep_explorer_grid.py", GRID,
+                grid_configs(), weights_dir)
 
 
 def check_digits(data, weights_dir=WEIGHTS_DIR):
     """check() of the digit networks' file."""
-    fail = _failure(DIGITS_PATH, "ci/record/sweep_explorer_grid.py --digits")
-    _check_runs(data, digit_configs(), weights_dir, fail)
-    if data["grid"] != DIGIT_GRID or data["settings"] != SETTINGS:
-        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
+    _check_file(data, DIGITS_PATH, "ci/record/sweep_explorer_grid.py --digits",
+                DIGIT_GRID, digit_configs(), weights_dir)
 
 
-def _check_runs(data, expected_configs, weights_dir, fail):
+def _check_file(data, path, how, grid, expected_configs, weights_dir):
+    def fail(message):
+        raise SweepFileError(
+            f"{message}。请用 {how} 重新生成 {path.name}"
+            f" / {path.name} does not match: {message}")
+
     for key in ("provenance", "settings", "grid", "runs"):
         if key not in data:
             fail(f"缺少 '{key}'")
@@ -175,6 +176,8 @@ def _check_runs(data, expected_configs, weights_dir, fail):
                 "total_seconds"):
         if key not in data["provenance"]:
             fail(f"provenance 缺少 '{key}'")
+    if data["grid"] != grid or data["settings"] != SETTINGS:
+        fail("grid 或 settings 与 lenet.sweep 中的定义不同")
     run_fields = ("kernel_size", "channels", "activation", "lr", "num_params",
                   "layers", "epochs", "final_test_acc", "seconds", "weights")
     for number, run in enumerate(data["runs"], 1):

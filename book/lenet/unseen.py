@@ -15,10 +15,9 @@ from .explorer_config import class_names
 from .explorer_inspection import layer_outputs
 from .inputs import constant, invert, noise, photo_input
 from .files import read_recorded_json
-from .paths import BOOK_DATA, EXAMPLE_PHOTO, WEIGHTS_DIR
-from .sweep import (BOOK_LENET_KEY, config_of, load_digit_networks,
-                    load_sweep, network_key)
-from .weights import network_from_file
+from .paths import BOOK_DATA, EXAMPLE_PHOTO
+from .sweep import (BOOK_LENET_KEY, load_digit_networks, load_sweep,
+                    network_key, trained_network)
 
 RECORD = BOOK_DATA / "unseen_inputs.json"
 NOISE_IMAGES = 100  # seeds 0..99
@@ -54,24 +53,19 @@ def answers(net, arch, images_by_name, class_names):
     return result
 
 
-def _network(key):
-    runs = load_sweep()["runs"] + load_digit_networks()["runs"]
-    run = next(r for r in runs if network_key(r) == key)
-    config = config_of(run)
-    data = (WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
-    return config, network_from_file(config, run["weights"], data)
-
-
 def facts():
     """What 5.5.4's solution says, for glue: per network and input, the
     class, its share and the mean top probability; and each convolution's
     mean activation on noise over that on test images."""
     values = {}
+    runs = {network_key(r): r for r in
+            load_sweep()["runs"] + load_digit_networks()["runs"]}
+    inputs = unseen_inputs()
     for short, key in NETWORKS.items():
-        config, net = _network(key)
+        config, net = trained_network(runs[key])
         images, _ = read_data_set(DATA_SETS[config.data_set], "test")
         seen = to_unit_float32(images[:TEST_IMAGES]).reshape(-1, 28, 28)
-        said = answers(net, config, {"test": seen, **unseen_inputs()},
+        said = answers(net, config, {"test": seen, **inputs},
                        class_names(config.data_set))
         for name, answer in said.items():
             for field in ("class", "share", "top_probability"):

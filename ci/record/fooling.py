@@ -9,7 +9,7 @@ weights; kept in book/data/fooling.json for 5.5.4.
 import datetime
 import statistics
 
-from lenet import attribution, measurements, sweep, weights
+from lenet import attribution, measurements, sweep
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.files import write_json_atomically
 from lenet.network_viewer import strip_indices
@@ -30,8 +30,7 @@ def main():
     strip = to_unit_float32(images[strip_indices(labels)]).reshape(-1, 28, 28)
     networks = {}
     for role, run in chosen_runs().items():
-        data = (sweep.WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
-        net = weights.network_from_file(sweep.config_of(run), run["weights"], data)
+        _, net = sweep.trained_network(run)
         levels = attribution.smallest_fooling_over(net, strip)
         found = [v for v in levels if v is not None]
         networks[role] = {"key": sweep.network_key(run), "test_acc": run["final_test_acc"],

@@ -27,9 +27,7 @@ AVERAGE_FILE = "k5-c6x16-sigmoid-avgpool.bin"
 def book_lenet():
     run = next(r for r in sweep.load_sweep()["runs"]
                if sweep.network_key(r) == sweep.BOOK_LENET_KEY)
-    config = sweep.config_of(run)
-    data = (sweep.WEIGHTS_DIR / run["weights"]["file"]).read_bytes()
-    return config, weights.network_from_file(config, run["weights"], data), {
+    return *sweep.trained_network(run), {
         "test_acc": run["final_test_acc"], "weights": run["weights"]}
 
 
