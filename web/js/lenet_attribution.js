@@ -8,7 +8,7 @@
 
 import { ownActivation } from "./lenet_architecture.js";
 import { BATCH_NORM, IMAGE_SIZE as SIZE } from "./lenet_contract.js";
-import { forward } from "./lenet_forward.js";
+import { forward, topClass } from "./lenet_forward.js";
 
 export const OCCLUSION_FILL = 0.5;  // the patch's gray
 
@@ -144,8 +144,6 @@ export const saliency = (network, image, label) => inputGradient(
 export const lossGradient = (network, image, label) => inputGradient(
   network, image, (p) => p.map((v, i) => v - (i === label ? 1 : 0)));
 
-const top = (p) => p.indexOf(Math.max(...p));
-
 /** 对抗样本 by the fast gradient sign method: each pixel moved `levels`
  * gray levels (of 255) the way that raises the loss, kept in [0, 1]. */
 export const fgsm = (image, gradient, levels) => image.map(
@@ -157,7 +155,7 @@ export function smallestFooling(network, image, label, most = 255) {
   const gradient = lossGradient(network, image, label);
   for (let levels = 1; levels <= most; levels++) {
     const fooled = fgsm(image, gradient, levels);
-    const predicted = top(forward(network, fooled).probabilities);
+    const predicted = topClass(forward(network, fooled).probabilities);
     if (predicted !== label) return { levels, image: fooled, predicted };
   }
   return null;

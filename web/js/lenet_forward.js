@@ -144,6 +144,9 @@ const APPLY = {
   dropout: (x) => x,
 };
 
+/** The most likely class: the index of the largest probability. */
+export const topClass = (probabilities) => probabilities.indexOf(Math.max(...probabilities));
+
 function softmax(logits) {
   const top = Math.max(...logits);
   const exps = logits.map((z) => Math.exp(z - top));

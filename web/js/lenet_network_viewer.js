@@ -11,7 +11,7 @@
 
 import { BASE_CONFIG, classNames as classNamesOf } from "./lenet_contract.js";
 import { element, keepKeys } from "./lenet_dom.js";
-import { forward } from "./lenet_forward.js";
+import { forward, topClass } from "./lenet_forward.js";
 import { cellView } from "./viewer/cells.js";
 import { compareView } from "./viewer/compare.js";
 import { drawingBoard } from "./viewer/drawing.js";
@@ -89,7 +89,7 @@ function render({ model, el }) {
     timings.push(performance.now() - started);  // the bars and maps, as before
     inputs.showEffect(inputs.changed() && inputs.keepsClass()
       ? effectLine(forward(network, image), result, classNames) : "");
-    const predicted = result.probabilities.indexOf(Math.max(...result.probabilities));
+    const predicted = topClass(result.probabilities);
     why.show(network, input, classNames, predicted);
     fool.show(network, input, classNames, predicted);
     cells.show(trace, network.tensors, input);

@@ -7,7 +7,7 @@
 import { IMAGE_SIZE } from "../lenet_contract.js";
 import { drawMap, element } from "../lenet_dom.js";
 import { fgsm, lossGradient, smallestFooling } from "../lenet_attribution.js";
-import { forward } from "../lenet_forward.js";
+import { forward, topClass } from "../lenet_forward.js";
 
 const MOST_LEVELS = 64;  // the slider's end; the search goes on to 255
 const SHOWN_PX = 112;
@@ -17,8 +17,6 @@ function picture(label) {
   canvas.style.width = canvas.style.height = `${SHOWN_PX}px`;
   return canvas;
 }
-
-const top = (p) => p.indexOf(Math.max(...p));
 
 /** The panel; `show(network, input, classNames, predicted)` after each
  * update of the viewer. */
@@ -47,7 +45,7 @@ export function foolPanel() {
     const [network, input, classNames, predicted] = last;
     const image = fgsm(input, gradient, levels);
     const probabilities = forward(network, image).probabilities;
-    const now = top(probabilities);
+    const now = topClass(probabilities);
     drawMap(moved, image, IMAGE_SIZE, false);
     drawMap(change, gradient.map((g) => 0.5 + 0.5 * Math.sign(g) * (levels > 0)), IMAGE_SIZE, false);
     line.textContent = `每个像素最多改变 ${levels} 个灰度级（满量程 255）：网络${now === predicted

@@ -6,6 +6,7 @@
 import { mapTitle } from "../lenet_architecture.js";
 import { IMAGE_SIZE } from "../lenet_contract.js";
 import { drawMap, element } from "../lenet_dom.js";
+import { topClass } from "../lenet_forward.js";
 import { constant, invert, noise, photoInput, rotateAndScale, shift } from "../lenet_inputs.js";
 
 // The photo's side is first brought down to at most this by the browser: a
@@ -149,8 +150,6 @@ export function inputsPanel(onChange) {
            showEffect: (text) => { effect.textContent = text; } };
 }
 
-const top = (probabilities) => probabilities.indexOf(Math.max(...probabilities));
-
 /** How far each layer's maps moved from the picked image's (`before`, a
  * forward pass) to the changed input's (`after`): |after − before| over
  * |before|, and whether the prediction changed. */
@@ -164,7 +163,7 @@ export function effectLine(before, after, classNames) {
     });
     return `${mapTitle(m.name)} ${(100 * Math.sqrt(moved / (size || 1))).toFixed(0)}%`;
   });
-  const [was, now] = [top(before.probabilities), top(after.probabilities)];
+  const [was, now] = [topClass(before.probabilities), topClass(after.probabilities)];
   return `与原图相比，各层输出变了（相对大小）：${changes.join("，")}；预测${
     was === now ? `仍是 ${classNames[now]}` : `从 ${classNames[was]} 变成了 ${classNames[now]}`}。`;
 }
