@@ -2,8 +2,8 @@
 and a slow line, beside the same run on this machine's full CPU.
 
     bash ci/build.sh && .venv/bin/python -m bench.phone [--runs 3]
-        [--conditions desktop phone] [--site NAME=DIR ...] [--json FILE]
-                                                        # as root
+        [--conditions desktop phone] [--site NAME=DIR ...]
+        [--live on off] [--json FILE]                   # as root
 
 Serves the built book (_build/html) on 127.0.0.1, as GitHub Pages would
 (the precompressed copies), and opens 5.5.4 in Debian's headless Chromium
@@ -25,6 +25,10 @@ records, from pressing 训练:
   next paint, as Core Web Vitals measures it);
 * `controls`: from navigation to the explorer's first control (the reader
   scrolls to the explorer as soon as its place is in the page).
+
+`--live on off` runs each case with 训练中的网络 drawing (the reader
+watches it: it is scrolled into view after 训练) and with its switch
+边训练边画出网络 off.
 
 The conditions (and the sites, where `--site` names two builds, such as a
 copy of _build/html from before a change and the build now) take turns,
@@ -127,13 +131,19 @@ def open_explorer(context, url, slow):
     return page, controls
 
 
-def one_run(context, url, slow):
-    """One visit: load, pick the preset, train, click tabs while it trains."""
+def one_run(context, url, slow, live="on"):
+    """One visit: load, pick the preset, train, click tabs while it trains
+    (with 训练中的网络 on screen, or switched off)."""
     page, controls = open_explorer(context, url, slow)
     explorer = page.locator(EXPLORER)
     explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
+    switch = explorer.get_by_label("边训练边画出网络")
+    if live == "off" and switch.count():  # (a build from before it: none)
+        switch.uncheck()
     explorer.locator("button.lenet-train").click()
     pressed = page.evaluate("() => (window.__phone.pressed = performance.now())")
+    if explorer.locator(".lenet-live").count():
+        explorer.locator(".lenet-live").scroll_into_view_if_needed()
     first_epoch, training, clicks, polls = None, None, 0, 0
     while True:
         run, now = page.evaluate(f"""() => [
@@ -172,13 +182,13 @@ def one_run(context, url, slow):
     }
 
 
-def run_condition(name, executable, site):
+def run_condition(name, executable, site, live):
     slow = name == "phone"
     with tempfile.TemporaryDirectory() as profile, \
             launch_chromium(profile, executable, viewport=VIEWPORT,
                             has_touch=True, is_mobile=True) as context:
         blocked = only_this_host(context)
-        result = one_run(context, f"{site}/book/exercises.html", slow)
+        result = one_run(context, f"{site}/book/exercises.html", slow, live)
         assert blocked == [], blocked
     return result
 
@@ -213,6 +223,8 @@ def main():
     parser.add_argument("--site", action="append", default=[],
                         metavar="NAME=DIR", help="a built site (default: now="
                         "_build/html); two or more take turns")
+    parser.add_argument("--live", nargs="+", default=["on"], choices=["on", "off"],
+                        help="训练中的网络 drawing, switched off, or both in turns")
     parser.add_argument("--json", type=Path, help="keep every number here")
     args = parser.parse_args()
     sites = dict(site.split("=", 1) for site in args.site) or {
@@ -225,16 +237,19 @@ def main():
         served = {name: stack.enter_context(serve(folder, precompressed=True))
                   for name, folder in sites.items()}
         in_quota = stack.enter_context(cpu_quota(PHONE_CPU))
-        cases = [(condition, site) for condition in args.conditions
+        cases = [(condition, site, live) for condition in args.conditions
                  if condition != "phone" or in_quota is not None
-                 for site in sites]
-        results = {f"{c} {s}": [] for c, s in cases}
+                 for site in sites for live in args.live]
+        name = {case: " ".join(case[:2]) + (
+            f" live-{case[2]}" if len(args.live) > 1 else "") for case in cases}
+        results = {name[case]: [] for case in cases}
         for turn in range(args.runs):
-            for condition, site in (cases if turn % 2 == 0 else cases[::-1]):
+            for case in (cases if turn % 2 == 0 else cases[::-1]):
+                condition, site, live = case
                 executable = in_quota if condition == "phone" else None
-                result = run_condition(condition, executable, served[site])
-                results[f"{condition} {site}"].append(result)
-                print(f"[turn {turn + 1}] {condition} {site}: " + json.dumps(
+                result = run_condition(condition, executable, served[site], live)
+                results[name[case]].append(result)
+                print(f"[turn {turn + 1}] {name[case]}: " + json.dumps(
                     {k: (round(v, 2) if isinstance(v, float) else v)
                      for k, v in result.items() if k != "click_ms"},
                     ensure_ascii=False)

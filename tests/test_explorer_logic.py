@@ -293,7 +293,7 @@ def test_training_reports_every_batch_and_epoch(fake_data_dir):
     config, train_iter, test_iter = small_run()
     batches, epochs = [], []
     result = logic.train(config, train_iter, test_iter,
-                         on_batch=lambda done, total: batches.append(
+                         on_batch=lambda done, total, *_: batches.append(
                              (done, total)),
                          on_epoch=epochs.append)
     total = 2 * len(train_iter)
@@ -321,7 +321,7 @@ def test_stop_takes_effect_before_the_next_batch(fake_data_dir):
     config, train_iter, test_iter = small_run()
     batches = []
     result = logic.train(config, train_iter, test_iter,
-                         on_batch=lambda done, total: batches.append(done),
+                         on_batch=lambda done, total, *_: batches.append(done),
                          should_stop=lambda: len(batches) >= 1)
     assert batches == [1]
     assert (result.state, result.details) == ("stopped", {"epoch": 1})

@@ -170,7 +170,8 @@ def test_feature_maps_are_sent_as_float32_buffers(fake_data_dir, explorer):
     small_training(explorer, num_epochs=1)
     page_says(explorer, {"type": "train"})
     page_says(explorer, {"type": "feature_maps", "image": 3})
-    (content, buffers), = sent
+    (content, buffers), = [(c, b) for c, b in sent
+                           if c["type"] == contract.MESSAGE_TYPES["feature_maps"]]
     assert content["image"] == 3 and content["label"] == 3 % 10
     assert [(layer["name"], layer["channels"], layer["size"])
             for layer in content["layers"]] == [("conv0", 6, 24),
@@ -180,6 +181,60 @@ def test_feature_maps_are_sent_as_float32_buffers(fake_data_dir, explorer):
     assert np.array_equal(image, expected_image.reshape(-1))
     assert np.array_equal(np.frombuffer(buffers[2], dtype="<f4"),
                           maps[1][1].reshape(-1))
+
+
+def live_messages(explorer, image, **changes):
+    """The live messages of a small run while the page shows test image
+    `image` (None: no pictures)."""
+    sent = []
+    explorer.send = lambda content, buffers=(): sent.append((content, buffers))
+    page_says(explorer, {"type": "live", "image": image})
+    small_training(explorer, **changes)
+    page_says(explorer, {"type": "train"})
+    return [(c, b) for c, b in sent if c["type"] == contract.MESSAGE_TYPES["live"]]
+
+
+def test_while_it_trains_the_page_gets_every_batchs_loss_and_the_network(
+        fake_data_dir, explorer, monkeypatch):
+    """训练中的网络 from the kernel: each batch's mean loss once, in order,
+    and they make the epoch's training loss; the last message comes after
+    the last batch, with the trained network's kernels and maps."""
+    import lenet.explorer
+    monkeypatch.setattr(lenet.explorer, "LIVE_INTERVAL_SECONDS", 0.0)
+    live = live_messages(explorer, 3, batch_size=7)
+    losses = []
+    for content, _ in live:
+        assert content["first"] == len(losses)
+        losses += content["losses"]
+    n, batch = SIZES["train"], 7
+    per_epoch = -(-n // batch)
+    assert len(losses) == live[-1][0]["total"] == 2 * per_epoch
+    sizes = [batch] * (n // batch) + ([n % batch] if n % batch else [])
+    for epoch, record in enumerate(explorer.run["epochs"]):
+        mean = np.dot(losses[epoch * per_epoch:(epoch + 1) * per_epoch], sizes) / n
+        assert mean == pytest.approx(record["train_loss"], rel=1e-6)
+    content, buffers = live[-1]
+    picture = content["picture"]
+    assert picture["image"] == 3 and picture["kernels"] == {"channels": 6, "size": 5}
+    label, image, maps = explorer.feature_maps(3)
+    arrays = [np.frombuffer(b, dtype="<f4") for b in buffers]
+    assert np.array_equal(arrays[0], image.reshape(-1))
+    for (_, expected), got in zip(maps, arrays[1:-1], strict=True):
+        assert np.array_equal(got, expected.reshape(-1))
+    assert np.array_equal(arrays[-1], logic.first_kernels(
+        explorer.last_run.net, explorer.last_run.config).reshape(-1))
+
+
+def test_a_page_that_shows_no_pictures_gets_only_the_losses(
+        fake_data_dir, explorer):
+    """The kernel draws nothing the page does not show; at the default
+    interval a short run sends few messages, the last one after its last
+    batch."""
+    live = live_messages(explorer, None)
+    assert live and all("picture" not in c for c, _ in live)
+    assert not any(b for _, b in live)
+    assert live[-1][0]["done"] == live[-1][0]["total"]
+    assert sum(len(c["losses"]) for c, _ in live) == live[-1][0]["total"]
 
 
 def test_stop_takes_effect_within_one_batch(fake_data_dir, explorer,

@@ -415,9 +415,20 @@ def test_the_quick_preset_trains_to_the_end(explorer):
     choose_preset(page, "快速试跑")
     click_tab(page, "训练")
     train_button(page).click()
+    # 训练中的网络: MXNet's kernels and maps while it trains, and every
+    # batch's loss.
+    live = explorer_part(page, ".lenet-live")
+    live.scroll_into_view_if_needed()
+    expect(live.locator(".lenet-live-kernels canvas")).to_have_count(6, timeout=180000)
+    page.screenshot(path=str(SCREENSHOTS / "lab-explorer-live.png"))
     done = explorer_part(page, ".lenet-status", "完成：最终测试准确率")
     expect(done).to_be_visible(timeout=180000)
     assert progress(page) == 1
+    losses, total = page.evaluate("""() => {
+      const root = document.querySelector('.jp-OutputArea .lenet-explorer');
+      return [root.lenetLive.losses().length, root.lenetRun().total]; }""")
+    assert losses == total > 0
+    expect(live.locator(".lenet-live-caption").last).to_contain_text("测试图像 #0")
     curves = explorer_part(page, ".lenet-curves svg")
     assert curves.locator("path").count() == 3  # loss, train and test acc
     curves.scroll_into_view_if_needed()

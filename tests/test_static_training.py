@@ -147,6 +147,87 @@ def test_the_browser_preset_trains_to_0_80_and_everything_gets_it(
     assert errors == []
 
 
+LIVE = "document.querySelector('.lenet-explorer').lenetLive"
+
+
+def test_while_it_trains_the_page_shows_the_network_learning(explorer_page):
+    """训练中的网络 in the page: every batch's mean loss once, making each
+    epoch's training loss; the kernels and one test image's maps, the last
+    drawn after the last batch from the trained network (the same arrays
+    as 特征图与混淆矩阵 gets from it)."""
+    from playwright.sync_api import expect
+
+    page, explorer, errors, _ = explorer_page
+    explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
+    set_config(page, num_epochs=2, train_size=2000)
+    live = explorer.locator(".lenet-live")
+    live.get_by_label("测试图像编号").fill("7")
+    live.get_by_label("测试图像编号").dispatch_event("change")
+    explorer.locator("button.lenet-train").click()
+    live.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => {LIVE}.picture() !== null", timeout=120_000)
+    page.screenshot(path=str(SCREENSHOTS / "explorer-live-mid-training.png"))
+    page.wait_for_function(FINISHED, timeout=120_000)
+    config, epochs, losses, picture = page.evaluate(f"""() => [
+      document.querySelector('.lenet-explorer').lenetConfig(),
+      document.querySelector('.lenet-explorer').lenetRun().epochs,
+      {LIVE}.losses(), {LIVE}.picture()]""")
+    batch, n = config["batch_size"], config["train_size"]
+    per_epoch = -(-n // batch)
+    assert len(losses) == 2 * per_epoch
+    sizes = [batch] * (n // batch) + ([n % batch] if n % batch else [])
+    for i, record in enumerate(epochs):
+        mean = sum(l * s for l, s in zip(losses[i * per_epoch:], sizes)) / n
+        assert mean == pytest.approx(record["train_loss"], rel=1e-5)
+    assert picture["picture"]["image"] == 7
+    assert picture["picture"]["kernels"]["channels"] == config["channels"][0]
+    expect(live.locator(".lenet-live-kernels canvas")).to_have_count(
+        config["channels"][0])
+    expect(live.locator(".lenet-live-caption")).to_contain_text("测试图像 #7")
+    explorer.get_by_role("tab", name="特征图与混淆矩阵").click()
+    explorer.get_by_label("测试图像编号").last.fill("7")
+    explorer.get_by_label("测试图像编号").last.dispatch_event("change")
+    page.wait_for_function(
+        "() => document.querySelector('.lenet-explorer').lenetMaps()?.content.image === 7")
+    same = page.evaluate(f"""() => {{
+      const live = {LIVE}.picture().arrays;
+      const shown = document.querySelector('.lenet-explorer').lenetMaps().arrays;
+      return live.length === shown.length + 1 && shown.every(
+        (a, i) => a.length === live[i].length && a.every((v, j) => v === live[i][j]));
+    }}""")
+    assert same
+    assert errors == []
+
+
+def test_the_page_computes_no_pictures_it_does_not_show(explorer_page):
+    """With 训练 out of sight (another tab) or the switch off, the worker
+    sends only the losses; back in sight, pictures again."""
+    page, explorer, errors, _ = explorer_page
+    set_config(page, num_epochs=20, train_size=5000, batch_size=32)
+    live = explorer.locator(".lenet-live")
+    explorer.locator("button.lenet-train").click()
+    live.scroll_into_view_if_needed()
+    count = f"{LIVE}.pictures()"
+    page.wait_for_function(f"() => {count} > 0", timeout=120_000)
+    explorer.get_by_role("tab", name="历次运行").click()
+    page.wait_for_timeout(300)  # a message on its way when the tab changed
+    hidden = page.evaluate(f"() => [{count}, {LIVE}.losses().length]")
+    page.wait_for_timeout(1500)
+    later = page.evaluate(f"() => [{count}, {LIVE}.losses().length]")
+    assert later[0] == hidden[0] and later[1] > hidden[1], (hidden, later)
+    explorer.get_by_role("tab", name="训练").click()
+    page.wait_for_function(f"() => {count} > {later[0]}", timeout=10_000)
+    live.get_by_label("边训练边画出网络").uncheck()
+    page.wait_for_timeout(300)
+    off = page.evaluate(f"() => {count}")
+    page.wait_for_timeout(1500)
+    assert page.evaluate(f"() => {count}") == off
+    assert live.locator(".lenet-live-pictures").is_hidden()
+    explorer.locator("button.lenet-stop").click()
+    page.wait_for_function(FINISHED, timeout=60_000)
+    assert errors == []
+
+
 def test_the_browser_preset_learns_digits_from_their_own_files(explorer_page):
     """手写数字: the worker fetches MNIST's shipped images (not
     Fashion-MNIST's), trains on them, and the confusion matrix and the

@@ -10,6 +10,7 @@ when the page asks; on a page it is one line:
     LeNetExplorer()
 """
 import logging
+import math
 import threading
 import time
 import weakref
@@ -19,7 +20,7 @@ import numpy as np
 import traitlets
 
 from . import explorer_logic as logic
-from .contract import MESSAGE_TYPES as TYPES, MESSAGES
+from .contract import LIVE_INTERVAL_SECONDS, MESSAGE_TYPES as TYPES, MESSAGES
 from .data import DATA_SETS, read_data_set, to_unit_float32
 from .explorer_link import config_from_link, link_of, shown_name
 from .messages import outcome_message, say
@@ -37,6 +38,62 @@ PROGRESS_INTERVAL = 0.2
 
 IDLE = {"state": "idle", "done": 0, "total": 0, "epochs": [],
         "num_epochs": 0, "message": ""}
+
+
+def maps_of_test_image(net, config, index, root=None):
+    """(label, the image, [(name, maps of shape (channels, h, w))]) of test
+    image `index` of `config`'s data set, through `net`."""
+    images, labels = read_data_set(DATA_SETS[config.data_set], "test", root)
+    image = to_unit_float32(images[index])
+    return int(labels[index]), image, logic.feature_maps(net, config, image)
+
+
+def maps_message(label, image, maps):
+    """The page's message of one image's feature maps (lenet.explorer_logic
+    .feature_maps), without its type, and its buffers."""
+    layers = [{"name": name, "channels": int(m.shape[0]),
+               "size": int(m.shape[1])} for name, m in maps]
+    return ({"label": label, "layers": layers},
+            [np.ascontiguousarray(a, dtype="<f4").tobytes()
+             for a in [image, *(m for _, m in maps)]])
+
+
+class LiveReports:
+    """What the page sees of a run while it trains: the mean loss of every
+    batch, sent at most every LIVE_INTERVAL_SECONDS (and after the last
+    batch), with the first convolution's kernels and test image `image()`'s
+    maps while the page shows them (`image()` is None when it does not).
+    web/js/lenet_train_worker.js sends the same message from the browser."""
+
+    def __init__(self, send, config, image, root=None):
+        self.send, self.config, self.image, self.root = send, config, image, root
+        self.losses, self.first, self.sent = [], 0, -math.inf
+
+    def batch(self, done, total, loss, net):
+        self.losses.append(float(loss))
+        now = time.perf_counter()
+        if now - self.sent < LIVE_INTERVAL_SECONDS and done < total:
+            return
+        self.sent = now
+        content = {"type": TYPES["live"], "done": done, "total": total,
+                   "first": self.first, "losses": self.losses[self.first:]}
+        self.first = len(self.losses)
+        buffers, index = [], self.image()
+        if index is not None:
+            picture, buffers = self.picture(net, index)
+            content["picture"] = picture
+        self.send(content, buffers)
+
+    def picture(self, net, index):
+        """The network as it is now: its first kernels and test image
+        `index`'s maps (the message's part and its buffers)."""
+        index = min(max(0, index), logic.TEST_SET_SIZE - 1)
+        content, buffers = maps_message(*maps_of_test_image(
+            net, self.config, index, self.root))
+        kernels = logic.first_kernels(net, self.config)
+        return ({**content, "image": index, "kernels": {
+            "channels": int(kernels.shape[0]), "size": int(kernels.shape[-1])}},
+                [*buffers, np.ascontiguousarray(kernels, dtype="<f4").tobytes()])
 
 
 class LeNetExplorer(anywidget.AnyWidget):
@@ -78,6 +135,9 @@ class LeNetExplorer(anywidget.AnyWidget):
         self._stop_requested = threading.Event()
         self._thread = None
         self._stepper = None  # 单步's run (logic.Stepper)
+        # The test image whose maps the page shows while a run trains;
+        # None while it shows none (lenet.explorer.LiveReports).
+        self.live_image = None
         self.on_msg(self._on_front_end_message)
 
     def __repr__(self):
@@ -113,6 +173,9 @@ class LeNetExplorer(anywidget.AnyWidget):
             self.train()
         elif kind == TYPES["stop"]:
             self._stop_requested.set()
+        elif kind == TYPES["live"]:
+            image = content.get("image")
+            self.live_image = None if image is None else int(image)
         elif kind == TYPES["feature_maps"]:
             self.send_feature_maps(int(content.get("image", 0)))
         elif kind == TYPES["network_file"]:
@@ -187,11 +250,14 @@ class LeNetExplorer(anywidget.AnyWidget):
         """One run, with progress: logic.train validates the configuration,
         reads the data and trains; this words what it reports."""
         epochs, sent = [], [0.0]
+        live = LiveReports(self.send, config, lambda: self.live_image,
+                           self.root)
 
         def on_start(total):
             self.run = {**self.run, "state": "training", "total": total}
 
-        def on_batch(done, total):
+        def on_batch(done, total, loss, net):
+            live.batch(done, total, loss, net)
             now = time.perf_counter()
             if now - sent[0] >= PROGRESS_INTERVAL or done == total:
                 sent[0] = now
@@ -285,23 +351,15 @@ class LeNetExplorer(anywidget.AnyWidget):
     def feature_maps(self, index):
         """The last run's feature maps of test image `index`: (label, the
         image, [(name, maps of shape (channels, h, w))])."""
-        images, labels = read_data_set(
-            DATA_SETS[self.last_run.config.data_set], "test", self.root)
-        image = to_unit_float32(images[index])
-        return (int(labels[index]), image,
-                logic.feature_maps(self.last_run.net, self.last_run.config,
-                                   image))
+        return maps_of_test_image(self.last_run.net, self.last_run.config, index,
+                               self.root)
 
     def send_feature_maps(self, index):
         if self.last_run is None or not 0 <= index < logic.TEST_SET_SIZE:
             return
-        label, image, maps = self.feature_maps(index)
-        layers = [{"name": name, "channels": int(m.shape[0]),
-                   "size": int(m.shape[1])} for name, m in maps]
-        buffers = [np.ascontiguousarray(a, dtype="<f4").tobytes()
-                   for a in [image, *(m for _, m in maps)]]
-        self.send({"type": TYPES["feature_maps"], "image": index,
-                   "label": label, "layers": layers}, buffers)
+        content, buffers = maps_message(*self.feature_maps(index))
+        self.send({"type": TYPES["feature_maps"], "image": index, **content},
+                  buffers)
 
 
 class RunChart(anywidget.AnyWidget):

@@ -1,5 +1,6 @@
-"""A trained explorer network looked into: feature maps of one image and
-the confusion matrix of the test set.  Part of lenet.explorer_logic.
+"""A trained explorer network looked into: feature maps of one image, the
+first convolution's kernels and the confusion matrix of the test set.
+Part of lenet.explorer_logic.
 """
 import mxnet as mx
 import numpy as np
@@ -24,6 +25,14 @@ def feature_maps(net, arch, image, ctx=None):
             maps.append((block, X[0].asnumpy()))
         X = gluon_layer(X)
     return maps
+
+
+def first_kernels(net, arch):
+    """The first convolution's kernels, (out channels, in channels, k, k)."""
+    for layer, gluon_layer in zip(plan(arch), net, strict=True):
+        if layer.kind == "conv":
+            return gluon_layer.weight.data().asnumpy()
+    raise ValueError("这个网络没有卷积层")
 
 
 def layer_outputs(net, arch, images):

@@ -5,7 +5,8 @@
 * lenet.explorer_code - the Gluon code shown for a configuration;
 * lenet.explorer_training - the training loop (`prepare_training`,
   `train_step`, `train`, `data_iters`);
-* lenet.explorer_inspection - feature maps and the confusion matrix.
+* lenet.explorer_inspection - feature maps, kernels and the confusion
+  matrix.
 
 The pages, the scripts and the benchmarks import the explorer from here
 (`from lenet import explorer_logic as logic`), never from the parts
@@ -21,7 +22,8 @@ from .explorer_config import (  # noqa: F401
     TRAIN_SET_SIZE, ConfigError, ExplorerConfig, arch_of, class_names,
     config_from_json, config_json, describe, epoch_learning_rate, preset_of,
     training_of, validate)
-from .explorer_inspection import confusion_matrix, feature_maps  # noqa: F401
+from .explorer_inspection import (  # noqa: F401
+    confusion_matrix, feature_maps, first_kernels)
 from .explorer_training import (  # noqa: F401
     Stepper, data_iters, load_test_iter, prepare_training, step_report, train,
     train_step)

@@ -134,8 +134,9 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
     change).  Without `train_iter` and `test_iter` the data comes from
     `data_iters(config, root)`; given, `train_iter` should already hold
     `config.train_size` samples.  `on_start(total_batches)` once the data
-    is there, `on_batch(done, total)` after each batch, `on_epoch(
-    EpochResult)` after each epoch; `should_stop()` is asked before each
+    is there, `on_batch(done, total, loss, net)` after each batch (its mean
+    loss, and the network as that batch left it), `on_epoch(EpochResult)`
+    after each epoch; `should_stop()` is asked before each
     batch.  A loss that becomes NaN or explodes ends the run.
     """
     problems = validate(config)
@@ -172,7 +173,7 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
             n += y.size
             done += 1
             if on_batch is not None:
-                on_batch(done, total)
+                on_batch(done, total, batch_loss / X.shape[0], net)
         test_acc = d2l.evaluate_accuracy(test_iter, net, ctx)
         result.epochs.append(EpochResult(
             epoch, loss_sum / n, float(correct) / n, test_acc,

@@ -90,3 +90,58 @@ export function runChart(epochs, numEpochs) {
   return epochChart(lines, numEpochs,
                     "每个迭代周期的训练损失、训练准确率和测试准确率");
 }
+
+/** The loss of every batch of a run as it trains, on a canvas (redrawn a
+ * few times a second: one path, not thousands of SVG nodes): x from the
+ * first batch to the run's last (`total`), a line at each epoch's end.
+ * draw(losses, total, numEpochs). */
+export function batchLossChart() {
+  const width = 480;
+  const height = 150;
+  const [left, right, top, bottom] = [42, 12, 10, 30];
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  canvas.className = "lenet-batch-chart";
+  canvas.setAttribute("role", "img");
+  function draw(losses, total, numEpochs) {
+    const g = canvas.getContext("2d");
+    g.clearRect(0, 0, width, height);
+    const finite = losses.filter(Number.isFinite);
+    const high = Math.max(1, ...finite);
+    const span = Math.max(1, total || losses.length);
+    const x = (batch) => left + batch / span * (width - left - right);
+    const y = (v) => top + (1 - v / high) * (height - top - bottom);
+    g.font = "11px sans-serif";
+    g.fillStyle = "#333";
+    g.strokeStyle = "#ddd";
+    g.textAlign = "right";
+    for (let i = 0; i <= 4; i++) {
+      const v = high * i / 4;
+      g.beginPath();
+      g.moveTo(left, y(v));
+      g.lineTo(width - right, y(v));
+      g.stroke();
+      g.fillText(v.toFixed(1), left - 4, y(v) + 4);
+    }
+    g.textAlign = "center";
+    const perEpoch = span / Math.max(1, numEpochs);
+    const step = Math.max(1, Math.ceil(numEpochs / 10));
+    for (let e = step; e <= numEpochs; e += step) {
+      g.beginPath();
+      g.moveTo(x(e * perEpoch), top);
+      g.lineTo(x(e * perEpoch), height - bottom);
+      g.stroke();
+      g.fillText(`周期 ${e}`, x((e - 0.5) * perEpoch), height - bottom + 14);
+    }
+    g.fillText("批量", (left + width - right) / 2, height - 4);
+    g.strokeStyle = CURVE_SERIES.train_loss.color;
+    g.beginPath();
+    losses.forEach((v, i) => g[i ? "lineTo" : "moveTo"](x(i + 1), y(Math.min(v, high))));
+    g.stroke();
+    canvas.setAttribute("aria-label", losses.length
+      ? `每个批量的训练损失：第 ${losses.length}/${span} 个批量，损失 ${losses.at(-1).toFixed(4)}`
+      : "每个批量的训练损失：还没有批量");
+  }
+  return { element: canvas, draw };
+}

@@ -22,7 +22,7 @@ export {
 export {
   run_states as RUN_STATES, running_states as RUNNING_STATES,
   problem_states as PROBLEM_STATES, message_types as MESSAGE_TYPES, messages as MESSAGES,
-  decimals as DECIMALS,
+  decimals as DECIMALS, live_interval_ms as LIVE_INTERVAL_MS,
 } from "../../book/lenet/contract/protocol.json";
 
 /** The configuration's fields, in order: {name: {group, type, name,

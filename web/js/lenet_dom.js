@@ -50,6 +50,11 @@ export function hasKernel(model) {
   return Boolean(model.widget_manager && model.widget_manager.kernel);
 }
 
+/** A kernel message's buffer (a DataView) or a worker's array as a
+ * Float32Array of its own bytes. */
+export const asFloats = (view) => (view instanceof Float32Array ? view : new Float32Array(
+  view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength)));
+
 /** Gray pixels of `values` (0..1, or scaled to their own range) in a canvas
  * of `size` x `size` pixels (CSS shows it larger). */
 export function drawMap(canvas, values, size, normalise) {

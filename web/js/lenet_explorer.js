@@ -1,8 +1,8 @@
 // The 5.5.4 explorer, as one anywidget module (bundled by ci/build_js.sh
 // into book/lenet/esm/explorer.js): the network's controls with its layer
 // table and Gluon code, the training settings, 训练 and 停止, progress and
-// curves, the history of runs and the last run's feature maps, each a
-// panel of web/js/explorer/.
+// curves, the network as it learns (训练中的网络), the history of runs and
+// the last run's feature maps, each a panel of web/js/explorer/.
 //
 // The same module runs in JupyterLab, where the kernel trains (MXNet), and
 // in the static book, where it draws from the page's saved state, computes
@@ -23,6 +23,7 @@ import { controlsPanel } from "./explorer/controls.js";
 import { browserEngine, kernelEngine } from "./explorer/engines.js";
 import { historyPanel } from "./explorer/history_panel.js";
 import { linkPanel } from "./explorer/link_panel.js";
+import { livePanel } from "./explorer/live_panel.js";
 import { mapsPanel } from "./explorer/maps_panel.js";
 import { networkPanel } from "./explorer/network_panel.js";
 import { staticNotice } from "./explorer/notice.js";
@@ -57,8 +58,10 @@ function render({ model, el }) {
     model.set("config", changed);
     model.save_changes();
   };
-  const deliverMaps = (content, arrays) => maps.deliver(content, arrays);
-  const engine = kernel ? kernelEngine(model) : browserEngine(model, deliverMaps);
+  // The engine's feature maps and live reports, to the panel that draws them.
+  const deliver = (content, arrays) => (content.type === TYPES.live ? live : maps)
+    .deliver(content, arrays);
+  const engine = kernel ? kernelEngine(model) : browserEngine(model, deliver);
 
   const controls = controlsPanel(config, setConfig, newId, engine?.trainSize);
   const network = networkPanel();
@@ -76,7 +79,8 @@ function render({ model, el }) {
   };
   const run = runPanel(model, engine, {
     wanted, problems: () => problems, lock: controls.lock, newId });
-  results.panel("训练").append(...run.progress);
+  const live = livePanel(engine, newId);
+  results.panel("训练").append(...run.progress, live.element);
   const step = stepPanel(model, engine, { wanted, problems: () => problems });
   run.buttons.querySelector(".lenet-stop").after(step.button);
   const maps = mapsPanel(results.panel("特征图与混淆矩阵"), engine, newId);
@@ -104,11 +108,20 @@ function render({ model, el }) {
     model.on("change:run", () => markTraining(RUNNING_STATES.includes(model.get("run").state)));
   }
   model.on("msg:custom", (content, buffers) => {
-    if (content.type === TYPES.feature_maps) maps.deliver(content, buffers);
+    if ([TYPES.feature_maps, TYPES.live].includes(content.type)) deliver(content, buffers);
+  });
+  // A run begins: the live panel starts over.
+  let wasRunning = false;
+  model.on("change:run", () => {
+    const running = RUNNING_STATES.includes(model.get("run").state);
+    if (running && !wasRunning) live.start(config());
+    wasRunning = running;
   });
   // The reader sets up a run: what training needs starts to arrive.
   root.addEventListener("change", () => engine?.prefetch(), { once: true });
   exposeForTests(root, model, setConfig, config, timings, engine);
+  root.lenetLive = live;
+  root.lenetMaps = maps.shown;
   keepKeys(root);
   root.append(
     element("h3", { class: "lenet-section", text: "网络结构" }), controls.preset,

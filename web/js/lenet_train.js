@@ -422,7 +422,8 @@ function startRun(tf, config, data) {
  * testLabels}: uint8 arrays, 784 bytes an image) as explorer_logic.train
  * does: the first config.train_size images, reshuffled every epoch, batches
  * of config.batch_size, the loss checked after every batch, the test
- * accuracy after every epoch.  `hooks`: onBatch(done, total),
+ * accuracy after every epoch.  `hooks`: onBatch(done, total, loss, network)
+ * (the batch's mean loss, and the network as it left it),
  * onEpoch(record, network), shouldStop(), pause() (awaited between two batches: the
  * worker answers 停止 there).  Resolves to {state, details, epochs,
  * network}, as train() returns its outcome: state done, stopped or
@@ -457,7 +458,7 @@ export async function trainRun(tf, config, data, hooks = {}) {
       lossSum += step.loss;
       correct += step.correct;
       done += 1;
-      hooks.onBatch?.(done, total);
+      hooks.onBatch?.(done, total, step.loss / size, network);
     }
     const testCorrect = countCorrect(tf, network, data.testImages, data.testLabels);
     epochs.push({ epoch, train_loss: lossSum / n, train_acc: correct / n,
@@ -500,6 +501,15 @@ export function createStepper(tf, config, data) {
       network.dispose();
     },
   };
+}
+
+/** The first convolution's kernels, {channels, size, data} (out channels
+ * of size x size, in-channels first: MXNet's order), as
+ * explorer_logic.first_kernels. */
+export function firstKernels(network) {
+  const conv = network.layers.find((layer) => layer.kind === "conv");
+  const weight = network.variables[`${conv.name}.weight`];
+  return { channels: weight.shape[0], size: weight.shape.at(-1), data: weight.dataSync().slice() };
 }
 
 /** Each convolution block's output after its activation, before its

@@ -7,18 +7,21 @@
 //
 // Messages (their types: MESSAGE_TYPES of lenet_contract.js)
 //   in:  prefetch {browser, dataSet}, train {config, browser}, stop,
-//        feature_maps {image}, step {config, browser}
+//        feature_maps {image}, step {config, browser},
+//        live {image} (the test image whose maps the page shows while a
+//          run trains; null: it shows none)
 //        (browser: where the site is and its files' bytes, engines.js workerSite)
 //   out: download {loaded, total}, state {state}, progress {done, total},
 //        epoch {record, tensors} (the weights after that epoch),
 //        finished {state, details, message?, epochs, tensors, confusion}
 //          (train()'s outcome; tensors: {name: Float32Array}),
 //        feature_maps {image, label, layers, arrays},
+//        live {done, total, first, losses, picture?, arrays?} (liveReports),
 //        failed {message, details} (a run message of the contract),
 //        step {report} (createStepper's next()) or step {failure} (as failed's)
 // The page words what it is told (lenet_format.say).
 
-import { MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
+import { LIVE_INTERVAL_MS, MESSAGE_TYPES as TYPES } from "./lenet_contract.js";
 import { downloads, fileName, gunzip, WordedError } from "./lenet_download.js";
 import { say } from "./lenet_format.js";
 import { startBackend } from "./lenet_tfjs_kernels.js";
@@ -46,6 +49,7 @@ let files = null;    // the downloads, kept across attempts
 let loading = null;  // the load in progress
 let controller = null;
 let stopRequested = false;
+let liveImage = null;  // the test image the page shows live, or null
 
 class DownloadError extends Error {}
 
@@ -145,10 +149,12 @@ async function train({ config, browser }) {
   }
   self.postMessage({ type: TYPES.state, state: "training" });
   let sent = 0;
+  const live = liveReports(images);
   const result = await training.trainRun(tf, config, images, {
     pause,
     shouldStop: () => stopRequested,
-    onBatch: (done, total) => {
+    onBatch: (done, total, loss, trained) => {
+      live.batch(done, total, loss, trained);
       const now = performance.now();
       if (now - sent >= PROGRESS_INTERVAL || done === total) {
         sent = now;
@@ -164,6 +170,51 @@ async function train({ config, browser }) {
     },
   });
   finished(result, images);
+}
+
+/** What the page sees of a run while it trains, as lenet.explorer's
+ * LiveReports sends it from the kernel: the mean loss of every batch, at
+ * most every LIVE_INTERVAL_MS (and after the last batch), with the first
+ * convolution's kernels and test image liveImage's maps while the page
+ * shows them.  arrays: the image, each block's maps, the kernels. */
+function liveReports(images) {
+  const losses = [];
+  let first = 0;
+  let sent = -Infinity;
+  return {
+    batch(done, total, loss, trained) {
+      losses.push(loss);
+      const now = performance.now();
+      if (now - sent < LIVE_INTERVAL_MS && done < total) return;
+      sent = now;
+      const message = { type: TYPES.live, done, total, first, losses: losses.slice(first) };
+      first = losses.length;
+      if (liveImage === null) {
+        self.postMessage(message);
+        return;
+      }
+      const { content, arrays } = mapsOf(trained, images, liveImage);
+      const kernels = training.firstKernels(trained);
+      message.picture = { ...content, kernels: { channels: kernels.channels,
+                                                 size: kernels.size } };
+      message.arrays = [...arrays, kernels.data];
+      self.postMessage(message, message.arrays.map((a) => a.buffer));
+    },
+  };
+}
+
+/** Test image `image`'s feature maps through `trained`: the message's
+ * part {image, label, layers} and its arrays (the image, each block's). */
+function mapsOf(trained, images, image) {
+  const index = Math.min(images.testLabels.length - 1, Math.max(0, image));
+  const pixels = images.testImages.subarray(index * training.PIXELS,
+                                            (index + 1) * training.PIXELS);
+  const maps = training.featureMaps(tf, trained, pixels);
+  return {
+    content: { image: index, label: images.testLabels[index],
+               layers: maps.map(({ name, channels, size }) => ({ name, channels, size })) },
+    arrays: [Float32Array.from(pixels, (v) => v / 255), ...maps.map((m) => m.data)],
+  };
 }
 
 function finished(result, images) {
@@ -198,16 +249,8 @@ async function step({ config, browser }) {
 
 function sendFeatureMaps({ image }) {
   if (!network || !data) return;
-  const index = Math.min(data.testLabels.length - 1, Math.max(0, image));
-  const pixels = data.testImages.subarray(index * training.PIXELS,
-                                          (index + 1) * training.PIXELS);
-  const maps = training.featureMaps(tf, network, pixels);
-  const picture = Float32Array.from(pixels, (v) => v / 255);
-  self.postMessage({
-    type: TYPES.feature_maps, image: index, label: data.testLabels[index],
-    layers: maps.map(({ name, channels, size }) => ({ name, channels, size })),
-    arrays: [picture, ...maps.map((m) => m.data)],
-  });
+  const { content, arrays } = mapsOf(network, data, image);
+  self.postMessage({ type: TYPES.feature_maps, ...content, arrays });
 }
 
 self.onmessage = ({ data: message }) => {
@@ -217,6 +260,8 @@ self.onmessage = ({ data: message }) => {
   } else if (message.type === TYPES.prefetch) {
     // 训练 says what went wrong
     ready(message.browser, message.dataSet).catch(() => {});
+  } else if (message.type === TYPES.live) {
+    liveImage = message.image;
   } else if (message.type === TYPES.feature_maps) {
     sendFeatureMaps(message);
   } else if (message.type === TYPES.step) {

@@ -48,6 +48,9 @@ RUN_STATES = tuple(PROTOCOL["run_states"])
 RUNNING_STATES = tuple(PROTOCOL["running_states"])
 PROBLEM_STATES = tuple(PROTOCOL["problem_states"])
 MESSAGE_TYPES = PROTOCOL["message_types"]
+# While a run trains, its batches' losses (and, asked for, its pictures)
+# are sent at most this often.
+LIVE_INTERVAL_SECONDS = PROTOCOL["live_interval_ms"] / 1000
 MESSAGES = PROTOCOL["messages"]
 DECIMALS = PROTOCOL["decimals"]
 

@@ -1,7 +1,8 @@
 // Who trains the explorer's network: the kernel (MXNet, in JupyterLab) or
 // the browser (TensorFlow.js in lenet_train_worker.js, in the static book).
 // Both write the widget's `run`, `history` and `inspection` alike and hand
-// feature maps to `deliver(content, arrays)`; the panels draw from those.
+// feature maps and live reports to `deliver(content, arrays)`; the panels
+// draw from those.
 
 import {
   BROWSER, ENGINES, LIMITS, MESSAGE_TYPES as TYPES, SITE, TEST_SET_SIZE,
@@ -82,6 +83,7 @@ export function kernelEngine(model) {
     train(config) { model.send({ type: TYPES.train, config }); },
     stop() { model.send({ type: TYPES.stop }); },
     featureMaps(image) { model.send({ type: TYPES.feature_maps, image }); },
+    live(image) { model.send({ type: TYPES.live, image }); },
     prefetch() {},  // the kernel reads its data when it trains
     networks: kernelNetworks(model),
   };
@@ -101,6 +103,7 @@ export function browserEngine(model, deliver) {
   const browser = workerSite();
   let worker = null;
   let running = null;  // {config, epochs}
+  let liveImage = null;  // what the live panel shows (a worker starts with none)
   const setRun = (changes) => model.set("run", { ...model.get("run"), ...changes });
   // 历次运行, kept in the browser; the viewer runs each network.
   const keeper = runKeeper(model);
@@ -155,6 +158,7 @@ export function browserEngine(model, deliver) {
     },
     [TYPES.finished]: finished,
     [TYPES.feature_maps]: (message) => deliver(message, message.arrays),
+    [TYPES.live]: (message) => deliver(message, message.arrays ?? []),
     [TYPES.failed]: ({ message, details }) => {
       setRun({ state: "failed", message: say(message, details) });
       keeper.finished("failed", running?.epochs ?? [], null);
@@ -212,7 +216,8 @@ export function browserEngine(model, deliver) {
       // unless a prefetch began), of all there is to fetch.
       downloaded ??= { loaded: 0, total: SIZES.download_bytes };
       showDownload();
-      start().postMessage({ type: TYPES.train, config, browser });
+      start().postMessage({ type: TYPES.live, image: liveImage });
+      worker.postMessage({ type: TYPES.train, config, browser });
     },
     /** Fetch what training needs before 训练 (the reader is setting up a
      * run), unless the reader asked the browser to save data. */
@@ -223,6 +228,10 @@ export function browserEngine(model, deliver) {
     },
     stop() { worker?.postMessage({ type: TYPES.stop }); },
     featureMaps(image) { worker?.postMessage({ type: TYPES.feature_maps, image }); },
+    live(image) {
+      liveImage = image;
+      worker?.postMessage({ type: TYPES.live, image });
+    },
     step(config) {
       start().postMessage({ type: TYPES.step, config, browser });
       return steps.ask();

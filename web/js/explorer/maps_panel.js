@@ -5,7 +5,7 @@
 
 import { mapTitle } from "../lenet_architecture.js";
 import { classNames, IMAGE_SIZE, TEST_SET_SIZE, WORDS } from "../lenet_contract.js";
-import { drawMap, element, scrollBox } from "../lenet_dom.js";
+import { asFloats, drawMap, element, scrollBox } from "../lenet_dom.js";
 import { labelled } from "./controls.js";
 
 function confusionTable(counts, classNames) {
@@ -75,10 +75,10 @@ export function mapsPanel(panel, engine, newId) {
     confusion.replaceChildren(confusionTable(inspection.confusion, names));
     requestMaps();
   }
+  let shown = null;  // {content, arrays} drawn last (read by the tests)
   function deliver(content, buffers) {
-    const arrays = buffers.map((view) => new Float32Array(
-      view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength)));
-    drawMaps(maps, content, arrays, names);
+    shown = { content, arrays: buffers.map(asFloats) };
+    drawMaps(maps, content, shown.arrays, names);
   }
-  return { update, deliver };
+  return { update, deliver, shown: () => shown };
 }
