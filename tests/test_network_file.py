@@ -90,6 +90,32 @@ def faulty_files(good):
          changed(good, weights=base64.b64encode(nan.tobytes()).decode()),
          "有 2 个权重不是有限的数"),
         *hostile_files(good),
+        *faulty_snapshots(good),
+    ]
+
+
+def with_snapshots(good, *snapshots):
+    return changed(good, snapshots=list(snapshots))
+
+
+def faulty_snapshots(good):
+    """Replay weights that do not fit the file's run or network."""
+    document = json.loads(good)
+    weights = document["weights"]
+    epochs = len(document["run"]["epochs"])
+    short = base64.b64encode(base64.b64decode(weights)[:-4]).decode()
+    return [
+        ("a snapshot of the wrong epoch",
+         with_snapshots(good, {"epoch": 1, "weights": weights}),
+         "第 1 份回放用的权重（snapshots）标的是迭代周期 1，应是 0"),
+        ("a snapshot that is no object", with_snapshots(good, "x"),
+         "标的是迭代周期 （缺少）"),
+        ("more snapshots than the run's epochs",
+         with_snapshots(good, *[{"epoch": e, "weights": weights}
+                                for e in range(epochs + 2)]),
+         f"有 {epochs + 2} 份回放用的权重（snapshots），它的运行只有 {epochs} 个迭代周期"),
+        ("a snapshot cut short",
+         with_snapshots(good, {"epoch": 0, "weights": short}), "个数，它的配置要"),
     ]
 
 
@@ -164,6 +190,33 @@ def test_a_network_comes_back_from_its_file_exactly(tmp_path, config):
 
 
 @pytest.mark.quick
+def test_a_run_keeps_its_weights_of_every_epoch_in_its_file(
+        fake_data_dir, tmp_path, monkeypatch):
+    """The replay: a run's file holds the weights it started from and had
+    after each epoch, exactly; where they would make the file larger than
+    any network file, it is written without them (and says nothing of a
+    replay it does not hold)."""
+    config = logic.ExplorerConfig(activation="relu", lr=0.1, num_epochs=2,
+                                  batch_size=16)
+    result = logic.train(config, *logic.data_iters(config))
+    assert len(result.snapshots) == 3
+    loaded = read_network_file(save_network(tmp_path / "run.json", result)
+                               .read_text(encoding="utf-8"))
+    for ours, theirs in zip(result.snapshots, loaded.snapshots, strict=True):
+        for (name, a), (same, b) in zip(ours, theirs, strict=True):
+            assert name == same and np.array_equal(a, b)
+    # The last epoch's weights are the network's; the first are not.
+    for (_, last), (_, final) in zip(loaded.snapshots[-1], loaded.tensors):
+        assert np.array_equal(last, final)
+    assert not np.array_equal(loaded.snapshots[0][0][1], loaded.tensors[0][1])
+    alone = len(file_of(config, result.net).encode("utf-8"))
+    monkeypatch.setitem(contract.LIMITS, "file_bytes", alone + 1000)
+    text = save_network(tmp_path / "small.json", result).read_text(encoding="utf-8")
+    assert "snapshots" not in json.loads(text)
+    assert read_network_file(text).snapshots == ()
+
+
+@pytest.mark.quick
 def test_a_file_that_is_not_a_network_says_what_is_wrong():
     good = file_of(CONFIGS[0])
     for what, text, phrase in faulty_files(good):
@@ -195,9 +248,9 @@ READ_IN_JS = """async (texts) => {
   const m = await import('./lenet_network_file.js');
   return texts.map((text) => {
     try {
-      const { config, tensors, run } = m.readNetworkFile(text);
-      return { config, run, sums: Object.values(tensors).map((t) =>
-        t.reduce((a, b) => a + b, 0)) };
+      const { config, tensors, run, snapshots } = m.readNetworkFile(text);
+      const sums = (weights) => Object.values(weights).map((t) => t.reduce((a, b) => a + b, 0));
+      return { config, run, sums: sums(tensors), snapshots: snapshots.map(sums) };
     } catch (error) {
       return { error: error.message, ours: error instanceof m.NetworkFileError };
     }
@@ -211,6 +264,8 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
     good = file_of(CONFIGS[1], run={"engine": "browser", "state": "stopped",
                                     "epochs": [EPOCH]})
     config = json.loads(good)["config"]
+    replay = [json.loads(file_of(CONFIGS[1], initialised(CONFIGS[1], seed)))[
+        "weights"] for seed in (3, 4)]
     texts = [good,
              # a training setting no control gives: the book's is used
              changed(good, config={**config, "lr": 0.37, "seed": -1}),
@@ -222,6 +277,9 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
              # what the format does not name is dropped, not kept
              changed(with_epochs(good, {**EPOCH, "note": "x" * 1000}),
                      extra={"a": 1}),
+             # the replay's weights: the start and the one epoch
+             with_snapshots(good, *[{"epoch": e, "weights": weights}
+                                    for e, weights in enumerate(replay)]),
              *[text for _, text, _ in faulty_files(good)]]
     js = page.evaluate(READ_IN_JS, texts)
     for text, theirs in zip(texts, js):
@@ -232,10 +290,12 @@ def test_both_languages_read_every_file_to_the_same_verdict(page):
             continue
         assert theirs["config"] == logic.config_json(loaded.config)
         assert theirs["run"] == loaded.run
-        assert np.allclose(theirs["sums"],
-                           [float(a.sum(dtype=np.float64))
-                            for _, a in loaded.tensors], rtol=1e-6)
-    assert sum("error" not in theirs for theirs in js) == 4
+        for ours, sums in zip([loaded.tensors, *loaded.snapshots],
+                              [theirs["sums"], *theirs["snapshots"]], strict=True):
+            assert np.allclose(sums, [float(a.sum(dtype=np.float64))
+                                      for _, a in ours], rtol=1e-6)
+    assert sum("error" not in theirs for theirs in js) == 5
+    assert len(js[4]["snapshots"]) == 2
     assert js[2]["run"]["epochs"] == [{**EPOCH, "lr": 0.005},
                                       {**EPOCH, "epoch": 2}]
     assert js[3]["run"]["epochs"] == [EPOCH]
@@ -250,13 +310,21 @@ def test_a_file_the_browser_writes_is_the_network_mxnet_loads(page, tmp_path):
       const m = await import('./lenet_network_file.js');
       const arrays = Object.fromEntries(Object.entries(tensors).map(
         ([name, values]) => [name, Float32Array.from(values)]));
+      const doubled = Object.fromEntries(Object.entries(arrays).map(
+        ([name, values]) => [name, values.map((v) => 2 * v)]));
       return m.networkFileText(config, arrays,
-                               {engine: 'browser', state: 'done', epochs: []});
-    }""", [logic.config_json(config),
-           {name: a.ravel().tolist() for name, a in tensors}])
+                               {engine: 'browser', state: 'done', epochs: [EPOCH]},
+                               [doubled, arrays]);
+    }""".replace("EPOCH", json.dumps(EPOCH)), [
+        logic.config_json(config),
+        {name: a.ravel().tolist() for name, a in tensors}])
     (tmp_path / "from_js.json").write_text(text, encoding="utf-8")
     loaded, loaded_config = load_network(tmp_path / "from_js.json")
     assert loaded_config == config
+    # The replay's weights, as the page wrote them.
+    start, end = read_network_file(text).snapshots
+    for (name, a), (_, doubled), (_, last) in zip(tensors, start, end, strict=True):
+        assert np.array_equal(doubled, 2 * a) and np.array_equal(last, a), name
     images = random_images()
     assert np.array_equal(probabilities(loaded, images),
                           probabilities(net, images))

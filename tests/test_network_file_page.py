@@ -22,10 +22,10 @@ from lenet import explorer_logic as logic
 from lenet.data import read_fashion_mnist, to_unit_float32
 from lenet.network_file import load_network, read_network_file, save_network
 from lenet.network_viewer import strip_indices
-from lenet.weights import probabilities
+from lenet.weights import network_with_weights, probabilities
 from tests.explorer_page import (context, history, open_explorer,  # noqa: F401
                                  train, viewer_choices)
-from tests.built_site import draw_widgets
+from tests.built_site import SCREENSHOTS, draw_widgets
 from tests.test_network_file import faulty_files
 
 pytestmark = [pytest.mark.real_data, pytest.mark.training,
@@ -96,6 +96,74 @@ def test_a_network_trained_in_the_page_gives_mxnet_the_same_probabilities(
     page.close()
 
 
+REPLAY_STEP = """async ([place, wanted]) => {
+  const viewer = document.querySelector('.lenet-viewer');
+  const slider = viewer.querySelector('.lenet-replay input[type=range]');
+  slider.value = String(place);
+  slider.dispatchEvent(new Event('input'));
+  const line = viewer.querySelector('.lenet-replay-line');
+  while (!(line.textContent.startsWith(wanted) && line.textContent.endsWith('张。'))) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return [line.textContent, viewer.lenetProbabilities];
+}"""
+
+
+@pytest.mark.build
+@pytest.mark.browser
+def test_the_replay_runs_each_epochs_network_as_mxnet_does(
+        context, site, tmp_path, strip_images):
+    """训练过程回放: a run trained in the page keeps the weights it started
+    from and had after each epoch (in the browser, after a reload, and in
+    its file); at each place of the slider the viewer's prediction is
+    MXNet's on those weights, its count of right answers on the strip is
+    MXNet's, and the line of what is kept counts the replay's bytes."""
+    images, labels = read_fashion_mnist("test")
+    strip_labels = labels[strip_indices(labels)]
+    page = context.new_page()
+    explorer = open_explorer(page, site)
+    train(page, explorer)
+    explorer.get_by_role("tab", name="历次运行").click()
+    with page.expect_download() as download:
+        explorer.get_by_role("button", name="下载网络 #1").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    loaded = read_network_file(path.read_bytes())
+    assert len(loaded.snapshots) == 3 == len(loaded.run["epochs"]) + 1
+    weights_bytes = 4 * sum(a.size for _, a in loaded.tensors)
+    kept_kb = page.evaluate("""() => Number(document.querySelector('.lenet-kept')
+      .textContent.match(/约占 (\\d+) KB/)[1])""")
+    # Three sets of weights, the last one shared with the network's.
+    assert 3 * weights_bytes <= kept_kb * 1000 <= 3 * weights_bytes + 20_000
+    for reloaded in (False, True):
+        if reloaded:
+            page.reload()
+            open_explorer(page, site)
+            draw_widgets(page)
+            page.locator(".lenet-viewer select.lenet-viewer-network").select_option(
+                "trained-1")
+        viewer_probabilities(page, "trained-1")  # drawn, image 100 last
+        page.evaluate("() => document.querySelector('.lenet-viewer').lenetShow(0)")
+        for place, (wanted, snapshot) in enumerate(zip(
+                ["训练前", "第 1/2 个迭代周期之后", "第 2/2 个迭代周期之后"],
+                loaded.snapshots)):
+            line, shown = page.evaluate(REPLAY_STEP, [place, wanted])
+            net = network_with_weights(loaded.config, [a for _, a in snapshot])
+            expected = probabilities(net, strip_images)
+            assert np.abs(np.array(shown) - expected[0]).max() <= PROBABILITY_TOLERANCE
+            right = int((expected.argmax(axis=1) == strip_labels).sum())
+            assert f"上面 100 张测试图像答对 {right} 张。" in line, line
+            if place:
+                acc = loaded.run["epochs"][place - 1]["test_acc"]
+                assert f"测试集准确率 {acc:.4f}" in line
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone's width
+    page.evaluate(REPLAY_STEP, [1, "第 1/2 个迭代周期之后"])
+    page.locator(".lenet-replay").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "viewer-replay-390.png"))
+    page.close()
+
+
 @pytest.mark.build
 @pytest.mark.browser
 def test_a_network_mxnet_trained_runs_in_the_page_and_is_kept(
@@ -149,11 +217,11 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
     from lenet.explorer import LeNetExplorer
 
     explorer = LeNetExplorer(run_in_thread=False)
+    explorer.config = logic.config_json(MXNET_RUN)
+    explorer.train()
     sent = []
     explorer.send = lambda content, buffers=None: sent.append(
         (content, buffers))
-    explorer.config = logic.config_json(MXNET_RUN)
-    explorer.train()
     ask = explorer._on_front_end_message
     ask(explorer, {"type": contract.MESSAGE_TYPES["network_file"],
                    "number": 1}, [])
@@ -165,6 +233,7 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
     assert np.array_equal(probabilities(net, strip_images),
                           probabilities(explorer.last_run.net, strip_images))
     assert loaded.run["epochs"] == explorer.history[0]["epochs"]
+    assert len(loaded.snapshots) == 2  # the start and the one epoch
     # The same file back, and one that is not a network.
     for name, text in [("k.json", data.decode()), ("坏.json", "{")]:
         ask(explorer, {"type": contract.MESSAGE_TYPES["import_network"],
@@ -176,3 +245,7 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
     assert [run["imported"] for run in explorer.history] == [None, "k.json"]
     assert json.dumps(explorer.history[1]["epochs"]) == json.dumps(
         explorer.history[0]["epochs"])
+    # The imported run keeps the replay: its file is the same again.
+    ask(explorer, {"type": contract.MESSAGE_TYPES["network_file"],
+                   "number": 2}, [])
+    assert sent[-1][1] == [data]

@@ -158,6 +158,7 @@ def test_while_it_trains_the_page_shows_the_network_learning(explorer_page):
     from playwright.sync_api import expect
 
     page, explorer, errors, _ = explorer_page
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone's width
     explorer.get_by_label("预设").select_option(contract.BROWSER_PRESET)
     set_config(page, num_epochs=2, train_size=2000)
     live = explorer.locator(".lenet-live")
@@ -165,8 +166,12 @@ def test_while_it_trains_the_page_shows_the_network_learning(explorer_page):
     live.get_by_label("测试图像编号").dispatch_event("change")
     explorer.locator("button.lenet-train").click()
     live.scroll_into_view_if_needed()
-    page.wait_for_function(f"() => {LIVE}.picture() !== null", timeout=120_000)
-    page.screenshot(path=str(SCREENSHOTS / "explorer-live-mid-training.png"))
+    # Mid-training (the run has 2 × 32 batches): the loss line and a picture.
+    page.wait_for_function(f"() => {LIVE}.picture() !== null && {LIVE}.losses().length >= 40",
+                           timeout=120_000)
+    live.locator(".lenet-batch-chart").scroll_into_view_if_needed()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "explorer-live-390.png"))
     page.wait_for_function(FINISHED, timeout=120_000)
     config, epochs, losses, picture = page.evaluate(f"""() => [
       document.querySelector('.lenet-explorer').lenetConfig(),
@@ -183,7 +188,7 @@ def test_while_it_trains_the_page_shows_the_network_learning(explorer_page):
     assert picture["picture"]["kernels"]["channels"] == config["channels"][0]
     expect(live.locator(".lenet-live-kernels canvas")).to_have_count(
         config["channels"][0])
-    expect(live.locator(".lenet-live-caption")).to_contain_text("测试图像 #7")
+    expect(live.locator(".lenet-live-caption").last).to_contain_text("测试图像 #7")
     explorer.get_by_role("tab", name="特征图与混淆矩阵").click()
     explorer.get_by_label("测试图像编号").last.fill("7")
     explorer.get_by_label("测试图像编号").last.dispatch_event("change")

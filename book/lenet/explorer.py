@@ -253,7 +253,7 @@ class LeNetExplorer(anywidget.AnyWidget):
         live = LiveReports(self.send, config, lambda: self.live_image,
                            self.root)
 
-        def on_start(total):
+        def on_start(total, _net):
             self.run = {**self.run, "state": "training", "total": total}
 
         def on_batch(done, total, loss, net):
@@ -313,7 +313,7 @@ class LeNetExplorer(anywidget.AnyWidget):
         result = self._runs[number]
         return (f"lenet-network-{number}.json", network_file_text(
             result.config, network_tensors(result.net, result.config),
-            run_json(result)))
+            run_json(result), result.snapshots))
 
     def send_network_file(self, number):
         if number in self._runs:
@@ -343,7 +343,8 @@ class LeNetExplorer(anywidget.AnyWidget):
         net = network_with_weights(loaded.config, loaded.arrays)
         epochs = [epoch_from_json(e) for e in loaded.run["epochs"]]
         self._finished(logic.RunResult(loaded.config, epochs,
-                                       loaded.run["state"], net=net),
+                                       loaded.run["state"], net=net,
+                                       snapshots=list(loaded.snapshots)),
                        imported=name)
         return say("network_imported", file=name, number=len(self.history))
 

@@ -15,12 +15,13 @@ from mxnet import autograd, gluon, init
 from mxnet.gluon import loss as gloss
 
 from .data import DATA_SETS, DataBatches, read_data_set
-from .explorer_config import (ADAM, EXPLODED_LOSS, OPTIMIZERS, ConfigError,
-                              epoch_learning_rate, trainer_settings, validate)
+from .explorer_config import (ADAM, EXPLODED_LOSS, IMAGE_SIZE, OPTIMIZERS,
+                              ConfigError, epoch_learning_rate,
+                              trainer_settings, validate)
 from .model import build_network
 from .reproducibility import set_seed
 from .runs import EpochResult, RunResult
-from .weights import named_parameters
+from .weights import named_parameters, network_tensors
 
 # MXNet's initializers with their default settings, by the contract's names.
 MXNET_INITIALIZERS = {"Xavier": init.Xavier, "Normal": init.Normal,
@@ -125,7 +126,8 @@ class Stepper:
 def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
           hybridize=True, on_start=None, on_batch=None, on_epoch=None,
           should_stop=None):
-    """Train `config`'s network as `train_ch5` does, reporting as it goes.
+    """Train `config`'s network as `train_ch5` does, reporting as it goes;
+    the result keeps the weights it started from and had after each epoch.
 
     With the same seed, the book's LeNet gives 5.5.2's numbers digit for
     digit (the same random draws in the same order, the same updates).
@@ -133,8 +135,8 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
     The configuration is validated here, first (ConfigError says what to
     change).  Without `train_iter` and `test_iter` the data comes from
     `data_iters(config, root)`; given, `train_iter` should already hold
-    `config.train_size` samples.  `on_start(total_batches)` once the data
-    is there, `on_batch(done, total, loss, net)` after each batch (its mean
+    `config.train_size` samples.  `on_start(total_batches, net)` once the
+    data is there (the network as it starts), `on_batch(done, total, loss, net)` after each batch (its mean
     loss, and the network as that batch left it), `on_epoch(EpochResult)`
     after each epoch; `should_stop()` is asked before each
     batch.  A loss that becomes NaN or explodes ends the run.
@@ -146,10 +148,16 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
         train_iter, test_iter = data_iters(config, root)
     ctx = ctx or mx.cpu()
     net, trainer, loss = prepare_training(config, ctx, hybridize=hybridize)
-    result = RunResult(config, [], net=net)
+    # Gluon makes the parameters at the first forward pass: one now, as the
+    # network predicts, draws the same random numbers the first batch would
+    # (the batches are shuffled by NumPy) and changes nothing else, so that
+    # on_start sees the weights the run starts from.
+    net(mx.nd.zeros((1, 1, IMAGE_SIZE, IMAGE_SIZE), ctx=ctx))
+    result = RunResult(config, [], net=net,
+                       snapshots=[network_tensors(net, config)])
     total = len(train_iter) * config.num_epochs
     if on_start is not None:
-        on_start(total)
+        on_start(total, net)
     done = 0
     for epoch in range(1, config.num_epochs + 1):
         loss_sum, correct, n = 0.0, 0.0, 0
@@ -179,6 +187,7 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
             epoch, loss_sum / n, float(correct) / n, test_acc,
             time.perf_counter() - start, time.process_time() - cpu,
             trainer.learning_rate))
+        result.snapshots.append(network_tensors(net, config))
         if on_epoch is not None:
             on_epoch(result.epochs[-1])
     return result

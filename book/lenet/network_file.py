@@ -5,7 +5,9 @@ The file is JSON: the format and its version, the explorer's configuration
 per-epoch history), the tensors' names and shapes in the order of the
 network's plan (`lenet.plan.named_tensors`), and their numbers as float32,
 little-endian, in base64 — exact, so a network gives the same
-probabilities wherever it is loaded.  The static page writes and reads the
+probabilities wherever it is loaded; and, if the run kept them, the same
+numbers as it started and after each epoch (`snapshots`, which the page's
+viewer replays).  The static page writes and reads the
 same files (web/js/lenet_network_file.js, the same rule written once
 there); tests/test_network_file.py holds the two to the same verdicts.
 
@@ -46,6 +48,7 @@ class NetworkFile(NamedTuple):
     config: object  # an ExplorerConfig
     tensors: list   # [(name, float32 array)] in file order
     run: dict       # {"engine", "state", "epochs": [...]}
+    snapshots: tuple = ()  # tensors as above, epoch 0 on (the replay's)
 
     @property
     def arrays(self):
@@ -197,6 +200,34 @@ def _checked_run(run):
             else "done", "epochs": epochs}
 
 
+def _checked_snapshots(listed, epochs, wanted, total):
+    """The replay's weights of a file (none where it has none), each a
+    [(name, array)] of the `wanted` tensors: snapshot i is epoch i's, at
+    most one more than the run's epochs."""
+    if listed is None:
+        return ()
+    found = listed if isinstance(listed, list) else [listed]
+    if len(found) > epochs + 1:
+        raise NetworkFileError(say("network_too_many_snapshots",
+                                   count=len(found), epochs=epochs,
+                                   limit=epochs + 1))
+    snapshots = []
+    for index, snapshot in enumerate(found):
+        epoch = snapshot.get("epoch") if isinstance(snapshot, dict) else None
+        if not (_is_number(epoch) and epoch == index):
+            raise NetworkFileError(say(
+                "network_bad_snapshot", index=index + 1,
+                value=_shown_value(epoch), expected=index))
+        snapshots.append(_tensors_of(_numbers(snapshot.get("weights"), total),
+                                     wanted))
+    return tuple(snapshots)
+
+
+def _tensors_of(numbers, wanted):
+    return list(zip((name for name, _ in wanted),
+                    split(numbers, [shape for _, shape in wanted])))
+
+
 def _parsed_int(digits):
     # As JavaScript reads a number: a double (so a 5,001-digit integer is
     # too large, not "not JSON").
@@ -253,40 +284,57 @@ def read_network_file(text):
             "network_version", version=_shown_value(document.get("version"))))
     config = _checked_config(document.get("config"), int(version))
     wanted = _checked_tensors(document.get("tensors"), config)
-    shapes = [shape for _, shape in wanted]
-    numbers = _numbers(document.get("weights"),
-                       sum(math.prod(shape) for shape in shapes))
-    tensors = list(zip((name for name, _ in wanted), split(numbers, shapes)))
-    return NetworkFile(config, tensors, _checked_run(document.get("run")))
+    total = sum(math.prod(shape) for _, shape in wanted)
+    tensors = _tensors_of(_numbers(document.get("weights"), total), wanted)
+    run = _checked_run(document.get("run"))
+    return NetworkFile(config, tensors, run, _checked_snapshots(
+        document.get("snapshots"), len(run["epochs"]), wanted, total))
 
 
-def network_file_text(config, tensors, run):
+def _weights_text(tensors):
+    return base64.b64encode(b"".join(np.asarray(a, dtype=_FLOAT32).tobytes()
+                                     for _, a in tensors)).decode("ascii")
+
+
+def network_file_text(config, tensors, run, snapshots=()):
     """The file of a network: `tensors` [(name, array)] in plan order,
-    `run` {"engine", "state", "epochs"}."""
-    numbers = b"".join(np.asarray(a, dtype=_FLOAT32).tobytes()
-                       for _, a in tensors)
-    return json.dumps({
+    `run` {"engine", "state", "epochs"}, `snapshots` the replay's tensors
+    (epoch 0 on), left out if the file would be too large with them."""
+    file = {
         "format": NETWORK_FORMAT, "version": NETWORK_VERSION,
         "about": NETWORK_FILE["about"],
         "config": config_json(config), "run": run,
         "tensors": [{"name": name, "shape": list(np.shape(a))}
                     for name, a in tensors],
-        "weights": base64.b64encode(numbers).decode("ascii"),
-    }, ensure_ascii=False, indent=1)
+        "weights": _weights_text(tensors),
+    }
+    text = json.dumps(file, ensure_ascii=False, indent=1)
+    if not snapshots:
+        return text
+    replay = [{"epoch": epoch, "weights": _weights_text(each)}
+              for epoch, each in enumerate(snapshots)]
+    with_replay = json.dumps({**file, "snapshots": replay},
+                             ensure_ascii=False, indent=1)
+    return (with_replay if len(with_replay.encode("utf-8"))
+            <= LIMITS["file_bytes"] else text)
 
 
 def save_network(path, run_or_net, config=None):
     """Write a trained network to `path`: a run of the explorer
     (`explorer.last_run`, or what `explorer_logic.train` returns), or a
-    Gluon network with its ExplorerConfig.  The file is whole or not
-    there; where it cannot be written, a SaveError says why in Chinese."""
+    Gluon network with its ExplorerConfig (a run's file carries the
+    weights of each epoch too, for the page's replay).  The file is whole
+    or not there; where it cannot be written, a SaveError says why in
+    Chinese."""
     if config is None:
         result = run_or_net
         net, config, run = result.net, result.config, run_json(result)
+        snapshots = result.snapshots
     else:
-        net, run = run_or_net, {"engine": "kernel", "state": "done",
-                                "epochs": []}
-    text = network_file_text(config, network_tensors(net, config), run)
+        net, run, snapshots = run_or_net, {"engine": "kernel", "state": "done",
+                                           "epochs": []}, ()
+    text = network_file_text(config, network_tensors(net, config), run,
+                             snapshots)
     read_network_file(text)  # what cannot be read back is not written
     return write_text_atomically(path, text)
 

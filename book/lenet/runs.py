@@ -36,6 +36,9 @@ class RunResult:
     state: str = "done"
     details: dict = dataclasses.field(default_factory=dict)
     net: Optional[Any] = None  # the trained Gluon network
+    # The weights it started from and had after each epoch, each
+    # [(name, float32 array)] (lenet.weights.network_tensors): the replay.
+    snapshots: list = dataclasses.field(default_factory=list)
 
     @property
     def stopped(self):

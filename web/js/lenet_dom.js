@@ -78,6 +78,29 @@ export function drawMap(canvas, values, size, normalise) {
   canvas.getContext("2d").putImageData(pixels, 0, 0);
 }
 
+/** Kernels drawn on one scale, so that they compare with each other: 0
+ * mid-gray, the largest |weight| among them white or black; one canvas
+ * each in `box`.  `kernels`: {channels, size}; `data`: the first
+ * convolution's weights in MXNet's order. */
+export function drawKernels(box, kernels, data) {
+  const area = kernels.size * kernels.size;
+  let largest = 0;
+  for (const v of data) largest = Math.max(largest, Math.abs(v));
+  const scale = largest ? 0.5 / largest : 0;
+  const inChannels = data.length / (kernels.channels * area);
+  while (box.children.length > kernels.channels) box.lastChild.remove();
+  for (let c = 0; c < kernels.channels; c++) {
+    let canvas = box.children[c];
+    if (!canvas) {
+      canvas = element("canvas", { title: `卷积核 ${c}` });
+      canvas.style.width = canvas.style.height = "40px";
+      box.append(canvas);
+    }
+    const first = data.subarray(c * inChannels * area, (c * inChannels + 1) * area);
+    drawMap(canvas, first.map((v) => 0.5 + v * scale), kernels.size, false);
+  }
+}
+
 // Keys pressed in a widget are the widget's (arrow keys on a slider), not
 // JupyterLab's notebook shortcuts, which listen as the event bubbles up.
 export function keepKeys(root) {

@@ -3,7 +3,8 @@
 // verdicts, and loads each one's files in the other).  JSON: the format and
 // version, the configuration, the run that trained it, the tensors' names
 // and shapes in plan order, and their numbers as float32 little-endian in
-// base64.  A file that fails a check throws a NetworkFileError whose
+// base64; and, if the run kept them, the same numbers as it started and
+// after each epoch (`snapshots`, for the viewer's replay).  A file that fails a check throws a NetworkFileError whose
 // message says why, in Chinese; nothing of it is used before every check
 // has passed.
 
@@ -123,6 +124,29 @@ function checkedEpoch(index, epoch) {
   return checked;
 }
 
+/** The replay's weights of a file ([] where it has none), each a {name:
+ * Float32Array} of the `wanted` tensors: snapshot i is epoch i's, at most
+ * one more than the run's epochs. */
+function checkedSnapshots(listed, epochs, wanted, total) {
+  if (listed === undefined) return [];
+  const found = Array.isArray(listed) ? listed : [listed];
+  if (found.length > epochs + 1) {
+    refuse("network_too_many_snapshots", { count: found.length, epochs, limit: epochs + 1 });
+  }
+  return found.map((snapshot, index) => {
+    const epoch = isObject(snapshot) ? snapshot.epoch : undefined;
+    if (epoch !== index) {
+      refuse("network_bad_snapshot", { index: index + 1, value: shownValue(epoch),
+                                       expected: index });
+    }
+    return tensorsOf(numbersOf(snapshot.weights, total), wanted);
+  });
+}
+
+// Each tensor a buffer of its own: IndexedDB stores each alone.
+const tensorsOf = (numbers, wanted) => Object.fromEntries(Object.entries(
+  unpackTensors(numbers, wanted)).map(([name, values]) => [name, values.slice()]));
+
 /** The run's description: its engine and state (the book's when the file
  * names another), and its epochs, each checked. */
 function checkedRun(run) {
@@ -166,8 +190,8 @@ function documentOf(text) {
   return document;
 }
 
-/** {config, tensors: {name: Float32Array}, run} of a file's text, or a
- * NetworkFileError. */
+/** {config, tensors: {name: Float32Array}, run, snapshots: [tensors]} of
+ * a file's text, or a NetworkFileError. */
 export function readNetworkFile(text) {
   const file = documentOf(text);
   if (!isObject(file)) refuse("network_not_json");
@@ -182,11 +206,11 @@ export function readNetworkFile(text) {
   const config = checkedConfig(file.config, file.version);
   const wanted = checkedTensors(file.tensors, config);
   const sizes = wanted.map(({ shape }) => shape.reduce((a, b) => a * b, 1));
-  const numbers = numbersOf(file.weights, sizes.reduce((a, b) => a + b, 0));
-  // Each tensor a buffer of its own: IndexedDB stores each alone.
-  const tensors = Object.fromEntries(Object.entries(unpackTensors(numbers, wanted))
-    .map(([name, values]) => [name, values.slice()]));
-  return { config, tensors, run: checkedRun(file.run) };
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const tensors = tensorsOf(numbersOf(file.weights, total), wanted);
+  const run = checkedRun(file.run);
+  return { config, tensors, run,
+           snapshots: checkedSnapshots(file.snapshots, run.epochs.length, wanted, total) };
 }
 
 function base64Of(bytes) {
@@ -197,18 +221,30 @@ function base64Of(bytes) {
   return btoa(binary);
 }
 
-/** The file of a network: `tensors` {name: Float32Array} of `config`'s
- * plan, `run` {engine, state, epochs}. */
-export function networkFileText(config, tensors, run) {
-  const listed = namedTensors(plan(config)).map(({ name, shape }) => ({ name, shape }));
+/** The base64 text of `tensors` {name: Float32Array} in the order of
+ * `listed`. */
+function weightsText(listed, tensors) {
   const total = listed.reduce((sum, { shape }) => sum + shape.reduce((a, b) => a * b, 1), 0);
   const view = new DataView(new ArrayBuffer(4 * total));
   let at = 0;
   for (const { name } of listed) {
     for (const x of tensors[name]) view.setFloat32(4 * at++, x, true);
   }
-  return JSON.stringify({
+  return base64Of(new Uint8Array(view.buffer));
+}
+
+/** The file of a network: `tensors` {name: Float32Array} of `config`'s
+ * plan, `run` {engine, state, epochs}, `snapshots` the replay's tensors
+ * (epoch 0 on), left out if the file would be too large with them. */
+export function networkFileText(config, tensors, run, snapshots = []) {
+  const listed = namedTensors(plan(config)).map(({ name, shape }) => ({ name, shape }));
+  const file = {
     format: NETWORK_FILE.format, version: NETWORK_FILE.version, about: NETWORK_FILE.about,
-    config, run, tensors: listed, weights: base64Of(new Uint8Array(view.buffer)),
-  }, null, 1);
+    config, run, tensors: listed, weights: weightsText(listed, tensors),
+  };
+  const text = JSON.stringify(file, null, 1);
+  if (!snapshots.length) return text;
+  const replay = snapshots.map((each, epoch) => ({ epoch, weights: weightsText(listed, each) }));
+  const withReplay = JSON.stringify({ ...file, snapshots: replay }, null, 1);
+  return new TextEncoder().encode(withReplay).length <= LIMITS.file_bytes ? withReplay : text;
 }

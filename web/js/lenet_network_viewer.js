@@ -2,7 +2,8 @@
 // (bundled by ci/build_js.sh into book/lenet/esm/network_viewer.js).
 //
 // Pick one of the sweep's trained networks (the book's LeNet is 5.5.2's
-// run), one of handwritten digits, or one the explorer trained in this page,
+// run), one of handwritten digits, or one the explorer trained in this page
+// (with a replay of its epochs),
 // pick a test image of its data set from the strip or draw one, and see the
 // ten class probabilities and the feature
 // maps of both convolution blocks, after the activation and after pooling:
@@ -20,6 +21,7 @@ import { effectLine, inputsPanel } from "./viewer/inputs_panel.js";
 import { featureMapsView } from "./viewer/maps.js";
 import { networkPicker } from "./viewer/networks.js";
 import { probabilityBars } from "./viewer/probabilities.js";
+import { replayPanel } from "./viewer/replay_panel.js";
 import { strip as testImageStrip } from "./viewer/strip.js";
 import { whyPanel } from "./viewer/why_panel.js";
 // Style sheets as text (esbuild's text loader, ci/build_js.sh).
@@ -28,6 +30,30 @@ import VIEWER_STYLE from "./viewer/viewer.css";
 
 // What the board asks the reader to draw, by the network's data set.
 const SUBJECTS = { fashion_mnist: "一件衣物", mnist: "一个数字" };
+
+/** stripCorrect(network): a promise of how many of the strip's images
+ * (`shown()`: {strip, labels}) `network` answers right, its weights at a
+ * place of the replay; each counted once, a few images at a time so that
+ * the page keeps answering. */
+function stripScorer(shown) {
+  const counted = new Map();
+  return (network) => {
+    const key = `${network.key}@${network.replay.indexOf(network.step)}`;
+    if (!counted.has(key)) {
+      const { strip, labels } = shown();
+      counted.set(key, (async () => {
+        let correct = 0;
+        for (let i = 0; i < labels.length; i++) {
+          if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+          const answer = topClass(forward(network, await strip.imageOf(i)).probabilities);
+          if (answer === labels[i]) correct += 1;
+        }
+        return correct;
+      })());
+    }
+    return counted.get(key);
+  };
+}
 
 function render({ model, el }) {
   const strips = model.get("strips");
@@ -65,7 +91,7 @@ function render({ model, el }) {
     }
     let network;
     try {
-      network = await networks.load(networks.selected());
+      network = replay.apply(await networks.load(networks.selected()));
     } catch (error) {
       if (ticket !== pending) return;
       // No bars of the network shown before: they would be taken for this one's.
@@ -94,6 +120,7 @@ function render({ model, el }) {
     fool.show(network, input, classNames, predicted);
     cells.show(trace, network.tensors, input);
     cells.element.hidden = false;
+    replay.show(network, stripCorrect);
     await compare.show(network, strip.imageOf, drawnImage, chosen);
     if (ticket !== pending) return;
     const accuracy = network.test_acc === null ? "未知" : network.test_acc.toFixed(4);
@@ -103,6 +130,8 @@ function render({ model, el }) {
   }
 
   const networks = networkPicker(model, update);
+  const replay = replayPanel(() => update());
+  const stripCorrect = stripScorer(() => ({ strip, labels }));
   const inputs = inputsPanel(() => update());
   const why = whyPanel();
   const fool = foolPanel();
@@ -160,7 +189,8 @@ function render({ model, el }) {
             element("label", { class: "lenet-viewer-pick" }, "网络", networks.picker), status),
     element("div", {}, "点一张测试图像（每行一类，各 10 张），或在右边的黑色画板上画一张："),
     element("div", { class: "lenet-viewer-row" }, stripBox, side),
-    inputs.element, why.element, fool.element, maps.element, cells.element, compareBox);
+    replay.element, inputs.element, why.element, fool.element, maps.element, cells.element,
+    compareBox);
   root.lenetTimings = timings;  // read by the browser test
   root.lenetCell = cells.selected;  // read by the tests
   root.lenetShow = show;        // also for the test

@@ -169,9 +169,12 @@ export async function openRuns() {
   }
 }
 
-/** Bytes a run takes: its weights and, roughly, its text. */
+/** Bytes a run takes: its weights, those of each epoch it keeps for the
+ * replay (an array kept twice is stored once: IndexedDB keeps a structured
+ * clone), and, roughly, its text. */
 export function runBytes(run) {
-  const tensors = Object.values(run.tensors ?? {});
-  const { tensors: _, ...rest } = run;
-  return tensors.reduce((sum, t) => sum + t.byteLength, 0) + 2 * JSON.stringify(rest).length;
+  const { tensors, snapshots, ...rest } = run;
+  const arrays = new Set([tensors ?? {}, ...(snapshots ?? [])]
+    .flatMap((weights) => Object.values(weights)));
+  return [...arrays].reduce((sum, t) => sum + t.byteLength, 0) + 2 * JSON.stringify(rest).length;
 }

@@ -12,7 +12,8 @@
 //          run trains; null: it shows none)
 //        (browser: where the site is and its files' bytes, engines.js workerSite)
 //   out: download {loaded, total}, state {state}, progress {done, total},
-//        epoch {record, tensors} (the weights after that epoch),
+//        epoch {record, tensors} (the weights after that epoch; record
+//          null: before the first, as it starts),
 //        finished {state, details, message?, epochs, tensors, confusion}
 //          (train()'s outcome; tensors: {name: Float32Array}),
 //        feature_maps {image, label, layers, arrays},
@@ -161,15 +162,19 @@ async function train({ config, browser }) {
         self.postMessage({ type: TYPES.progress, done, total });
       }
     },
-    // The weights after each epoch: the page keeps them, so that a run
-    // cut off by a reload is kept up to its last finished epoch.
-    onEpoch: (record, trained) => {
-      const tensors = trained.values();
-      self.postMessage({ type: TYPES.epoch, record, tensors },
-                       Object.values(tensors).map((t) => t.buffer));
-    },
+    // The weights as it starts and after each epoch: the page keeps them,
+    // so that a run cut off by a reload is kept up to its last finished
+    // epoch, and the viewer replays them.
+    onStart: (trained) => sendWeights(null, trained),
+    onEpoch: sendWeights,
   });
   finished(result, images);
+}
+
+function sendWeights(record, trained) {
+  const tensors = trained.values();
+  self.postMessage({ type: TYPES.epoch, record, tensors },
+                   Object.values(tensors).map((t) => t.buffer));
 }
 
 /** What the page sees of a run while it trains, as lenet.explorer's

@@ -151,6 +151,10 @@ export function browserEngine(model, deliver) {
     },
     [TYPES.progress]: ({ done, total }) => setRun({ done, total }),
     [TYPES.epoch]: ({ record, tensors }) => {
+      if (!record) {  // the weights it starts from
+        keeper.start(tensors);
+        return;
+      }
       running.epochs = [...running.epochs, record];
       keeper.epoch(running.config, running.epochs, tensors);
       setRun({ epochs: running.epochs, message: say("epoch", {

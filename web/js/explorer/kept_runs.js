@@ -1,7 +1,8 @@
 // The static page's runs as 历次运行 holds them, kept in the browser
 // (lenet_store.js): each run from its first finished epoch to its end,
-// with its weights, so the list and the viewer's networks come back after
-// a reload.  The trained-network viewer hears of each network over the
+// with its weights, and those it started from and had after each epoch
+// (`snapshots`, for the viewer's replay), so the list and the viewer's
+// networks come back after a reload.  The trained-network viewer hears of each network over the
 // channel, and of each one the reader deletes.  A run's network is saved
 // as a file, and a file imported is kept as one more run.
 
@@ -35,10 +36,64 @@ function networkOf(run, fresh) {
   return {
     fresh, key: `trained-${run.number}`, arch: archOf(run.config),
     tensors: run.tensors, test_acc: testAcc, data_set: run.config.data_set,
+    replay: replayOf(run),
     label: fill(WORDS[run.imported ? "imported_network" : "trained_network"], {
       number: run.number, engine: ENGINES[run.engine ?? "browser"],
       file: run.imported, test_acc: testAcc === null ? WORDS.unknown_accuracy
         : testAcc.toFixed(4) }) };
+}
+
+/** The run's weights epoch by epoch, for the viewer's slider: [{epoch,
+ * tensors, test_acc}] from the start (epoch 0) to its end, or null when it
+ * kept fewer than two.  A run stopped (or diverged) within an epoch ends
+ * with the weights it ended with (epoch null, and its state). */
+function replayOf(run) {
+  const snapshots = run.snapshots ?? [];
+  const steps = snapshots.map((tensors, epoch) => ({
+    epoch, tensors, test_acc: epoch ? run.epochs[epoch - 1]?.test_acc ?? null : null }));
+  if (steps.length && !sameWeights(run.tensors, snapshots.at(-1))) {
+    steps.push({ epoch: null, state: run.state, tensors: run.tensors, test_acc: null });
+  }
+  return steps.length > 1 ? steps : null;
+}
+
+/** Do two {name: Float32Array} hold the same numbers? */
+function sameWeights(a, b) {
+  return a === b || Object.keys(a).every((name) => b[name]?.length === a[name].length &&
+                                           a[name].every((v, i) => v === b[name][i]));
+}
+
+/** Write `run` to the store (none: nothing kept); marks it saved, or
+ * says in its `problem` why not. */
+async function storeRun(store, run) {
+  if (!store) return false;
+  const { saved: _, problem: __, ...record } = run;
+  try {
+    await store.put(record);
+    run.saved = true;
+    run.problem = null;
+  } catch (error) {
+    run.problem = storageProblem(error);
+    console.warn("lenet: 运行没有保存", error);
+  }
+  return run.saved;
+}
+
+/** A run whose network is its last epoch's weights holds one array of
+ * them, not two equal ones. */
+function keepOnce(run) {
+  const last = run.snapshots.at(-1);
+  if (last && sameWeights(run.tensors, last)) run.tensors = last;
+}
+
+/** The run of a file's text (`name` as shown), not yet numbered; a file
+ * that is not a network throws (lenet_network_file.js). */
+function importedRun(name, text) {
+  const { config, tensors, run: trained, snapshots } = readNetworkFile(text);
+  const run = { key: newKey(), number: null, config, tensors, imported: name, snapshots,
+                time: Date.now(), saved: false, problem: null, ...trained };
+  keepOnce(run);
+  return run;
 }
 
 /** The line of what is kept: the stored runs and their size, and the runs
@@ -60,13 +115,15 @@ function keptLine(records) {
 function fileOfRun(run) {
   return { name: `lenet-network-${run.number}.json`,
            text: networkFileText(run.config, run.tensors, {
-             engine: run.engine ?? "browser", state: run.state, epochs: run.epochs }) };
+             engine: run.engine ?? "browser", state: run.state, epochs: run.epochs },
+           run.snapshots ?? []) };
 }
 
 export function runKeeper(model) {
   let kept = null;  // the store, once open; null where refused
   let refused = null;  // why the browser keeps nothing
   let current = null;  // the run in progress, from its first epoch
+  let initial = null;  // the weights the run in progress started from
   let writing = Promise.resolve();
   const records = new Map();  // key -> run, with its weights
   const byNumber = (number) => [...records.values()].find((run) => run.number === number);
@@ -85,19 +142,7 @@ export function runKeeper(model) {
     writing = done.catch((error) => console.warn("lenet: 保存历次运行时出错", error));
     return done;
   };
-  const stored = async (run) => {
-    if (!kept) return false;
-    const { saved: _, problem: __, ...record } = run;
-    try {
-      await kept.put(record);
-      run.saved = true;
-      run.problem = null;
-    } catch (error) {
-      run.problem = storageProblem(error);
-      console.warn("lenet: 运行没有保存", error);
-    }
-    return run.saved;
-  };
+  const stored = (run) => storeRun(kept, run);
   // A run's number comes from the store, unique across tabs; the page's own
   // where nothing is kept.
   const numbered = async (run) => {
@@ -136,10 +181,16 @@ export function runKeeper(model) {
   }).catch((error) => { refused = error; show(); });
 
   return {
+    /** The weights a new run starts from. */
+    start(tensors) {
+      initial = tensors;
+    },
     /** The weights and history after an epoch of the run of `config`. */
     epoch(config, epochs, tensors) {
       current ??= { key: newKey(), number: null, config, state: "running",
-                    engine: "browser", saved: false, problem: null };
+                    engine: "browser", saved: false, problem: null,
+                    snapshots: initial ? [initial] : [] };
+      current.snapshots = [...current.snapshots, tensors];
       Object.assign(current, { epochs, tensors, time: Date.now() });
       const run = current;
       records.set(run.key, run);
@@ -150,8 +201,10 @@ export function runKeeper(model) {
     finished(state, epochs, tensors) {
       const run = current;
       current = null;
+      initial = null;
       if (!run || !epochs.length) return;
       Object.assign(run, { state, epochs, tensors: tensors ?? run.tensors });
+      keepOnce(run);
       later(async () => {
         await numbered(run);
         show();
@@ -183,9 +236,7 @@ export function runKeeper(model) {
      * is not, in words).  A file that is not a network throws
      * (lenet_network_file.js) and changes nothing. */
     async importFile(name, text) {
-      const { config, tensors, run: trained } = readNetworkFile(text);
-      const run = { key: newKey(), number: null, config, tensors, imported: name,
-                    time: Date.now(), saved: false, problem: null, ...trained };
+      const run = importedRun(name, text);
       await later(async () => {
         await numbered(run);
         records.set(run.key, run);

@@ -7,30 +7,9 @@
 
 import { batchLossChart } from "../lenet_charts.js";
 import { classNames, IMAGE_SIZE, TEST_SET_SIZE } from "../lenet_contract.js";
-import { asFloats, drawMap, element } from "../lenet_dom.js";
+import { asFloats, drawKernels, drawMap, element } from "../lenet_dom.js";
 import { featureMapsView } from "../viewer/maps.js";
 import { labelled } from "./controls.js";
-
-/** Kernels drawn on one scale: 0 mid-gray, the largest |weight| white or
- * black, so that kernels growing as they learn are seen growing. */
-function drawKernels(box, kernels, data) {
-  const area = kernels.size * kernels.size;
-  let largest = 0;
-  for (const v of data) largest = Math.max(largest, Math.abs(v));
-  const scale = largest ? 0.5 / largest : 0;
-  const inChannels = data.length / (kernels.channels * area);
-  while (box.children.length > kernels.channels) box.lastChild.remove();
-  for (let c = 0; c < kernels.channels; c++) {
-    let canvas = box.children[c];
-    if (!canvas) {
-      canvas = element("canvas", { title: `卷积核 ${c}` });
-      canvas.style.width = canvas.style.height = "40px";
-      box.append(canvas);
-    }
-    const first = data.subarray(c * inChannels * area, (c * inChannels + 1) * area);
-    drawMap(canvas, first.map((v) => 0.5 + v * scale), kernels.size, false);
-  }
-}
 
 /** The panel: `element`, `start(config)` when a run of `config` begins,
  * `deliver(content, arrays)` for each live message, and what it holds
