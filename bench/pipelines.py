@@ -76,7 +76,11 @@ CANDIDATES = {
 
 def worker_command(module, arguments):
     """`python -m MODULE --worker ARGUMENTS`, from the repository's root
-    (`module`: a bench module's __name__, such as bench.train_speed)."""
+    (`module`: a bench module's __name__, such as bench.train_speed; run
+    as `python -m bench.train_speed` it is "__main__", which names no
+    module a child can run: its spec's name does)."""
+    if module == "__main__":
+        module = sys.modules["__main__"].__spec__.name
     return [sys.executable, "-m", module, "--worker", *arguments]
 
 

