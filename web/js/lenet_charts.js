@@ -104,6 +104,7 @@ export function batchLossChart() {
   canvas.height = height;
   canvas.className = "lenet-batch-chart";
   canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", "每个批量的训练损失：还没有批量");
   function draw(losses, total, numEpochs) {
     const g = canvas.getContext("2d");
     g.clearRect(0, 0, width, height);
