@@ -85,9 +85,11 @@ def measure_once(site):
                   for (let i = 0; i < 100; i++) await root.lenetShow(i);
                   return root.lenetTimings.slice(before);
                 }""")
-        for option in viewer.locator("select option").all():
-            viewer.locator("select.lenet-viewer-network").select_option(
-                option.get_attribute("value"))
+        # Every network of the picker (the viewer's panels have selects
+        # of their own).
+        picker = viewer.locator("select.lenet-viewer-network")
+        for option in picker.locator("option:not([disabled])").all():
+            picker.select_option(option.get_attribute("value"))
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(1000)
         _, weights = loaded_bytes(page)

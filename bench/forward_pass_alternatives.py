@@ -23,15 +23,15 @@ from pathlib import Path
 
 from lenet.explorer_logic import arch_of
 from lenet.sweep import config_of
-from tests.built_site import ROOT, launch_chromium, only_this_host, serve
+from tests.built_site import ROOT, page_on_web_modules
 
 TFJS = "@tensorflow/tfjs@4.22.0"
 ORT = "onnxruntime-web@1.30.0"
 BOOK_NETWORK = "k5-c6x16-sigmoid.bin"
 
 RUN = """async ([arch, tensors, images, repeats]) => {
-  const own = await import('/js/lenet_forward.js');
-  const buffer = await (await fetch('/data/lenet-weights/%s')).arrayBuffer();
+  const own = await import('./lenet_forward.js');
+  const buffer = await (await fetch('../data/lenet-weights/%s')).arrayBuffer();
   const numbers = own.decodeFloat16(buffer);
   const named = own.unpackTensors(numbers, tensors);
   const net = {arch, tensors: named};
@@ -110,17 +110,10 @@ def main():
         ort_files = ("ort.wasm.min.js", "ort-wasm-simd-threaded.wasm")
         print(f"  {ORT} {' + '.join(ort_files)}"
               f" {sum((ort / 'dist' / f).stat().st_size for f in ort_files):>12,}")
-        site_root = tmp / "site"
-        shutil.copytree(ROOT / "web" / "js", site_root / "js")
-        shutil.copytree(ROOT / "web" / "data", site_root / "data")
-        shutil.copy(tfjs / "dist" / "tf.min.js", site_root / "tf.min.js")
-        (site_root / "index.html").write_text(
-            '<!doctype html><script src="/tf.min.js"></script>')
-        with serve(site_root) as site, \
-                launch_chromium(tmp / "profile") as context:
-            only_this_host(context)
-            page = context.new_page()
-            page.goto(f"{site}/")
+        # The modules as they are (they import the contract's JSON files,
+        # which serve_sources gives as modules), TF.js put in the page.
+        with page_on_web_modules(tmp / "profile") as page:
+            page.add_script_tag(path=str(tfjs / "dist" / "tf.min.js"))
             result = json.loads(page.evaluate(
                 RUN, [arch_of(config_of(run)), run["weights"]["tensors"],
                       strip.tolist(), 5]))

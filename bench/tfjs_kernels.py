@@ -78,7 +78,7 @@ def main():
         only_this_host(context)
         page = context.new_page()
         page.goto(f"{site}/js/")
-        page.evaluate(LOAD, paths.BROWSER_DATA_URL)
+        page.evaluate(LOAD, paths.BROWSER_DATA_URLS["fashion_mnist"])
         for rotation in range(args.rotations):
             order = names[rotation % len(names):] + names[:rotation % len(names)]
             for name in order:
