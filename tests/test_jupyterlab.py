@@ -528,6 +528,33 @@ def test_the_trained_network_viewer_gets_weights_from_the_kernel(explorer):
     assert float(first.get_attribute("data-probability")) != book
 
 
+def test_the_kernels_runs_are_in_the_viewer_with_their_replay(explorer):
+    """A run MXNet trained in the kernel is one more network of the page's
+    viewer, with its start and each epoch on the replay's slider."""
+    page = explorer
+    if not history_rows(page):
+        choose_preset(page, "快速试跑")
+        train_button(page).click()
+        expect(explorer_part(page, ".lenet-status", "完成：最终测试准确率")).to_be_visible(
+            timeout=180000)
+    number, epochs = page.evaluate("""() => {
+      const last = document.querySelector('.jp-OutputArea .lenet-explorer')
+        .lenetHistory().at(-1);
+      return [last.number, last.epochs.length]; }""")
+    viewer = explorer_part(page, ".lenet-viewer")
+    picker = viewer.locator("select.lenet-viewer-network")
+    expect(picker.locator(f"option[value='trained-{number}']")).to_have_count(1, timeout=60000)
+    picker.select_option(f"trained-{number}")
+    replay = viewer.locator(".lenet-replay")
+    expect(replay).to_be_visible()
+    slider = replay.locator("input[type=range]")
+    assert slider.get_attribute("max") == str(epochs)
+    slider.evaluate("el => { el.value = '0'; el.dispatchEvent(new Event('input')); }")
+    expect(replay.locator(".lenet-replay-line")).to_contain_text("训练前")
+    expect(replay.locator(".lenet-replay-line")).to_contain_text("张。", timeout=30000)
+    replay.screenshot(path=str(SCREENSHOTS / "lab-viewer-replay.png"))
+
+
 def run_code_in_a_new_cell(page, code):
     """Add a cell at the end of the notebook, type `code`, run it; return
     the text it printed."""

@@ -226,7 +226,7 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
     ask(explorer, {"type": contract.MESSAGE_TYPES["network_file"],
                    "number": 1}, [])
     (content, [data]), = sent
-    assert content["name"] == "lenet-network-1.json"
+    assert content["name"] == "lenet-network-1.json" and content["for"] == "file"
     loaded = read_network_file(data)
     (tmp_path / "k.json").write_bytes(data)
     net, _ = load_network(tmp_path / "k.json")
@@ -245,7 +245,11 @@ def test_the_kernels_explorer_downloads_and_imports_the_same_files(
     assert [run["imported"] for run in explorer.history] == [None, "k.json"]
     assert json.dumps(explorer.history[1]["epochs"]) == json.dumps(
         explorer.history[0]["epochs"])
-    # The imported run keeps the replay: its file is the same again.
+    # The imported run keeps the replay: its file is the same again, and
+    # the same file goes to the page's viewer when it asks.
     ask(explorer, {"type": contract.MESSAGE_TYPES["network_file"],
                    "number": 2}, [])
     assert sent[-1][1] == [data]
+    ask(explorer, {"type": contract.MESSAGE_TYPES["network_file"],
+                   "number": 2, "for": "viewer"}, [])
+    assert sent[-1][0]["for"] == "viewer" and sent[-1][1] == [data]

@@ -179,7 +179,8 @@ class LeNetExplorer(anywidget.AnyWidget):
         elif kind == TYPES["feature_maps"]:
             self.send_feature_maps(int(content.get("image", 0)))
         elif kind == TYPES["network_file"]:
-            self.send_network_file(content.get("number"))
+            self.send_network_file(content.get("number"),
+                                   content.get("for") == "viewer")
         elif kind == TYPES["step"]:
             self.send(self.step(content.get("config", self.config)))
         elif kind == TYPES["import_network"]:
@@ -315,11 +316,14 @@ class LeNetExplorer(anywidget.AnyWidget):
             result.config, network_tensors(result.net, result.config),
             run_json(result), result.snapshots))
 
-    def send_network_file(self, number):
+    def send_network_file(self, number, for_viewer=False):
+        """Run `number`'s file to the page: to save (下载网络), or for the
+        viewer of the same page, which runs and replays the kernel's runs."""
         if number in self._runs:
             name, text = self.network_file(number)
             self.send({"type": TYPES["network_file"], "number": number,
-                       "name": name}, [text.encode("utf-8")])
+                       "name": name, "for": "viewer" if for_viewer else "file"},
+                      [text.encode("utf-8")])
 
     def answer_import(self, content):
         """What to tell the page of its import message: every import is

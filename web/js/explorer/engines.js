@@ -12,18 +12,34 @@ import { saveFile } from "../lenet_dom.js";
 import * as SIZES from "../dist/download_sizes.json";
 import { say } from "../lenet_format.js";
 import { shownName } from "../lenet_link.js";
-import { runKeeper } from "./kept_runs.js";
+import { publish, TOPICS } from "../lenet_channel.js";
+import { readNetworkFile } from "../lenet_network_file.js";
+import { networkOf, runKeeper } from "./kept_runs.js";
 
 /** What the reader is told of an import that failed: nothing changed. */
 export const notImported = (file, problem) => say("network_not_imported", { file, problem });
 
 /** A run's network as a file, and a file as a run, through the kernel
- * (lenet.explorer reads and writes them with lenet.network_file). */
+ * (lenet.explorer reads and writes them with lenet.network_file).  Each
+ * run the kernel adds to 历次运行 goes to the viewer of the page too, with
+ * its epochs' weights for the replay, from its file. */
 function kernelNetworks(model) {
   const waiting = new Map();  // id of an import -> its resolver
   let sent = 0;
+  const told = new Set();  // runs the viewer has
+  const tellViewer = () => {
+    for (const { number } of model.get("history")) {
+      if (told.has(number)) continue;
+      told.add(number);
+      model.send({ type: TYPES.network_file, number, for: "viewer" });
+    }
+  };
+  model.on("change:history", tellViewer);
+  tellViewer();  // the runs of before this view was drawn
   model.on("msg:custom", (content, buffers) => {
-    if (content.type === TYPES.network_file) {
+    if (content.type === TYPES.network_file && content.for === "viewer") {
+      publishKernelRun(content.number, new TextDecoder().decode(buffers[0]));
+    } else if (content.type === TYPES.network_file) {
       saveFile(content.name, new TextDecoder().decode(buffers[0]));
     } else if (content.type === TYPES.import_network) {
       waiting.get(content.id)?.(content.message);
@@ -43,6 +59,12 @@ function kernelNetworks(model) {
       });
     },
   };
+}
+
+/** The kernel's run `number` of the file `text` it sent, to the viewer. */
+function publishKernelRun(number, text) {
+  const { config, tensors, run, snapshots } = readNetworkFile(text);
+  publish(TOPICS.trainedNetwork, networkOf({ number, config, tensors, snapshots, ...run }, true));
 }
 
 /** Why a file is not read at all (larger than any network file), or null. */

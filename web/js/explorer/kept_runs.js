@@ -30,8 +30,9 @@ function historyEntry(run) {
   };
 }
 
-/** What the viewer is told of a kept run's network. */
-function networkOf(run, fresh) {
+/** What the viewer is told of a kept run's network (the kernel's runs
+ * too, from their files: engines.js). */
+export function networkOf(run, fresh) {
   const testAcc = run.epochs.at(-1)?.test_acc ?? null;
   return {
     fresh, key: `trained-${run.number}`, arch: archOf(run.config),
