@@ -254,7 +254,7 @@ class LeNetExplorer(anywidget.AnyWidget):
         live = LiveReports(self.send, config, lambda: self.live_image,
                            self.root)
 
-        def on_start(total, _net):
+        def on_start(total):
             self.run = {**self.run, "state": "training", "total": total}
 
         def on_batch(done, total, loss, net):
@@ -356,8 +356,8 @@ class LeNetExplorer(anywidget.AnyWidget):
     def feature_maps(self, index):
         """The last run's feature maps of test image `index`: (label, the
         image, [(name, maps of shape (channels, h, w))])."""
-        return maps_of_test_image(self.last_run.net, self.last_run.config, index,
-                               self.root)
+        return maps_of_test_image(self.last_run.net, self.last_run.config,
+                                  index, self.root)
 
     def send_feature_maps(self, index):
         if self.last_run is None or not 0 <= index < logic.TEST_SET_SIZE:

@@ -135,11 +135,11 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
     The configuration is validated here, first (ConfigError says what to
     change).  Without `train_iter` and `test_iter` the data comes from
     `data_iters(config, root)`; given, `train_iter` should already hold
-    `config.train_size` samples.  `on_start(total_batches, net)` once the
-    data is there (the network as it starts), `on_batch(done, total, loss, net)` after each batch (its mean
+    `config.train_size` samples.  `on_start(total_batches)` once the data
+    is there, `on_batch(done, total, loss, net)` after each batch (its mean
     loss, and the network as that batch left it), `on_epoch(EpochResult)`
-    after each epoch; `should_stop()` is asked before each
-    batch.  A loss that becomes NaN or explodes ends the run.
+    after each epoch; `should_stop()` is asked before each batch.  A loss
+    that becomes NaN or explodes ends the run.
     """
     problems = validate(config)
     if problems:
@@ -151,13 +151,13 @@ def train(config, train_iter=None, test_iter=None, ctx=None, *, root=None,
     # Gluon makes the parameters at the first forward pass: one now, as the
     # network predicts, draws the same random numbers the first batch would
     # (the batches are shuffled by NumPy) and changes nothing else, so that
-    # on_start sees the weights the run starts from.
+    # the result keeps the weights the run starts from.
     net(mx.nd.zeros((1, 1, IMAGE_SIZE, IMAGE_SIZE), ctx=ctx))
     result = RunResult(config, [], net=net,
                        snapshots=[network_tensors(net, config)])
     total = len(train_iter) * config.num_epochs
     if on_start is not None:
-        on_start(total, net)
+        on_start(total)
     done = 0
     for epoch in range(1, config.num_epochs + 1):
         loss_sum, correct, n = 0.0, 0.0, 0

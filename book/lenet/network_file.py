@@ -308,15 +308,14 @@ def network_file_text(config, tensors, run, snapshots=()):
                     for name, a in tensors],
         "weights": _weights_text(tensors),
     }
-    text = json.dumps(file, ensure_ascii=False, indent=1)
-    if not snapshots:
-        return text
-    replay = [{"epoch": epoch, "weights": _weights_text(each)}
-              for epoch, each in enumerate(snapshots)]
-    with_replay = json.dumps({**file, "snapshots": replay},
-                             ensure_ascii=False, indent=1)
-    return (with_replay if len(with_replay.encode("utf-8"))
-            <= LIMITS["file_bytes"] else text)
+    if snapshots:
+        replay = [{"epoch": epoch, "weights": _weights_text(each)}
+                  for epoch, each in enumerate(snapshots)]
+        with_replay = json.dumps({**file, "snapshots": replay},
+                                 ensure_ascii=False, indent=1)
+        if len(with_replay.encode("utf-8")) <= LIMITS["file_bytes"]:
+            return with_replay
+    return json.dumps(file, ensure_ascii=False, indent=1)
 
 
 def save_network(path, run_or_net, config=None):

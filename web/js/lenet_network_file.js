@@ -4,9 +4,9 @@
 // version, the configuration, the run that trained it, the tensors' names
 // and shapes in plan order, and their numbers as float32 little-endian in
 // base64; and, if the run kept them, the same numbers as it started and
-// after each epoch (`snapshots`, for the viewer's replay).  A file that fails a check throws a NetworkFileError whose
-// message says why, in Chinese; nothing of it is used before every check
-// has passed.
+// after each epoch (`snapshots`, for the viewer's replay).  A file that
+// fails a check throws a NetworkFileError whose message says why, in
+// Chinese; nothing of it is used before every check has passed.
 
 import { namedTensors, plan } from "./lenet_architecture.js";
 import {
@@ -242,9 +242,10 @@ export function networkFileText(config, tensors, run, snapshots = []) {
     format: NETWORK_FILE.format, version: NETWORK_FILE.version, about: NETWORK_FILE.about,
     config, run, tensors: listed, weights: weightsText(listed, tensors),
   };
-  const text = JSON.stringify(file, null, 1);
-  if (!snapshots.length) return text;
-  const replay = snapshots.map((each, epoch) => ({ epoch, weights: weightsText(listed, each) }));
-  const withReplay = JSON.stringify({ ...file, snapshots: replay }, null, 1);
-  return new TextEncoder().encode(withReplay).length <= LIMITS.file_bytes ? withReplay : text;
+  if (snapshots.length) {
+    const replay = snapshots.map((each, epoch) => ({ epoch, weights: weightsText(listed, each) }));
+    const withReplay = JSON.stringify({ ...file, snapshots: replay }, null, 1);
+    if (new TextEncoder().encode(withReplay).length <= LIMITS.file_bytes) return withReplay;
+  }
+  return JSON.stringify(file, null, 1);
 }

@@ -33,12 +33,12 @@ const SUBJECTS = { fashion_mnist: "一件衣物", mnist: "一个数字" };
 
 /** stripCorrect(network): a promise of how many of the strip's images
  * (`shown()`: {strip, labels}) `network` answers right, its weights at a
- * place of the replay; each counted once, a few images at a time so that
- * the page keeps answering. */
+ * place of the replay; each set of weights counted once, a few images at
+ * a time so that the page keeps answering. */
 function stripScorer(shown) {
-  const counted = new Map();
+  const counted = new WeakMap();  // the step's weights -> its count
   return (network) => {
-    const key = `${network.key}@${network.replay.indexOf(network.step)}`;
+    const key = network.step.tensors;
     if (!counted.has(key)) {
       const { strip, labels } = shown();
       counted.set(key, (async () => {

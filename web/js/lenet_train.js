@@ -424,11 +424,11 @@ function startRun(tf, config, data) {
  * of config.batch_size, the loss checked after every batch, the test
  * accuracy after every epoch.  `hooks`: onBatch(done, total, loss, network)
  * (the batch's mean loss, and the network as it left it), onStart(network)
- * (before the first batch), onEpoch(record, network), shouldStop(), pause() (awaited between two batches: the
- * worker answers 停止 there).  Resolves to {state, details, epochs,
- * network}, as train() returns its outcome: state done, stopped or
- * diverged, and what that state's message names; the caller words it
- * (lenet_format.say) and disposes the network. */
+ * (before the first batch), onEpoch(record, network), shouldStop(),
+ * pause() (awaited between two batches: the worker answers 停止 there).
+ * Resolves to {state, details, epochs, network}, as train() returns its
+ * outcome: state done, stopped or diverged, and what that state's message
+ * names; the caller words it (lenet_format.say) and disposes the network. */
 export async function trainRun(tf, config, data, hooks = {}) {
   const { n, network, optimizer, random } = startRun(tf, config, data);
   const total = Math.ceil(n / config.batch_size) * config.num_epochs;

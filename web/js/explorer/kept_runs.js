@@ -2,8 +2,8 @@
 // (lenet_store.js): each run from its first finished epoch to its end,
 // with its weights, and those it started from and had after each epoch
 // (`snapshots`, for the viewer's replay), so the list and the viewer's
-// networks come back after a reload.  The trained-network viewer hears of each network over the
-// channel, and of each one the reader deletes.  A run's network is saved
+// networks come back after a reload.  The trained-network viewer hears of
+// each network over the channel, and of each one the reader deletes.  A run's network is saved
 // as a file, and a file imported is kept as one more run.
 
 import { describe } from "../lenet_architecture.js";
